@@ -1,0 +1,4 @@
+/**
+ * The TURN client: allocations, permissions, channel bindings and ChannelData framing, sans-IO.
+ */
+package dev.flint.connlib.turn;

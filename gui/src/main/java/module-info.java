@@ -1,0 +1,14 @@
+/** The unprivileged JavaFX tray application. */
+module dev.flint.gui {
+    requires dev.flint.ipc;
+    requires dev.flint.icons;
+    requires javafx.controls;
+    requires atlantafx.base;
+    requires org.freedesktop.dbus;
+    requires com.sun.jna;
+    requires com.sun.jna.platform;
+    requires org.slf4j;
+    requires java.desktop;
+
+    exports dev.flint.gui;
+}

@@ -1,0 +1,4 @@
+/**
+ * Packaging: jpackage configuration, systemd unit, desktop entries and the .deb/.rpm/MSI/pkg definitions. Build logic only; no runtime code.
+ */
+package dev.flint.packaging;

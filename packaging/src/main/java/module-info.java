@@ -1,0 +1,3 @@
+/** Packaging: build-time configuration for jpackage and the OS installers. */
+module dev.flint.packaging {
+}

@@ -1,0 +1,39 @@
+package dev.flint.tunnel;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of {@code flint-tunnel}: picks the command and runs it. */
+public final class FlintTunnel {
+
+    private FlintTunnel() {
+    }
+
+    public static void main(String[] args) {
+        List<String> argv = Arrays.asList(args);
+        String command = argv.isEmpty() ? "--help" : argv.getFirst();
+        switch (command) {
+            case "--version", "version" -> System.out.println("flint-tunnel " + version());
+            case "--help", "-h", "help" -> System.out.println(usage());
+            default -> {
+                System.err.println("flint-tunnel: unknown command '" + command + "'.");
+                System.err.println(usage());
+                System.exit(2);
+            }
+        }
+    }
+
+    static String version() {
+        String v = FlintTunnel.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    static String usage() {
+        return """
+            Usage: flint-tunnel COMMAND [ARGS]
+
+            Commands:
+              --version           print the version and exit
+            """;
+    }
+}

@@ -1,0 +1,18 @@
+/** The privileged tunnel service: TUN, routes, DNS control and the data plane around connlib. */
+module dev.flint.tunnel {
+    requires dev.flint.ipc;
+    requires dev.flint.connlib;
+    requires io.netty.transport;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.handler;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
+    requires com.sun.jna;
+    requires com.sun.jna.platform;
+    requires org.slf4j;
+
+    exports dev.flint.tunnel;
+}
