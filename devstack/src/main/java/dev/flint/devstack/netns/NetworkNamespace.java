@@ -2,8 +2,10 @@ package dev.flint.devstack.netns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -97,6 +101,41 @@ public final class NetworkNamespace {
      */
     public NamespaceProcess startDetached(String label, List<String> command, Path logFile) {
         return NamespaceProcess.start(this, label, command, logFile);
+    }
+
+    /**
+     * Runs {@code task} on a fresh platform thread that has entered this namespace, and returns its result.
+     * Sockets created inside the task (a {@code DatagramSocket}, {@code DatagramChannel}, {@code ServerSocket}, a
+     * Netty channel constructed there) belong to this namespace for their whole life and may be used from any
+     * thread afterwards; connections opened later by other threads (an {@code HttpClient}'s) do not.
+     */
+    public <T> T call(Callable<T> task) throws Exception {
+        Path nsFile = Path.of("/run/netns", name);
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        // A new thread each time: the namespace switch dies with the thread and never leaks into a pool.
+        Thread thread = Thread.ofPlatform().name("netns-" + name).start(() -> {
+            try {
+                NamespaceEntry.enter(nsFile);
+                result.set(task.call());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        thread.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return result.get();
+    }
+
+    /** A UDP socket bound to {@code address} in this namespace (port 0: any free port). */
+    public DatagramSocket openUdpSocket(InetSocketAddress address) {
+        try {
+            return call(() -> new DatagramSocket(address));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open a UDP socket on " + address + " in " + name, e);
+        }
     }
 
     /** Writes {@code /etc/netns/<ns>/resolv.conf}, which processes started in this namespace see as theirs. */
