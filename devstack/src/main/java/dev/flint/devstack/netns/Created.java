@@ -31,6 +31,23 @@ public sealed interface Created {
         }
     }
 
+    /** A directory and everything in it. */
+    record Directory(Path path) implements Created {
+        @Override
+        public void remove() {
+            if (!Files.exists(path)) {
+                return;
+            }
+            try (var files = Files.walk(path)) {
+                for (Path each : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(each);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /** A file or an empty directory. */
     record File(Path path) implements Created {
         @Override

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A named Linux network namespace ({@code ip netns}). Commands run inside it with {@code ip netns exec}, which also
@@ -255,16 +254,7 @@ public final class NetworkNamespace {
                     result.stderr());
             }
         }
-        Path dir = NETNS_ETC.resolve(name);
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path path : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        new Created.Directory(NETNS_ETC.resolve(name)).remove();
     }
 
     /** The interface names in this namespace. */

@@ -1,5 +1,8 @@
 package dev.flint.devstack.netns;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class Topology implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
+
+    /** Where every run keeps its files; one sub-directory per run prefix. */
+    public static final Path RUN_ROOT = Path.of("/run/flint-devstack");
 
     private final RunPrefix prefix;
     private final Deque<Step> steps = new ArrayDeque<>();
@@ -71,17 +77,34 @@ public final class Topology implements AutoCloseable {
      */
     public static boolean isSupported() {
         try {
-            boolean root = java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream()
+            boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .filter(line -> line.startsWith("Uid:"))
                 .anyMatch(line -> line.split("\\s+")[2].equals("0"));
             return root && Command.of("ip", "netns", "list").runAllowingFailure().ok();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
     public RunPrefix prefix() {
         return prefix;
+    }
+
+    /**
+     * A directory for this run's files (configuration, pid files, logs of processes): {@code
+     * /run/flint-devstack/<prefix>}, created on first use and removed with the scope.
+     */
+    public synchronized Path runDirectory() {
+        Path dir = RUN_ROOT.resolve(prefix.value());
+        if (!Files.isDirectory(dir)) {
+            record(new Created.Directory(dir));
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return dir;
     }
 
     /** Creates namespace {@code <prefix>-<role>} with loopback up. */
