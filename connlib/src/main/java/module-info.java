@@ -1,7 +1,7 @@
 /** Sans-IO protocol engines: no threads, sockets or clocks inside. */
 module dev.flint.connlib {
     requires org.bouncycastle.provider;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
 
     // exports dev.flint.connlib.packet;  (added when the package has code)

@@ -30,9 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientChannel {
 
-    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
-    public static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     /** More unanswered heartbeats than this at a tick means the connection is dead. */
     public static final int MAX_UNANSWERED_HEARTBEATS = 3;
 
@@ -51,6 +48,7 @@ public final class ClientChannel {
     private final JsonNode joinPayload;
     private final BackoffPolicy reconnectPolicy;
     private final RandomGenerator random;
+    private final ChannelTimings timings;
 
     private final ArrayDeque<String> transmit = new ArrayDeque<>();
     private final ArrayDeque<Outgoing> held = new ArrayDeque<>();
@@ -76,6 +74,13 @@ public final class ClientChannel {
      * @param random          jitter source
      */
     public ClientChannel(String topic, JsonNode joinPayload, BackoffPolicy reconnectPolicy, RandomGenerator random) {
+        this(topic, joinPayload, reconnectPolicy, random, ChannelTimings.FIREZONE);
+    }
+
+    /** As above with explicit clocks (tests of shells over real sockets). */
+    public ClientChannel(String topic, JsonNode joinPayload, BackoffPolicy reconnectPolicy, RandomGenerator random,
+                         ChannelTimings timings) {
+        this.timings = Objects.requireNonNull(timings, "timings");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.joinPayload = joinPayload == null ? NullNode.getInstance() : joinPayload;
         this.reconnectPolicy = Objects.requireNonNull(reconnectPolicy, "reconnectPolicy");
@@ -143,7 +148,7 @@ public final class ClientChannel {
         inflightHeartbeats.clear();
         transmit.clear();
         held.clear();
-        nextHeartbeat = now.plus(HEARTBEAT_INTERVAL);
+        nextHeartbeat = now.plus(timings.heartbeatInterval());
         sendJoin(now);
     }
 
@@ -284,7 +289,7 @@ public final class ClientChannel {
                     inflightHeartbeats.add(ref);
                     transmit.add(FrameCodec.encode(PhoenixFrame.request(PhoenixFrame.PHOENIX_TOPIC,
                         PhoenixFrame.HEARTBEAT, NODES.objectNode(), ref), FrameFormat.V1_OBJECT));
-                    nextHeartbeat = now.plus(HEARTBEAT_INTERVAL);
+                    nextHeartbeat = now.plus(timings.heartbeatInterval());
                 }
             }
             case IDLE, CLOSED -> {
@@ -324,7 +329,7 @@ public final class ClientChannel {
         state = State.CONNECTING;
         attempt++;
         retryAt = null;
-        connectDeadline = now.plus(CONNECT_TIMEOUT);
+        connectDeadline = now.plus(timings.connectTimeout());
         events.add(new ChannelEvent.OpenSocket(attempt));
     }
 
@@ -332,7 +337,7 @@ public final class ClientChannel {
         state = State.JOINING;
         connectDeadline = null;
         joinRef = nextRef++;
-        joinDeadline = now.plus(JOIN_TIMEOUT);
+        joinDeadline = now.plus(timings.joinTimeout());
         transmit.add(FrameCodec.encode(PhoenixFrame.request(topic, PhoenixFrame.PHX_JOIN, joinPayload, joinRef),
             FrameFormat.V1_OBJECT));
     }
@@ -367,7 +372,7 @@ public final class ClientChannel {
         Duration delay = retryAfter;
         if (delay == null) {
             if (backoff == null) {
-                backoff = (everJoined ? reconnectPolicy : BackoffPolicy.INITIAL_CONNECT).start();
+                backoff = (everJoined ? reconnectPolicy : timings.initialBackoff()).start();
             }
             var next = backoff.next(random);
             if (next.isEmpty()) {
