@@ -2,6 +2,8 @@ package dev.flint.tunnel.portal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.flint.connlib.phoenix.BackoffPolicy;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.phoenix.ClientChannel;
 import dev.flint.connlib.phoenix.ConnectFailure;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -174,6 +177,33 @@ public final class PortalConnection implements AutoCloseable {
         this.loop = group.next();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * A client connection as Firezone's clients run it: topic {@code client}, join payload {@code null}, the
+     * system trust store and resolver, and an unlimited reconnect budget after the first join. Call
+     * {@link #start()} to dial.
+     */
+    public static PortalConnection client(URI apiUrl, DeviceIdentity device, String token, UserAgent userAgent,
+                                          EventLoopGroup group, Listener listener) {
+        return open(apiUrl, PortalUrl.Mode.CLIENT, device, token, userAgent, BackoffPolicy.RECONNECT_UNLIMITED,
+            group, listener);
+    }
+
+    /** A gateway connection: topic {@code gateway}, reconnect budget 24 h as Firezone's gateway defaults to. */
+    public static PortalConnection gateway(URI apiUrl, DeviceIdentity device, String token, UserAgent userAgent,
+                                           EventLoopGroup group, Listener listener) {
+        return open(apiUrl, PortalUrl.Mode.GATEWAY, device, token, userAgent, BackoffPolicy.reconnect(Duration.ofHours(24)),
+            group, listener);
+    }
+
+    private static PortalConnection open(URI apiUrl, PortalUrl.Mode mode, DeviceIdentity device, String token,
+                                         UserAgent userAgent, BackoffPolicy reconnect, EventLoopGroup group,
+                                         Listener listener) {
+        ClientChannel channel = new ClientChannel(mode.topic(), NullNode.getInstance(), reconnect,
+            RandomGenerator.getDefault());
+        return new PortalConnection(PortalUrl.build(apiUrl, mode, device), token, userAgent.header(), channel, null,
+            HostResolver.SYSTEM, group, Clock.systemUTC(), listener);
     }
 
     /** The token as sent: every whitespace character (spaces, tabs, CR, LF) removed. */

@@ -45,7 +45,7 @@ class PortalConnectionTest {
 
     /** Fast clocks so real-socket scenarios finish quickly; the Firezone values are tested on virtual time. */
     private static final ChannelTimings FAST = new ChannelTimings(Duration.ofMillis(200), Duration.ofSeconds(3),
-        Duration.ofSeconds(5), new BackoffPolicy(Duration.ofMillis(50), 1.0, Duration.ofMillis(50), false,
+        Duration.ofSeconds(2), new BackoffPolicy(Duration.ofMillis(50), 1.0, Duration.ofMillis(50), false,
         Duration.ofSeconds(60)));
     private static final BackoffPolicy FAST_RECONNECT =
         new BackoffPolicy(Duration.ofMillis(50), 1.0, Duration.ofMillis(50), false, null);
@@ -246,7 +246,7 @@ class PortalConnectionTest {
     @Test
     void tokenExpiredPushRequiresSignIn() throws Exception {
         PortalTestServer server = server(null, 0);
-        server.script(new Behaviour.Serve(true, false, true));
+        server.script(new Behaviour.Serve(true, PortalTestServer.AfterJoin.EXPIRE_TOKEN));
         client(server);
         await(ChannelEvent.Joined.class);
         assertThat(await(ChannelEvent.Failed.class).error().requiresSignIn()).isTrue();
@@ -291,7 +291,7 @@ class PortalConnectionTest {
     @Test
     void survivesAServerThatDropsAndReResolvesTheHost() throws Exception {
         PortalTestServer server = server(null, 0);
-        server.script(new Behaviour.Serve(true, true, false), new Behaviour.Serve(true, true, false));
+        server.script(new Behaviour.Serve(true, PortalTestServer.AfterJoin.DROP_TCP), new Behaviour.Serve(true, PortalTestServer.AfterJoin.DROP_TCP));
         PortalConnection connection = client(server);
         await(ChannelEvent.Joined.class);
         await(ChannelEvent.Disconnected.class);
@@ -301,6 +301,27 @@ class PortalConnectionTest {
         int dials = connection.attempts().get();
         assertThat(dials).isGreaterThanOrEqualTo(3);
         assertThat(resolutions.get()).isEqualTo(dials);
+    }
+
+    @Test
+    void answersACloseFrameAndReconnects() throws Exception {
+        PortalTestServer server = server(null, 0);
+        server.script(new Behaviour.Serve(true, PortalTestServer.AfterJoin.CLOSE_FRAME));
+        client(server);
+        await(ChannelEvent.Joined.class);
+        assertThat(await(ChannelEvent.Disconnected.class).reason()).isEqualTo("portal sent close frame 1001 going away");
+        assertThat(server.closeFrames.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1001);
+        await(ChannelEvent.Joined.class);
+    }
+
+    @Test
+    void abandonsAnUpgradeThatIsNeverAnswered() throws Exception {
+        PortalTestServer server = server(null, 0);
+        server.script(new Behaviour.Hang());
+        client(server);
+        assertThat(await(ChannelEvent.Disconnected.class).reason()).isEqualTo("connection to portal timed out");
+        await(ChannelEvent.Joined.class);
+        assertThat(server.requests).hasSize(2);
     }
 
     @Test
@@ -319,7 +340,7 @@ class PortalConnectionTest {
     @Test
     void reconnectsWhenTheServerStopsAnsweringHeartbeats() throws Exception {
         PortalTestServer server = server(null, 0);
-        server.script(new Behaviour.Serve(false, false, false));
+        server.script(new Behaviour.Serve(false, PortalTestServer.AfterJoin.NOTHING));
         client(server);
         await(ChannelEvent.Joined.class);
         assertThat(await(ChannelEvent.Disconnected.class).reason()).isEqualTo("too many heartbeats were unanswered");

@@ -47,15 +47,19 @@ final class PortalTestServer implements AutoCloseable {
         record Respond(int status, String contentType, String body, Map<String, String> headers) implements Behaviour {
         }
 
-        /**
-         * Upgrade and serve Phoenix; {@code answerHeartbeats} false swallows them, {@code dropAfterJoin} cuts TCP
-         * after {@code init}, {@code expireToken} pushes {@code disconnect token_expired} after {@code init}.
-         */
-        record Serve(boolean answerHeartbeats, boolean dropAfterJoin, boolean expireToken) implements Behaviour {
+        /** Upgrade and serve Phoenix; {@code answerHeartbeats} false swallows them. */
+        record Serve(boolean answerHeartbeats, AfterJoin afterJoin) implements Behaviour {
+        }
+
+        /** Accept TCP (and TLS) but never answer the upgrade request. */
+        record Hang() implements Behaviour {
         }
     }
 
-    static final Behaviour SERVE = new Behaviour.Serve(true, false, false);
+    /** What the server does right after pushing {@code init}. */
+    enum AfterJoin { NOTHING, DROP_TCP, EXPIRE_TOKEN, CLOSE_FRAME }
+
+    static final Behaviour SERVE = new Behaviour.Serve(true, AfterJoin.NOTHING);
 
     /** A recorded upgrade request. */
     record Request(String uri, HttpHeaders headers) {
@@ -64,6 +68,8 @@ final class PortalTestServer implements AutoCloseable {
     final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     /** Text frames the server received from clients, in order. */
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** Status codes of close frames clients sent. */
+    final BlockingQueue<Integer> closeFrames = new LinkedBlockingQueue<>();
     private final ArrayDeque<Behaviour> script = new ArrayDeque<>();
     private final Channel server;
 
@@ -116,7 +122,10 @@ final class PortalTestServer implements AutoCloseable {
                 phoenix.handleMessage(text.text(), Instant.now());
                 pump(ctx);
             } else if (msg instanceof CloseWebSocketFrame close) {
-                handshaker.close(ctx.channel(), close.retain());
+                closeFrames.add(close.statusCode());
+                if (ctx.channel().isActive()) {
+                    ctx.close();
+                }
             }
         }
 
@@ -136,6 +145,8 @@ final class PortalTestServer implements AutoCloseable {
                     r.headers().forEach((k, v) -> response.headers().set(k, v));
                     ctx.writeAndFlush(response).addListener(f -> ctx.close());
                 }
+                case Behaviour.Hang h -> {
+                }
                 case Behaviour.Serve s -> {
                     serve = s;
                     String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
@@ -150,12 +161,12 @@ final class PortalTestServer implements AutoCloseable {
 
         private void pump(ChannelHandlerContext ctx) {
             ServerEvent event;
-            boolean drop = false;
+            AfterJoin after = AfterJoin.NOTHING;
             while ((event = phoenix.pollEvent()) != null) {
                 if (event instanceof ServerEvent.Joined joined) {
                     phoenix.push(joined.topic(), "init", JsonNodeFactory.instance.objectNode().put("hello", "flint"));
-                    drop = serve.dropAfterJoin();
-                    if (serve.expireToken()) {
+                    after = serve.afterJoin();
+                    if (after == AfterJoin.EXPIRE_TOKEN) {
                         phoenix.disconnect(joined.topic(), "token_expired");
                     }
                 }
@@ -165,8 +176,11 @@ final class PortalTestServer implements AutoCloseable {
                 ctx.write(new TextWebSocketFrame(out));
             }
             ctx.flush();
-            if (drop) {
-                ctx.close();
+            switch (after) {
+                case DROP_TCP -> ctx.close();
+                case CLOSE_FRAME -> ctx.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
+                case NOTHING, EXPIRE_TOKEN -> {
+                }
             }
         }
     }
