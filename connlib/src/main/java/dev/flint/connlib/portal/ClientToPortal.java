@@ -97,4 +97,35 @@ public sealed interface ClientToPortal extends PortalMessage {
             Objects.requireNonNull(payload, "payload");
         }
     }
+
+    /**
+     * Deprecated in Firezone 1.4 and never sent by Flint, but still handled by the portal: asks which gateway would
+     * serve a resource (answered with a {@code phx_reply}).
+     */
+    record PrepareConnection(UUID resourceId, List<UUID> connectedGatewayIds) implements ClientToPortal {
+        public PrepareConnection {
+            Objects.requireNonNull(resourceId, "resourceId");
+            connectedGatewayIds = List.copyOf(connectedGatewayIds);
+        }
+    }
+
+    /** Deprecated in 1.4: request a new connection to a gateway; the payloads are opaque. */
+    record RequestConnection(UUID gatewayId, UUID resourceId, JsonNode clientPayload, String clientPresharedKey)
+        implements ClientToPortal {
+        public RequestConnection {
+            Objects.requireNonNull(gatewayId, "gatewayId");
+            Objects.requireNonNull(resourceId, "resourceId");
+            Objects.requireNonNull(clientPayload, "clientPayload");
+            Objects.requireNonNull(clientPresharedKey, "clientPresharedKey");
+        }
+    }
+
+    /** Deprecated in 1.4: reuse an existing gateway connection for another resource. */
+    record ReuseConnection(UUID gatewayId, UUID resourceId, JsonNode payload) implements ClientToPortal {
+        public ReuseConnection {
+            Objects.requireNonNull(gatewayId, "gatewayId");
+            Objects.requireNonNull(resourceId, "resourceId");
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.flint.connlib.portal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -37,5 +38,13 @@ public sealed interface GatewayToPortal extends PortalMessage {
 
     /** ICE-less capability; Flint's devstack gateway advertises false. */
     record SetSnownetCapabilities(boolean iceless) implements GatewayToPortal {
+    }
+
+    /** Deprecated in 1.4: the gateway's answer to a legacy {@code request_connection}; the payload is opaque. */
+    record ConnectionReady(String ref, JsonNode gatewayPayload) implements GatewayToPortal {
+        public ConnectionReady {
+            Objects.requireNonNull(ref, "ref");
+            Objects.requireNonNull(gatewayPayload, "gatewayPayload");
+        }
     }
 }

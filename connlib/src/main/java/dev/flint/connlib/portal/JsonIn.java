@@ -58,6 +58,15 @@ final class JsonIn {
         return node.get(name);
     }
 
+    /** Any JSON value (opaque legacy payloads); absent is an error, JSON null is kept. */
+    JsonNode rawRequired(String name) {
+        JsonNode v = node.get(name);
+        if (v == null) {
+            throw new DecodeFailure(path(name), "is missing");
+        }
+        return v;
+    }
+
     private JsonNode required(String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {

@@ -186,6 +186,12 @@ public final class PortalCodec {
             case "no_relays" -> o -> new ClientToPortal.NoRelays();
             case "set_snownet_capabilities" -> o -> new ClientToPortal.SetSnownetCapabilities(o.boolOr("iceless", false));
             case "request_device_access" -> o -> new ClientToPortal.RequestDeviceAccess(payload);
+            case "prepare_connection" -> o -> new ClientToPortal.PrepareConnection(o.uuid("resource_id"),
+                ValueCodec.uuids(o, "connected_gateway_ids", false));
+            case "request_connection" -> o -> new ClientToPortal.RequestConnection(o.uuid("gateway_id"),
+                o.uuid("resource_id"), o.rawRequired("client_payload"), o.string("client_preshared_key"));
+            case "reuse_connection" -> o -> new ClientToPortal.ReuseConnection(o.uuid("gateway_id"),
+                o.uuid("resource_id"), o.rawRequired("payload"));
             default -> null;
         };
         return decode == null ? null : decode.apply(JsonIn.root(payload, dropped));
@@ -214,6 +220,19 @@ public final class PortalCodec {
                 ValueCodec.uuids(o, "disconnected_ids", false), ValueCodec.relays(o, "connected", false));
             case "access_authorization_expiry_updated" -> o -> new PortalToGateway.AccessAuthorizationExpiryUpdated(
                 o.optUuid("client_id"), o.optUuid("resource_id"), o.optEpochSeconds("expires_at"));
+            case "allow_access" -> o -> new PortalToGateway.AllowAccess(o.string("ref"), o.uuid("client_id"),
+                ValueCodec.gatewayResource(o.object("resource")), o.optEpochSeconds("expires_at"), o.raw("payload"),
+                o.ipv4("client_ipv4"), o.ipv6("client_ipv6"));
+            case "request_connection" -> o -> {
+                JsonIn c = o.object("client");
+                JsonIn p = c.object("peer");
+                PortalToGateway.LegacyPeer peer = new PortalToGateway.LegacyPeer(p.port("persistent_keepalive"),
+                    p.key("public_key"), p.key("preshared_key"), p.ipv4("ipv4"), p.ipv6("ipv6"));
+                return new PortalToGateway.RequestConnection(o.string("ref"),
+                    ValueCodec.gatewayResource(o.object("resource")),
+                    new PortalToGateway.LegacyClient(c.uuid("id"), c.raw("payload"), peer),
+                    o.optEpochSeconds("expires_at"));
+            };
             default -> null;
         };
         return decode == null ? null : decode.apply(JsonIn.root(payload, dropped));
@@ -247,6 +266,8 @@ public final class PortalCodec {
             case "no_relays" -> o -> new GatewayToPortal.NoRelays();
             case "set_snownet_capabilities" ->
                 o -> new GatewayToPortal.SetSnownetCapabilities(o.boolOr("iceless", false));
+            case "connection_ready" ->
+                o -> new GatewayToPortal.ConnectionReady(o.string("ref"), o.rawRequired("gateway_payload"));
             default -> null;
         };
         return decode == null ? null : decode.apply(JsonIn.root(payload, dropped));
@@ -460,6 +481,24 @@ public final class PortalCodec {
                 yield new EncodedMessage("set_snownet_capabilities", o);
             }
             case ClientToPortal.RequestDeviceAccess m -> new EncodedMessage("request_device_access", m.payload());
+            case ClientToPortal.PrepareConnection m -> {
+                o.put("resource_id", m.resourceId().toString());
+                o.set("connected_gateway_ids", ValueCodec.writeUuids(m.connectedGatewayIds()));
+                yield new EncodedMessage("prepare_connection", o);
+            }
+            case ClientToPortal.RequestConnection m -> {
+                o.put("gateway_id", m.gatewayId().toString());
+                o.put("resource_id", m.resourceId().toString());
+                o.set("client_payload", m.clientPayload());
+                o.put("client_preshared_key", m.clientPresharedKey());
+                yield new EncodedMessage("request_connection", o);
+            }
+            case ClientToPortal.ReuseConnection m -> {
+                o.put("gateway_id", m.gatewayId().toString());
+                o.put("resource_id", m.resourceId().toString());
+                o.set("payload", m.payload());
+                yield new EncodedMessage("reuse_connection", o);
+            }
         };
     }
 
@@ -535,6 +574,29 @@ public final class PortalCodec {
                 }
                 yield new EncodedMessage("access_authorization_expiry_updated", o);
             }
+            case PortalToGateway.AllowAccess m -> {
+                o.put("ref", m.ref());
+                o.put("client_id", m.clientId().toString());
+                o.set("resource", ValueCodec.writeGatewayResource(m.resource()));
+                o.put("expires_at", ValueCodec.epoch(m.expiresAt()));
+                o.set("payload", m.payload());
+                o.put("client_ipv4", InetLiteral.format(m.clientIpv4()));
+                o.put("client_ipv6", InetLiteral.format(m.clientIpv6()));
+                yield new EncodedMessage("allow_access", o);
+            }
+            case PortalToGateway.RequestConnection m -> {
+                o.put("ref", m.ref());
+                o.set("resource", ValueCodec.writeGatewayResource(m.resource()));
+                ObjectNode client = o.putObject("client");
+                client.put("id", m.client().id().toString());
+                client.set("payload", m.client().payload());
+                PortalToGateway.LegacyPeer p = m.client().peer();
+                client.putObject("peer").put("persistent_keepalive", p.persistentKeepalive())
+                    .put("public_key", p.publicKey().base64()).put("preshared_key", p.presharedKey().base64())
+                    .put("ipv4", InetLiteral.format(p.ipv4())).put("ipv6", InetLiteral.format(p.ipv6()));
+                o.put("expires_at", ValueCodec.epoch(m.expiresAt()));
+                yield new EncodedMessage("request_connection", o);
+            }
         };
     }
 
@@ -559,6 +621,11 @@ public final class PortalCodec {
             case GatewayToPortal.SetSnownetCapabilities m -> {
                 o.put("iceless", m.iceless());
                 yield new EncodedMessage("set_snownet_capabilities", o);
+            }
+            case GatewayToPortal.ConnectionReady m -> {
+                o.put("ref", m.ref());
+                o.set("gateway_payload", m.gatewayPayload());
+                yield new EncodedMessage("connection_ready", o);
             }
         };
     }

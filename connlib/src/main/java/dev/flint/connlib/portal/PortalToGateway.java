@@ -1,5 +1,8 @@
 package dev.flint.connlib.portal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -80,5 +83,49 @@ public sealed interface PortalToGateway extends PortalMessage {
     /** Obsolete; decoded so it can be ignored quietly. */
     record AccessAuthorizationExpiryUpdated(UUID clientId, UUID resourceId, Instant expiresAt)
         implements PortalToGateway {
+    }
+
+    /**
+     * Deprecated in 1.4 (current Firezone gateways do not parse it): allow a client that already has a connection.
+     * The payload is opaque.
+     */
+    record AllowAccess(String ref, UUID clientId, GatewayResource resource, Instant expiresAt, JsonNode payload,
+                       Inet4Address clientIpv4, Inet6Address clientIpv6) implements PortalToGateway {
+        public AllowAccess {
+            Objects.requireNonNull(ref, "ref");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(resource, "resource");
+            Objects.requireNonNull(clientIpv4, "clientIpv4");
+            Objects.requireNonNull(clientIpv6, "clientIpv6");
+        }
+    }
+
+    /** Deprecated in 1.4: set up a connection to a client; answered with {@code connection_ready}. */
+    record RequestConnection(String ref, GatewayResource resource, LegacyClient client, Instant expiresAt)
+        implements PortalToGateway {
+        public RequestConnection {
+            Objects.requireNonNull(ref, "ref");
+            Objects.requireNonNull(resource, "resource");
+            Objects.requireNonNull(client, "client");
+        }
+    }
+
+    /** The client of a legacy {@code request_connection}. */
+    record LegacyClient(UUID id, JsonNode payload, LegacyPeer peer) {
+        public LegacyClient {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** The WireGuard peer of a legacy {@code request_connection}. */
+    record LegacyPeer(int persistentKeepalive, WireGuardKey publicKey, WireGuardKey presharedKey, Inet4Address ipv4,
+                      Inet6Address ipv6) {
+        public LegacyPeer {
+            Objects.requireNonNull(publicKey, "publicKey");
+            Objects.requireNonNull(presharedKey, "presharedKey");
+            Objects.requireNonNull(ipv4, "ipv4");
+            Objects.requireNonNull(ipv6, "ipv6");
+        }
     }
 }
