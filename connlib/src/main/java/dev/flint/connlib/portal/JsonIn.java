@@ -284,12 +284,18 @@ final class JsonIn {
                     out.add(decoded);
                 }
             } catch (DecodeFailure e) {
-                String why = e.field + " " + e.problem;
-                LOG.warn("Dropping malformed list element: {}", why);
-                dropped.add(why);
+                drop(e.field + " " + e.problem);
+            } catch (RuntimeException e) {
+                // A record refusing a value the readers let through: still just this element.
+                drop(element.path() + " is invalid: " + e.getMessage());
             }
         }
         return out;
+    }
+
+    private void drop(String why) {
+        LOG.warn("Dropping malformed list element: {}", why);
+        dropped.add(why);
     }
 
     /** One list element: either a JSON object or a scalar, with its path. */
