@@ -255,14 +255,18 @@ public final class PortalConnection implements AutoCloseable {
     /** Stops for good and closes the socket; waits briefly for the loop to do it. */
     @Override
     public void close() {
-        var done = loop.submit(() -> {
+        Runnable stop = () -> {
             channel.close(clock.instant());
             drive();
             if (timer != null) {
                 timer.cancel(false);
             }
-        });
-        done.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        };
+        if (loop.inEventLoop()) {
+            stop.run(); // e.g. from the listener, which runs on the loop
+        } else {
+            loop.submit(stop).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     // ---- driving the channel -------------------------------------------------------------------------

@@ -264,6 +264,30 @@ class PortalConnectionTest {
     }
 
     @Test
+    void theListenerMayCloseTheConnectionFromTheEventLoop() throws Exception {
+        PortalTestServer server = server(null, 0);
+        server.script(new Behaviour.Serve(true, PortalTestServer.AfterJoin.DROP_TCP));
+        URI url = PortalUrl.build(URI.create("ws://127.0.0.1:" + server.port()), PortalUrl.Mode.CLIENT,
+            new DeviceIdentity(DEVICE_ID, "n", PUBLIC_KEY));
+        PortalConnection[] self = new PortalConnection[1];
+        self[0] = new PortalConnection(url, "t", UA,
+            new ClientChannel("client", NullNode.getInstance(), FAST_RECONNECT, () -> 0L, FAST), null,
+            h -> List.of(InetAddress.getLoopbackAddress()), group, Clock.systemUTC(), e -> {
+                events.add(e);
+                if (e instanceof ChannelEvent.Disconnected) {
+                    self[0].close();
+                }
+            });
+        closeables.add(self[0]);
+        self[0].start();
+        await(ChannelEvent.Joined.class);
+        await(ChannelEvent.Disconnected.class);
+        Thread.sleep(300); // give a wrongly scheduled redial the chance to show up
+        assertThat(self[0].attempts().get()).isEqualTo(1);
+        assertThat(server.requests).hasSize(1);
+    }
+
+    @Test
     void closingStopsReconnecting() throws Exception {
         PortalTestServer server = server(null, 0);
         PortalConnection connection = client(server);
