@@ -104,9 +104,11 @@ public final class NetworkNamespace {
 
     /**
      * Runs {@code task} on a fresh platform thread that has entered this namespace, and returns its result.
-     * Sockets created inside the task (a {@code DatagramSocket}, {@code DatagramChannel}, {@code ServerSocket}, a
-     * Netty channel constructed there) belong to this namespace for their whole life and may be used from any
-     * thread afterwards; connections opened later by other threads (an {@code HttpClient}'s) do not.
+     * Sockets created inside the task (a {@code DatagramSocket}, {@code DatagramChannel}, {@code SocketChannel}, a
+     * bound {@code ServerSocket}, a Netty channel constructed there) belong to this namespace for their whole life
+     * and may be used from any thread afterwards; connections opened later by other threads (an
+     * {@code HttpClient}'s) do not. A {@code java.net.Socket} creates its descriptor on connect or bind, so connect
+     * it inside the task.
      */
     public <T> T call(Callable<T> task) throws Exception {
         Path nsFile = Path.of("/run/netns", name);
