@@ -58,8 +58,29 @@ public final class Topology implements AutoCloseable {
         }
     }
 
+    private final Thread closeOnExit;
+
     private Topology(RunPrefix prefix) {
         this.prefix = prefix;
+        // A JVM that exits without closing the scope (a test run cut short) still removes what it built.
+        this.closeOnExit = new Thread(this::closeQuietly, "topology-" + prefix + "-exit");
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.warn("tear-down of {} at exit: {}", prefix, e.getMessage());
+        }
+    }
+
+    private void forgetExitHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(closeOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // Already running as (or alongside) the hook.
+        }
     }
 
     /** A new scope whose names start with {@code tag} (1-4 characters) and five random characters. */
@@ -109,7 +130,12 @@ public final class Topology implements AutoCloseable {
 
     /** Creates namespace {@code <prefix>-<role>} with loopback up. */
     public synchronized NetworkNamespace namespace(String role) {
+        requireOpen();
         String name = prefix.name(role);
+        if (Files.exists(Path.of("/run/netns", name))) {
+            // Never adopt (and later delete) a namespace this scope did not make.
+            throw new IllegalStateException("namespace " + name + " exists already");
+        }
         // Recorded first: a namespace whose set-up failed half-way is still removed.
         record(new Created.Namespace(name));
         return NetworkNamespace.create(name);
@@ -178,10 +204,30 @@ public final class Topology implements AutoCloseable {
             toUndo = new ArrayList<>(steps);
             steps.clear();
         }
+        if (Thread.currentThread() != closeOnExit) {
+            forgetExitHook();
+        }
         RuntimeException failure = undo(toUndo);
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Hands everything over without removing it (to a state file that a later process tears down with
+     * {@link #tearDown}); the scope is closed afterwards. In-process actions registered with {@link #onClose} are
+     * dropped.
+     */
+    public List<Created> release() {
+        List<Created> handedOver;
+        synchronized (this) {
+            requireOpen();
+            handedOver = created();
+            closed = true;
+            steps.clear();
+        }
+        forgetExitHook();
+        return handedOver;
     }
 
     /**

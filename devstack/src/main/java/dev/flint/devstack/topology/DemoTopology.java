@@ -4,9 +4,10 @@ import static dev.flint.devstack.topology.AddressPlan.*;
 
 import dev.flint.devstack.netns.Coturn;
 import dev.flint.devstack.netns.Created;
+import dev.flint.devstack.netns.Internet;
+import dev.flint.devstack.netns.Internet.NatSite;
 import dev.flint.devstack.netns.IpPrefix;
 import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatRouter;
 import dev.flint.devstack.netns.NatType;
 import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.netns.NetworkNamespace.Transport;
@@ -21,9 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -87,6 +86,8 @@ public final class DemoTopology {
         try {
             build(net, options, secret, save, out);
             save.run();
+            // From here on the state file owns it all: this JVM exits and leaves it running.
+            net.release();
             built = true;
             return DevstackState.load(stateFile).orElseThrow();
         } finally {
@@ -114,56 +115,41 @@ public final class DemoTopology {
     }
 
     private static void build(Topology net, Options options, String secret, Runnable save, PrintStream out) {
-        Map<Role, NetworkNamespace> ns = new EnumMap<>(Role.class);
-        for (Role role : Role.values()) {
-            ns.put(role, net.namespace(role.shortName()));
-            save.run();
-        }
+        Internet internet = Internet.create(net, Role.INTERNET.shortName(), INTERNET);
+        save.run();
+        NatSite client = internet.attachSite(Role.CLIENT_NAT.shortName(), Role.CLIENT.shortName(),
+            options.clientNat(), index(CLIENT_NAT_WAN), CLIENT_LAN);
+        save.run();
+        NatSite gateway = internet.attachSite(Role.GATEWAY_NAT.shortName(), Role.GATEWAY.shortName(),
+            options.gatewayNat(), index(GATEWAY_NAT_WAN), GATEWAY_LAN);
+        save.run();
+        NetworkNamespace relayHost = internet.attachHost(Role.RELAY.shortName(), index(RELAY));
+        internet.attachHost(Role.PORTAL.shortName(), index(PORTAL));
+        NetworkNamespace resources = net.namespace(Role.RESOURCES.shortName());
+        save.run();
         out.println("flint devstack: namespaces " + net.prefix() + "-{inet,portal,relay,natc,client,natg,gw,res}");
 
-        NetworkNamespace internet = ns.get(Role.INTERNET);
-        internet.ip("link", "add", "br0", "type", "bridge");
-        internet.addAddress("br0", new IpPrefix(INTERNET_ROUTER.address(), INTERNET.length()));
-        internet.setUp("br0");
-        internet.enableForwarding();
-        attachToInternet(net, internet, "natc", ns.get(Role.CLIENT_NAT), "wan", CLIENT_NAT_WAN);
-        attachToInternet(net, internet, "natg", ns.get(Role.GATEWAY_NAT), "wan", GATEWAY_NAT_WAN);
-        attachToInternet(net, internet, "relay", ns.get(Role.RELAY), "eth0", RELAY);
-        attachToInternet(net, internet, "portal", ns.get(Role.PORTAL), "eth0", PORTAL);
-
-        connect(net, ns.get(Role.CLIENT), "eth0", CLIENT, ns.get(Role.CLIENT_NAT), "lan", CLIENT_NAT_LAN);
-        connect(net, ns.get(Role.GATEWAY), "eth0", GATEWAY, ns.get(Role.GATEWAY_NAT), "lan", GATEWAY_NAT_LAN);
-        connect(net, ns.get(Role.RESOURCES), "eth0", WEB, ns.get(Role.GATEWAY), "res", GATEWAY_RESOURCE_SIDE);
-        ns.get(Role.RESOURCES).addAddress("eth0", IPERF);
-        ns.get(Role.RESOURCES).addAddress("eth0", DNS);
-
-        ns.get(Role.CLIENT).addDefaultRoute(CLIENT_NAT_LAN.address());
-        ns.get(Role.GATEWAY).addDefaultRoute(GATEWAY_NAT_LAN.address());
-        ns.get(Role.GATEWAY).enableForwarding();
-        ns.get(Role.RESOURCES).addDefaultRoute(GATEWAY_RESOURCE_SIDE.address());
-
-        NatRouter.install(ns.get(Role.CLIENT_NAT), options.clientNat(), "lan", "wan", CLIENT.address());
-        NatRouter.install(ns.get(Role.GATEWAY_NAT), options.gatewayNat(), "lan", "wan", GATEWAY.address());
-        if (options.clientNat() == NatType.NONE) {
-            internet.addRoute(CLIENT_LAN, CLIENT_NAT_WAN.address());
-        }
-        if (options.gatewayNat() == NatType.NONE) {
-            internet.addRoute(GATEWAY_LAN, GATEWAY_NAT_WAN.address());
-        }
+        NetworkNamespace gw = gateway.host();
+        net.veth(resources, "eth0", gw, "res").up();
+        gw.addAddress("res", GATEWAY_RESOURCE_SIDE);
+        resources.addAddress("eth0", WEB);
+        resources.addAddress("eth0", IPERF);
+        resources.addAddress("eth0", DNS);
+        resources.addDefaultRoute(GATEWAY_RESOURCE_SIDE.address());
+        gw.enableForwarding();
         if (options.routeResources()) {
-            internet.addRoute(RESOURCES, GATEWAY_NAT_WAN.address());
-            ns.get(Role.GATEWAY_NAT).addRoute(RESOURCES, GATEWAY.address());
+            internet.namespace().addRoute(RESOURCES, GATEWAY_NAT_WAN.address());
+            gateway.router().namespace().addRoute(RESOURCES, GATEWAY.address());
         }
         out.println("flint devstack: links, addresses and routes set; client NAT " + options.clientNat().label()
             + ", gateway NAT " + options.gatewayNat().label()
             + (options.routeResources() ? "; resources routed from the internet (no tunnel needed)" : ""));
 
-        ns.get(Role.CLIENT).writeResolvConf(List.of(DNS.address()), List.of(DOMAIN));
-        ns.get(Role.GATEWAY).writeResolvConf(List.of(DNS.address()), List.of(DOMAIN));
+        client.host().writeResolvConf(List.of(DNS.address()), List.of(DOMAIN));
+        gw.writeResolvConf(List.of(DNS.address()), List.of(DOMAIN));
 
         Path run = net.runDirectory();
         save.run();
-        NetworkNamespace resources = ns.get(Role.RESOURCES);
         Path hosts = run.resolve("resource-hosts");
         writeHosts(hosts);
         List<NamespaceProcess> started = new ArrayList<>();
@@ -180,33 +166,24 @@ public final class DemoTopology {
             "--port", Integer.toString(IPERF_PORT)), run.resolve(IPERF3 + ".log")));
         save.run();
         Coturn.Config relay = new Coturn.Config(List.of(RELAY.address()), secret, RELAY_MIN_PORT, RELAY_MAX_PORT);
-        started.add(net.startDetached(ns.get(Role.RELAY), COTURN,
+        started.add(net.startDetached(relayHost, COTURN,
             Coturn.commandLine(relay, run, COTURN), run.resolve(COTURN + ".log")));
         save.run();
 
         resources.awaitListening(Transport.UDP, DNS_PORT, READY_TIMEOUT, started.get(0));
         resources.awaitListening(Transport.TCP, WEB_PORT, READY_TIMEOUT, started.get(1));
         resources.awaitListening(Transport.TCP, IPERF_PORT, READY_TIMEOUT, started.get(2));
-        ns.get(Role.RELAY).awaitListening(Transport.UDP, RELAY_PORT, READY_TIMEOUT, started.get(3));
+        relayHost.awaitListening(Transport.UDP, RELAY_PORT, READY_TIMEOUT, started.get(3));
         for (NamespaceProcess process : started) {
             out.println("flint devstack: " + process.label() + " running (pid " + process.pid() + ") in "
                 + process.namespace());
         }
     }
 
-    private static void attachToInternet(Topology net, NetworkNamespace internet, String portName,
-            NetworkNamespace host, String hostInterface, IpPrefix address) {
-        net.veth(internet, portName, host, hostInterface).up();
-        internet.ip("link", "set", portName, "master", "br0");
-        host.addAddress(hostInterface, new IpPrefix(address.address(), INTERNET.length()));
-        host.addDefaultRoute(INTERNET_ROUTER.address());
-    }
-
-    private static void connect(Topology net, NetworkNamespace a, String aName, IpPrefix aAddress,
-            NetworkNamespace b, String bName, IpPrefix bAddress) {
-        net.veth(a, aName, b, bName).up();
-        a.addAddress(aName, aAddress);
-        b.addAddress(bName, bAddress);
+    /** The host number of {@code address} in the internet network. */
+    private static int index(IpPrefix address) {
+        byte[] bytes = address.address().getAddress();
+        return bytes[3] & 0xff;
     }
 
     private static void writeHosts(Path hosts) {

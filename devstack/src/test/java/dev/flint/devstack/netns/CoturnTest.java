@@ -23,9 +23,6 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class CoturnTest {
 
-    private static final InetAddress CLIENT = IpPrefix.parse("10.81.0.2").address();
-    private static final InetAddress ROUTER_INSIDE = IpPrefix.parse("10.81.0.1").address();
-    private static final InetAddress ROUTER_OUTSIDE = IpPrefix.parse("198.18.1.1").address();
     private static final InetAddress RELAY = IpPrefix.parse("198.18.1.20").address();
     private static final InetAddress PEER = IpPrefix.parse("198.18.1.30").address();
     private static final Pattern TOTALS = Pattern.compile("tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)");
@@ -43,32 +40,18 @@ class CoturnTest {
         long coturnPid;
         Path runDirectory;
         try (net) {
-            NetworkNamespace client = net.namespace("c");
-            NetworkNamespace router = net.namespace("r");
-            NetworkNamespace internet = net.namespace("i");
-            NetworkNamespace relay = net.namespace("relay");
-            net.veth(client, "eth0", router, "lan").up();
-            client.addAddress("eth0", new IpPrefix(CLIENT, 24));
-            router.addAddress("lan", new IpPrefix(ROUTER_INSIDE, 24));
-            client.addDefaultRoute(ROUTER_INSIDE);
-            // The "internet" is a bridge-less router namespace: one cable to the NAT, one to the relay.
-            net.veth(router, "wan", internet, "nat").up();
-            router.addAddress("wan", new IpPrefix(ROUTER_OUTSIDE, 28));
-            internet.addAddress("nat", IpPrefix.parse("198.18.1.2/28"));
-            router.addDefaultRoute(IpPrefix.parse("198.18.1.2").address());
-            net.veth(internet, "relay", relay, "eth0").up();
-            internet.addAddress("relay", IpPrefix.parse("198.18.1.17/28"));
-            relay.addAddress("eth0", new IpPrefix(RELAY, 28));
-            relay.addAddress("eth0", new IpPrefix(PEER, 28));
-            relay.addDefaultRoute(IpPrefix.parse("198.18.1.17").address());
-            internet.enableForwarding();
-            NatRouter.install(router, NatType.SYMMETRIC, "lan", "wan", null);
+            Internet internet = Internet.create(net, "inet", IpPrefix.parse("198.18.1.0/24"));
+            Internet.NatSite site = internet.attachSite("nat", "c", NatType.SYMMETRIC, 2,
+                IpPrefix.parse("10.81.0.0/24"));
+            NetworkNamespace client = site.host();
+            NetworkNamespace relay = internet.attachHost("relay", 20);
+            NetworkNamespace peer = internet.attachHost("peer", 30);
 
             Coturn coturn = Coturn.start(net, relay, Coturn.Config.of("test-secret", RELAY));
             coturnPid = coturn.process().pid();
             runDirectory = net.runDirectory();
-            net.start(relay, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-p", "3480"));
-            relay.awaitListening(NetworkNamespace.Transport.UDP, 3480, Duration.ofSeconds(10), null);
+            net.start(peer, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-p", "3480"));
+            peer.awaitListening(NetworkNamespace.Transport.UDP, 3480, Duration.ofSeconds(10), null);
 
             String salt = TurnCredentials.saltForPublicKey("n8Wd8QBV4XGJqT9Q8yIUmJY1IhY1NJs8tGr4xx1sPnE=");
             TurnCredentials good = coturn.credentials(Instant.now().plus(Duration.ofHours(1)), salt);
