@@ -135,6 +135,14 @@ public final class NamespaceProcess implements AutoCloseable {
             .ifPresent(NamespaceProcess::stop);
     }
 
+    /** Whether {@code pid} runs (not a zombie) and, with {@code startedAt} set, is still the process started then. */
+    public static boolean isRunning(long pid, Instant startedAt) {
+        return ProcessHandle.of(pid)
+            .filter(handle -> startedAt == null || handle.info().startInstant().map(startedAt::equals).orElse(false))
+            .filter(handle -> handle.isAlive() && !isZombie(pid))
+            .isPresent();
+    }
+
     private static void stop(ProcessHandle handle) {
         if (!handle.isAlive()) {
             return;

@@ -63,22 +63,19 @@ public final class AddressPlan {
 
     /** The plan as the table {@code flint devstack up} prints. */
     public static String describe() {
-        return """
-            internet      %s  (bridge; router %s)
-              relay       %s  coturn udp/%d, relay ports %d-%d, realm firezone
-              portal      %s  (for the portal emulator)
-              client NAT  wan %s  lan %s
-              gateway NAT wan %s  lan %s
-            client LAN    %s  client %s
-            gateway LAN   %s  gateway %s
-            resources     %s  gateway %s
-              web         %s  http tcp/%d   web.%s, *.%s
-              iperf3      %s  tcp/%d        iperf.%s
-              dns         %s  udp+tcp/%d    dns.%s (zone %s)
-            """.formatted(INTERNET, a(INTERNET_ROUTER), a(RELAY), RELAY_PORT, RELAY_MIN_PORT, RELAY_MAX_PORT,
-            a(PORTAL), a(CLIENT_NAT_WAN), a(CLIENT_NAT_LAN), a(GATEWAY_NAT_WAN), a(GATEWAY_NAT_LAN),
-            CLIENT_LAN, a(CLIENT), GATEWAY_LAN, a(GATEWAY), RESOURCES, a(GATEWAY_RESOURCE_SIDE),
-            a(WEB), WEB_PORT, DOMAIN, WILDCARD_DOMAIN, a(IPERF), IPERF_PORT, DOMAIN, a(DNS), DNS_PORT, DOMAIN, DOMAIN);
+        String row = "%-14s %-16s %s%n";
+        return row.formatted("internet", INTERNET, "bridge in the internet namespace, router " + a(INTERNET_ROUTER))
+            + row.formatted("  relay", a(RELAY), "coturn udp/" + RELAY_PORT + ", relay ports " + RELAY_MIN_PORT + "-"
+                + RELAY_MAX_PORT + ", realm firezone")
+            + row.formatted("  portal", a(PORTAL), "for the portal emulator")
+            + row.formatted("  client NAT", a(CLIENT_NAT_WAN), "lan side " + a(CLIENT_NAT_LAN))
+            + row.formatted("  gateway NAT", a(GATEWAY_NAT_WAN), "lan side " + a(GATEWAY_NAT_LAN))
+            + row.formatted("client LAN", CLIENT_LAN, "client " + a(CLIENT))
+            + row.formatted("gateway LAN", GATEWAY_LAN, "gateway " + a(GATEWAY))
+            + row.formatted("resources", RESOURCES, "gateway side " + a(GATEWAY_RESOURCE_SIDE))
+            + row.formatted("  web", a(WEB), "http tcp/" + WEB_PORT + "  web." + DOMAIN + ", *." + WILDCARD_DOMAIN)
+            + row.formatted("  iperf3", a(IPERF), "tcp/" + IPERF_PORT + "  iperf." + DOMAIN)
+            + row.formatted("  dns", a(DNS), "dnsmasq udp+tcp/" + DNS_PORT + "  dns." + DOMAIN + ", zone " + DOMAIN);
     }
 
     private static String a(IpPrefix prefix) {

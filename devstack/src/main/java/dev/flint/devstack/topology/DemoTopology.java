@@ -227,15 +227,39 @@ public final class DemoTopology {
         }
         try {
             new Created.Directory(state.runDirectory()).remove();
+        } catch (RuntimeException e) {
+            failure = failure == null ? e : withSuppressed(failure, e);
+        }
+        List<String> left = leftovers(state);
+        if (!left.isEmpty()) {
+            RuntimeException leaked = new IllegalStateException("still there after down: " + String.join(", ", left)
+                + " (the state file " + stateFile + " is kept; run down again)");
+            throw failure == null ? leaked : withSuppressed(leaked, failure);
+        }
+        try {
             Files.deleteIfExists(stateFile);
-        } catch (IOException | RuntimeException e) {
-            RuntimeException wrapped = new IllegalStateException("cannot remove state", e);
-            failure = failure == null ? wrapped : withSuppressed(failure, wrapped);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (failure != null) {
             throw failure;
         }
         return true;
+    }
+
+    /** What of {@code state} still exists: namespaces with its prefix, live processes, its run directory. */
+    public static List<String> leftovers(DevstackState state) {
+        List<String> left = new ArrayList<>();
+        NetworkNamespace.list().stream().filter(state.prefix()::owns).map(n -> "namespace " + n).forEach(left::add);
+        for (Created.Process process : state.processes()) {
+            if (NamespaceProcess.isRunning(process.pid(), process.startedAt())) {
+                left.add(process.label() + " (pid " + process.pid() + ")");
+            }
+        }
+        if (Files.exists(state.runDirectory())) {
+            left.add("directory " + state.runDirectory());
+        }
+        return left;
     }
 
     private static RuntimeException withSuppressed(RuntimeException failure, Exception more) {
@@ -259,7 +283,7 @@ public final class DemoTopology {
                 namespace.exists() ? "up" : "MISSING")));
         text.append("processes:\n");
         for (Created.Process process : state.processes()) {
-            boolean alive = ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false);
+            boolean alive = NamespaceProcess.isRunning(process.pid(), process.startedAt());
             text.append(String.format("  %-12s pid %-8d in %-20s %s  log %s%n", process.label(), process.pid(),
                 process.namespace(), alive ? "running" : "NOT RUNNING",
                 state.runDirectory().resolve(process.label() + ".log")));

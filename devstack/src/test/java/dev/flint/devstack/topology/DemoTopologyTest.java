@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.flint.devstack.Devstack;
 import dev.flint.devstack.netns.Command;
 import dev.flint.devstack.netns.Created;
+import dev.flint.devstack.netns.NamespaceProcess;
 import dev.flint.devstack.netns.NatType;
 import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.netns.Topology;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -131,7 +131,8 @@ class DemoTopologyTest {
     private void assertNothingLeft(DevstackState state) {
         assertThat(NetworkNamespace.list()).noneMatch(state.prefix()::owns);
         assertThat(state.processes()).hasSize(4).allSatisfy(p ->
-            assertThat(ProcessHandle.of(p.pid()).filter(h -> h.isAlive() && !isZombie(h.pid()))).isEmpty());
+            assertThat(NamespaceProcess.isRunning(p.pid(), null)).as(p.label()).isFalse());
+        assertThat(DemoTopology.leftovers(state)).isEmpty();
         assertThat(Files.exists(stateFile)).isFalse();
         assertThat(Files.exists(state.runDirectory())).isFalse();
         for (Role role : Role.values()) {
@@ -141,15 +142,6 @@ class DemoTopologyTest {
         assertThat(appeared).as("links of ours in the root namespace")
             .doesNotContainAnyElementsOf(List.of("br0", "wan", "lan", "eth0", "res", "natc", "natg", "relay", "portal"));
         assertThat(Command.of("nft", "list", "tables").run()).doesNotContain("flint_nat");
-    }
-
-    private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
-        } catch (IOException e) {
-            return true;
-        }
     }
 
     private static List<String> rootLinks() {
