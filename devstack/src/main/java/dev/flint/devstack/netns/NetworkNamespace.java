@@ -108,7 +108,8 @@ public final class NetworkNamespace {
      * bound {@code ServerSocket}, a Netty channel constructed there) belong to this namespace for their whole life
      * and may be used from any thread afterwards; connections opened later by other threads (an
      * {@code HttpClient}'s) do not. A {@code java.net.Socket} creates its descriptor on connect or bind, so connect
-     * it inside the task.
+     * it inside the task. The same holds for TUN devices (opened and named inside the task, the interface appears
+     * in this namespace) and netlink sockets.
      */
     public <T> T call(Callable<T> task) throws Exception {
         Path nsFile = Path.of("/run/netns", name);

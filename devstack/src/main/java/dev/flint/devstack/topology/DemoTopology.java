@@ -5,6 +5,7 @@ import static dev.flint.devstack.topology.AddressPlan.*;
 import dev.flint.devstack.netns.Coturn;
 import dev.flint.devstack.netns.Created;
 import dev.flint.devstack.netns.Internet;
+import dev.flint.devstack.netns.JavaCommand;
 import dev.flint.devstack.netns.Internet.NatSite;
 import dev.flint.devstack.netns.IpPrefix;
 import dev.flint.devstack.netns.NamespaceProcess;
@@ -159,7 +160,7 @@ public final class DemoTopology {
             "--port=" + DNS_PORT, "--local=/" + DOMAIN + "/", "--address=/" + WILDCARD_DOMAIN + "/" + WEB.addressText(),
             "--log-queries", "--log-facility=-"), run.resolve(DNSMASQ + ".log")));
         save.run();
-        started.add(net.startDetached(resources, WEB_SERVER, JavaLauncher.command(ResourceWebServer.class,
+        started.add(net.startDetached(resources, WEB_SERVER, JavaCommand.forMain(ResourceWebServer.class,
             List.of(WEB.addressText(), Integer.toString(WEB_PORT), "web." + DOMAIN)), run.resolve(WEB_SERVER + ".log")));
         save.run();
         started.add(net.startDetached(resources, IPERF3, List.of("iperf3", "--server", "--bind", IPERF.addressText(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.flint.devstack.Devstack;
 import dev.flint.devstack.netns.Command;
 import dev.flint.devstack.netns.Created;
+import dev.flint.devstack.netns.JavaCommand;
 import dev.flint.devstack.netns.NamespaceProcess;
 import dev.flint.devstack.netns.NatType;
 import dev.flint.devstack.netns.NetworkNamespace;
@@ -102,7 +103,7 @@ class DemoTopologyTest {
 
     @Test
     void interruptingUpRemovesWhatWasBuilt() throws Exception {
-        List<String> command = JavaLauncher.command(Devstack.class, List.of("up", "--state", stateFile.toString()));
+        List<String> command = JavaCommand.forMain(Devstack.class, List.of("up", "--state", stateFile.toString()));
         Process up = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
         DevstackState partial = null;
         try {
