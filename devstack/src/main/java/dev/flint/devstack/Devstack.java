@@ -92,8 +92,10 @@ public final class Devstack {
         System.out.println();
         System.out.print(DemoTopology.status(state));
         System.out.println("resource names: " + String.join(", ", DemoTopology.resourceNames()));
-        System.out.println("run a command in a namespace:  ip netns exec " + built.prefix().name("client")
-            + " curl http://web." + AddressPlan.DOMAIN + "/");
+        String reachesResources = built.resourcesRouted() ? "client" : "gw";
+        System.out.println("run a command in a namespace:  ip netns exec " + built.prefix().name(reachesResources)
+            + " curl http://web." + AddressPlan.DOMAIN + "/"
+            + (built.resourcesRouted() ? "" : "   (from the client only through the tunnel)"));
         System.out.println("remove it all:                 ./flint devstack down");
         return 0;
     }

@@ -33,6 +33,7 @@ public final class Topology implements AutoCloseable {
 
     private final RunPrefix prefix;
     private final Deque<Step> steps = new ArrayDeque<>();
+    private final Thread closeOnExit;
     private boolean closed;
 
     private sealed interface Step {
@@ -57,8 +58,6 @@ public final class Topology implements AutoCloseable {
             action.run();
         }
     }
-
-    private final Thread closeOnExit;
 
     private Topology(RunPrefix prefix) {
         this.prefix = prefix;
@@ -148,6 +147,8 @@ public final class Topology implements AutoCloseable {
 
     /** Starts a process in a namespace; it is stopped when the scope closes, before its namespace goes. */
     public synchronized NamespaceProcess start(NetworkNamespace namespace, String label, List<String> command) {
+        // Checked before starting: a process started after close() took its snapshot would never be stopped.
+        requireOpen();
         NamespaceProcess process = namespace.start(label, command);
         steps.push(new Action("stop " + process, process::close));
         return process;
@@ -156,6 +157,7 @@ public final class Topology implements AutoCloseable {
     /** Starts a process that outlives this JVM (see {@link NetworkNamespace#startDetached}); recorded by pid. */
     public synchronized NamespaceProcess startDetached(NetworkNamespace namespace, String label, List<String> command,
             Path logFile) {
+        requireOpen();
         NamespaceProcess process = namespace.startDetached(label, command, logFile);
         record(new Created.Process(label, namespace.name(), process.pid(), process.startedAt().orElse(null)));
         return process;
