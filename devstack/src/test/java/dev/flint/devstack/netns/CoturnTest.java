@@ -25,6 +25,8 @@ class CoturnTest {
 
     private static final InetAddress RELAY = IpPrefix.parse("198.18.1.20").address();
     private static final InetAddress PEER = IpPrefix.parse("198.18.1.30").address();
+    private static final InetAddress RELAY6 = IpPrefix.parse("2001:db8:18:1::20").address();
+    private static final InetAddress PEER6 = IpPrefix.parse("2001:db8:18:1::30").address();
     private static final Pattern TOTALS = Pattern.compile("tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)");
 
     @BeforeAll
@@ -40,32 +42,31 @@ class CoturnTest {
         long coturnPid;
         Path runDirectory;
         try (net) {
-            Internet internet = Internet.create(net, "inet", IpPrefix.parse("198.18.1.0/24"));
+            Internet internet = Internet.create(net, "inet", IpPrefix.parse("198.18.1.0/24"),
+                IpPrefix.parse("2001:db8:18:1::/64"));
             Internet.NatSite site = internet.attachSite("nat", "c", NatType.SYMMETRIC, 2,
-                IpPrefix.parse("10.81.0.0/24"));
+                IpPrefix.parse("10.81.0.0/24"), IpPrefix.parse("fd81::/64"));
             NetworkNamespace client = site.host();
             NetworkNamespace relay = internet.attachHost("relay", 20);
             NetworkNamespace peer = internet.attachHost("peer", 30);
 
-            Coturn coturn = Coturn.start(net, relay, Coturn.Config.of("test-secret", RELAY));
+            Coturn coturn = Coturn.start(net, relay, Coturn.Config.of("test-secret", RELAY, RELAY6));
             coturnPid = coturn.process().pid();
             runDirectory = net.runDirectory();
-            net.start(peer, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-p", "3480"));
+            net.start(peer, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-L",
+                new IpPrefix(PEER6, 128).addressText(), "-p", "3480"));
             peer.awaitListening(NetworkNamespace.Transport.UDP, 3480, Duration.ofSeconds(10), null);
 
             String salt = TurnCredentials.saltForPublicKey("n8Wd8QBV4XGJqT9Q8yIUmJY1IhY1NJs8tGr4xx1sPnE=");
             TurnCredentials good = coturn.credentials(Instant.now().plus(Duration.ofHours(1)), salt);
             assertThat(good.username()).matches("\\d+:[A-Za-z0-9+/]{43}");
 
-            Command.Result relayed = uclient(client, good.username(), good.password());
-            assertThat(relayed.exitCode()).as(relayed.stdout()).isZero();
-            // The last progress line holds the totals.
-            Matcher totals = TOTALS.matcher(relayed.stdout());
-            int received = -1;
-            while (totals.find()) {
-                received = Integer.parseInt(totals.group(2));
-            }
-            assertThat(received).as("messages echoed back through the relay\n" + relayed.stdout()).isPositive();
+            assertEchoedThroughTheRelay(uclient(client, good.username(), good.password()));
+            // Over IPv6 too: NAT66 on the client's side, an IPv6 allocation on the dual-stack relay.
+            assertEchoedThroughTheRelay(client.command("turnutils_uclient", "-x", "-e",
+                new IpPrefix(PEER6, 128).addressText(), "-r", "3480", "-n", "3", "-m", "1", "-c", "-z", "5",
+                "-u", good.username(), "-w", good.password(), new IpPrefix(RELAY6, 128).addressText())
+                .runAllowingFailure());
 
             Command.Result wrong = uclient(client, good.username(), good.password().replace('A', 'B') + "x");
             assertThat(wrong.exitCode()).isNotZero();
@@ -81,6 +82,17 @@ class CoturnTest {
         assertThat(net.leftoverNamespaces()).isEmpty();
         assertThat(ProcessHandle.of(coturnPid).filter(ProcessHandle::isAlive)).isEmpty();
         assertThat(Files.exists(runDirectory)).as("pid file and user db removed").isFalse();
+    }
+
+    private static void assertEchoedThroughTheRelay(Command.Result run) {
+        assertThat(run.exitCode()).as(run.stdout()).isZero();
+        // The last progress line holds the totals.
+        Matcher totals = TOTALS.matcher(run.stdout());
+        int received = -1;
+        while (totals.find()) {
+            received = Integer.parseInt(totals.group(2));
+        }
+        assertThat(received).as("messages echoed back through the relay\n" + run.stdout()).isPositive();
     }
 
     private static Command.Result uclient(NetworkNamespace client, String username, String password) {
