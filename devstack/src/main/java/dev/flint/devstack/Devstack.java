@@ -23,6 +23,7 @@ public final class Devstack {
                      --gateway-nat TYPE   NAT type of the gateway's router only
                      --route-resources    let the internet route to the resource network directly (plain
                                           routing without a tunnel; needs gateway NAT none)
+                     --ipv4-only          no IPv6 on the internet, the sites and the relay
           status   show what is up
           down     stop everything and remove every namespace, link, rule and process
           plan     print the address plan
@@ -71,6 +72,7 @@ public final class Devstack {
         NatType clientNat = NatType.PORT_RESTRICTED_CONE;
         NatType gatewayNat = NatType.PORT_RESTRICTED_CONE;
         boolean routeResources = false;
+        boolean ipv6 = true;
         Path state = DemoTopology.DEFAULT_STATE;
         while (!args.isEmpty()) {
             String option = args.removeFirst();
@@ -82,12 +84,13 @@ public final class Devstack {
                 case "--client-nat" -> clientNat = NatType.parse(value(option, args));
                 case "--gateway-nat" -> gatewayNat = NatType.parse(value(option, args));
                 case "--route-resources" -> routeResources = true;
+                case "--ipv4-only" -> ipv6 = false;
                 case "--state" -> state = Path.of(value(option, args));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "' for up");
             }
         }
         requireRoot();
-        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, "fd");
+        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd");
         DevstackState built = DemoTopology.up(options, state, System.out);
         System.out.println();
         System.out.print(DemoTopology.status(state));

@@ -16,6 +16,8 @@ import dev.flint.devstack.netns.Topology;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -46,9 +48,10 @@ public final class DemoTopology {
     /**
      * What to build. {@code routeResources} lets the internet route straight to the gateway's site and resource
      * network (needs {@code gatewayNat} NONE): plain routing for testing the topology; the tunnel replaces it.
+     * {@code ipv6} adds IPv6 to the internet, the sites and the relay (the resource network stays IPv4).
      * {@code tag} starts the namespace names (tests use their own).
      */
-    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, String tag) {
+    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag) {
         public Options {
             if (routeResources && gatewayNat != NatType.NONE) {
                 throw new IllegalArgumentException("routing to the resources needs the gateway NAT to be 'none'");
@@ -56,7 +59,7 @@ public final class DemoTopology {
         }
 
         public static Options defaults() {
-            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, "fd");
+            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd");
         }
     }
 
@@ -77,7 +80,7 @@ public final class DemoTopology {
         String secret = randomSecret();
         Instant createdAt = Instant.now();
         Runnable save = () -> new DevstackState(net.prefix(), options.clientNat(), options.gatewayNat(),
-            options.routeResources(), secret, createdAt, net.created()).save(stateFile);
+            options.routeResources(), options.ipv6(), secret, createdAt, net.created()).save(stateFile);
         Thread undoOnInterrupt = new Thread(() -> {
             out.println("flint devstack: interrupted; removing what was built");
             tearDown(net, stateFile);
@@ -116,13 +119,14 @@ public final class DemoTopology {
     }
 
     private static void build(Topology net, Options options, String secret, Runnable save, PrintStream out) {
-        Internet internet = Internet.create(net, Role.INTERNET.shortName(), INTERNET);
+        Internet internet = Internet.create(net, Role.INTERNET.shortName(), INTERNET,
+            options.ipv6() ? INTERNET6 : null);
         save.run();
         NatSite client = internet.attachSite(Role.CLIENT_NAT.shortName(), Role.CLIENT.shortName(),
-            options.clientNat(), index(CLIENT_NAT_WAN), CLIENT_LAN);
+            options.clientNat(), index(CLIENT_NAT_WAN), CLIENT_LAN, options.ipv6() ? CLIENT_LAN6 : null);
         save.run();
         NatSite gateway = internet.attachSite(Role.GATEWAY_NAT.shortName(), Role.GATEWAY.shortName(),
-            options.gatewayNat(), index(GATEWAY_NAT_WAN), GATEWAY_LAN);
+            options.gatewayNat(), index(GATEWAY_NAT_WAN), GATEWAY_LAN, options.ipv6() ? GATEWAY_LAN6 : null);
         save.run();
         NetworkNamespace relayHost = internet.attachHost(Role.RELAY.shortName(), index(RELAY));
         internet.attachHost(Role.PORTAL.shortName(), index(PORTAL));
@@ -166,7 +170,9 @@ public final class DemoTopology {
         started.add(net.startDetached(resources, IPERF3, List.of("iperf3", "--server", "--bind", IPERF.addressText(),
             "--port", Integer.toString(IPERF_PORT)), run.resolve(IPERF3 + ".log")));
         save.run();
-        Coturn.Config relay = new Coturn.Config(List.of(RELAY.address()), secret, RELAY_MIN_PORT, RELAY_MAX_PORT);
+        Coturn.Config relay = new Coturn.Config(
+            options.ipv6() ? List.of(RELAY.address(), RELAY6.address()) : List.of(RELAY.address()),
+            secret, RELAY_MIN_PORT, RELAY_MAX_PORT);
         started.add(net.startDetached(relayHost, COTURN,
             Coturn.commandLine(relay, run, COTURN), run.resolve(COTURN + ".log")));
         save.run();
@@ -174,7 +180,10 @@ public final class DemoTopology {
         resources.awaitListening(Transport.UDP, DNS_PORT, READY_TIMEOUT, started.get(0));
         resources.awaitListening(Transport.TCP, WEB_PORT, READY_TIMEOUT, started.get(1));
         resources.awaitListening(Transport.TCP, IPERF_PORT, READY_TIMEOUT, started.get(2));
-        relayHost.awaitListening(Transport.UDP, RELAY_PORT, READY_TIMEOUT, started.get(3));
+        for (InetAddress address : relay.addresses()) {
+            relayHost.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
+                started.get(3));
+        }
         for (NamespaceProcess process : started) {
             out.println("flint devstack: " + process.label() + " running (pid " + process.pid() + ") in "
                 + process.namespace());
@@ -277,7 +286,8 @@ public final class DemoTopology {
         DevstackState state = loaded.get();
         StringBuilder text = new StringBuilder("flint devstack " + state.prefix() + ", up since " + state.createdAt()
             + "; client NAT " + state.clientNat().label() + ", gateway NAT " + state.gatewayNat().label()
-            + (state.resourcesRouted() ? ", resources routed" : "") + "\n");
+            + (state.resourcesRouted() ? ", resources routed" : "") + (state.ipv6() ? ", dual-stack" : ", IPv4 only")
+            + "\n");
         text.append("namespaces:\n");
         state.namespaces().forEach((role, namespace) -> text.append("  ")
             .append(String.format("%-12s %-20s %s%n", role.shortName(), namespace.name(),
@@ -290,6 +300,7 @@ public final class DemoTopology {
                 state.runDirectory().resolve(process.label() + ".log")));
         }
         text.append("relay: ").append(RELAY.addressText()).append(':').append(RELAY_PORT)
+            .append(state.ipv6() ? ", [" + RELAY6.addressText() + "]:" + RELAY_PORT : "")
             .append(" realm firezone, static auth secret ").append(state.relaySecret()).append('\n');
         text.append("addresses:\n").append(describe().indent(2));
         return text.toString();

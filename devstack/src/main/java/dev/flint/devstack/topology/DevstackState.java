@@ -25,7 +25,7 @@ import java.util.Properties;
  * {@code status} and {@code down} work from another process, and so the demo can find the namespaces.
  */
 public record DevstackState(RunPrefix prefix, NatType clientNat, NatType gatewayNat, boolean resourcesRouted,
-        String relaySecret, Instant createdAt, List<Created> created) {
+        boolean ipv6, String relaySecret, Instant createdAt, List<Created> created) {
 
     public DevstackState {
         created = List.copyOf(created);
@@ -63,6 +63,7 @@ public record DevstackState(RunPrefix prefix, NatType clientNat, NatType gateway
         properties.setProperty("nat.client", clientNat.label());
         properties.setProperty("nat.gateway", gatewayNat.label());
         properties.setProperty("resources.routed", Boolean.toString(resourcesRouted));
+        properties.setProperty("ipv6", Boolean.toString(ipv6));
         properties.setProperty("relay.secret", relaySecret);
         properties.setProperty("created.at", createdAt.toString());
         for (int i = 0; i < created.size(); i++) {
@@ -99,7 +100,8 @@ public record DevstackState(RunPrefix prefix, NatType clientNat, NatType gateway
         }
         return Optional.of(new DevstackState(new RunPrefix(properties.getProperty("prefix")),
             NatType.parse(properties.getProperty("nat.client")), NatType.parse(properties.getProperty("nat.gateway")),
-            Boolean.parseBoolean(properties.getProperty("resources.routed")), properties.getProperty("relay.secret"),
+            Boolean.parseBoolean(properties.getProperty("resources.routed")),
+            Boolean.parseBoolean(properties.getProperty("ipv6")), properties.getProperty("relay.secret"),
             Instant.parse(properties.getProperty("created.at")), created));
     }
 

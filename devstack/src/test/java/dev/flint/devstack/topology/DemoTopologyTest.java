@@ -62,7 +62,7 @@ class DemoTopologyTest {
     @ParameterizedTest
     @EnumSource(value = NatType.class, names = {"NONE", "PORT_RESTRICTED_CONE", "SYMMETRIC"})
     void clientReachesTheWebServerByNameThroughItsNatAndDownLeavesNothing(NatType clientNat) throws Exception {
-        DevstackState state = DemoTopology.up(new DemoTopology.Options(clientNat, NatType.NONE, true, "dt"),
+        DevstackState state = DemoTopology.up(new DemoTopology.Options(clientNat, NatType.NONE, true, false, "dt"),
             stateFile, quiet());
         NetworkNamespace client = state.namespace(Role.CLIENT);
 
@@ -93,8 +93,11 @@ class DemoTopologyTest {
             .hasMessageContaining("unreachable");
         assertThat(gateway.exec("getent", "hosts", "iperf.flint.test")).startsWith("172.20.0.11");
         assertThat(httpGet(gateway, "172.20.0.10", "web.flint.test")).contains("you are 172.20.0.1");
-        // The relay is on the internet, reachable from behind the client's NAT.
+        // The relay is on the internet, reachable from behind the client's NAT in both families.
         assertThat(client.exec("ping", "-c", "1", "-W", "5", "198.18.0.10")).contains("1 received");
+        assertThat(client.exec("ping", "-6", "-c", "1", "-W", "5", "2001:db8:18::10")).contains("1 received");
+        assertThat(state.namespace(Role.RELAY).isListening(NetworkNamespace.Transport.UDP,
+            new InetSocketAddress(AddressPlan.RELAY6.address(), 3478))).isTrue();
 
         assertThat(Devstack.run("down", "--state", stateFile.toString())).isZero();
         assertNothingLeft(state);

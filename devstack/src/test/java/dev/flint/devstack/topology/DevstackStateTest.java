@@ -19,7 +19,7 @@ class DevstackStateTest {
     void roundTripsThroughTheFileWhichOnlyItsOwnerCanRead(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sub/devstack.state");
         DevstackState state = new DevstackState(new RunPrefix("fdabcde"), NatType.SYMMETRIC, NatType.NONE, true,
-            "se=cret:with\tstuff", Instant.parse("2026-01-02T03:04:05.678Z"), List.of(
+            false, "se=cret:with\tstuff", Instant.parse("2026-01-02T03:04:05.678Z"), List.of(
                 new Created.Namespace("fdabcde-inet"),
                 new Created.Directory(Path.of("/run/flint-devstack/fdabcde")),
                 new Created.Process("coturn", "fdabcde-relay", 4242, Instant.parse("2026-01-02T03:04:06.010Z")),
