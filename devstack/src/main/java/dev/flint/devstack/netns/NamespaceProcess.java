@@ -32,11 +32,13 @@ public final class NamespaceProcess implements AutoCloseable {
     private final Process process;
     private final Instant startedAt;
     private final Deque<String> recent = new ArrayDeque<>();
+    private final Path logFile;
 
-    private NamespaceProcess(String label, NetworkNamespace namespace, Process process) {
+    private NamespaceProcess(String label, NetworkNamespace namespace, Process process, Path logFile) {
         this.label = label;
         this.namespace = namespace;
         this.process = process;
+        this.logFile = logFile;
         this.startedAt = process.info().startInstant().orElse(null);
     }
 
@@ -59,7 +61,7 @@ public final class NamespaceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new CommandFailedException(full, -1, "cannot start: " + e.getMessage());
         }
-        NamespaceProcess started = new NamespaceProcess(label, namespace, process);
+        NamespaceProcess started = new NamespaceProcess(label, namespace, process, logFile);
         if (logFile == null) {
             Thread.ofVirtual().name(label + "-output").start(started::pumpOutput);
         }
@@ -109,8 +111,16 @@ public final class NamespaceProcess implements AutoCloseable {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
-    /** The last lines the process wrote (empty for detached processes, whose output is in their log file). */
+    /** The last lines the process wrote (for a detached process: the end of its log file). */
     public String recentOutput() {
+        if (logFile != null) {
+            try {
+                List<String> lines = Files.readAllLines(logFile);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - KEPT_LINES), lines.size()));
+            } catch (IOException e) {
+                return "(no output: " + e.getMessage() + ")";
+            }
+        }
         synchronized (recent) {
             return String.join("\n", recent);
         }

@@ -242,7 +242,10 @@ public final class NetworkNamespace {
     /** Waits until something listens on {@code address} (or the wildcard with its port). */
     public void awaitListening(Transport transport, InetSocketAddress address, Duration timeout,
             NamespaceProcess owner) {
-        awaitListening(() -> isListening(transport, address), transport + " " + address, timeout, owner);
+        String text = address.getAddress() instanceof Inet6Address
+            ? "[" + new IpPrefix(address.getAddress(), 128).addressText() + "]:" + address.getPort()
+            : address.getAddress().getHostAddress() + ":" + address.getPort();
+        awaitListening(() -> isListening(transport, address), transport + " " + text, timeout, owner);
     }
 
     private void awaitListening(BooleanSupplier listening, String what, Duration timeout,

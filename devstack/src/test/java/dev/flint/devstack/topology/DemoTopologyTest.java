@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -125,6 +126,28 @@ class DemoTopologyTest {
         assertThat(Files.exists(stateFile)).isFalse();
         assertThat(NetworkNamespace.list()).noneMatch(partial.prefix()::owns);
         assertThat(Files.exists(partial.runDirectory())).isFalse();
+    }
+
+    @Test
+    void anUpThatFailsHalfWayRemovesWhatItBuilt(@TempDir Path bin) throws Exception {
+        // A real failure late in the build: every tool is on the PATH except coturn's turnserver.
+        for (String tool : List.of("ip", "nft", "sysctl", "ss", "setsid", "dnsmasq", "iperf3")) {
+            Path target = Path.of(Command.of("sh", "-c", "command -v " + tool).run().strip());
+            Files.createSymbolicLink(bin.resolve(tool), target);
+        }
+        ProcessBuilder builder = new ProcessBuilder(JavaCommand.forMain(Devstack.class,
+            List.of("up", "--state", stateFile.toString()))).redirectErrorStream(true);
+        builder.environment().put("PATH", bin.toString());
+        Process up = builder.start();
+        String output = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(up.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(up.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("coturn exited", "turnserver");
+        String prefix = output.lines().filter(l -> l.contains("namespaces fd")).findFirst().orElseThrow()
+            .replaceAll(".*namespaces (fd[a-z0-9]{5})-.*", "$1");
+        assertThat(NetworkNamespace.list()).noneMatch(name -> name.startsWith(prefix + "-"));
+        assertThat(Files.exists(Topology.RUN_ROOT.resolve(prefix))).isFalse();
+        assertThat(Files.exists(stateFile)).isFalse();
     }
 
     private void assertDownLeavesNothing(DevstackState state) {
