@@ -214,6 +214,28 @@ class UnixSocketTransportTest {
     }
 
     @Test
+    void secondGuiInstanceHandsADeepLinkToTheFirstOverThePerUserSocket() throws Exception {
+        Path guiSocket = IpcEndpoints.guiSocket(java.util.Map.of("XDG_RUNTIME_DIR", dir.resolve("xdg").toString()));
+        try (UnixSocketServer primary = UnixSocketServer.bind(guiSocket, SocketFilePolicy.ownerOnly())) {
+            var deepLink = (dev.flint.ipc.InstanceMessage.DeepLink) SampleMessages.instance().getFirst();
+            Future<DecodeResult<dev.flint.ipc.InstanceMessage>> secondInstance = pool.submit(() -> {
+                try (var toPrimary = IpcConnection.instance(UnixSocket.connect(guiSocket))) {
+                    toPrimary.send(deepLink);
+                    return toPrimary.receive();
+                }
+            });
+            try (var fromSecond = IpcConnection.instance(primary.accept())) {
+                assertThat(fromSecond.peer()).isInstanceOf(PeerCredentials.class);
+                assertThat(fromSecond.receive()).isEqualTo(new DecodeResult.Decoded<>(deepLink));
+                fromSecond.send(new dev.flint.ipc.InstanceMessage.Ack());
+            }
+            assertThat(secondInstance.get(30, TimeUnit.SECONDS))
+                    .isEqualTo(new DecodeResult.Decoded<>(new dev.flint.ipc.InstanceMessage.Ack()));
+        }
+        assertThat(guiSocket).doesNotExist();
+    }
+
+    @Test
     void connectingToNothingSaysSo() {
         assertThatThrownBy(() -> UnixSocket.connect(dir.resolve("absent.sock"))).isInstanceOf(NoSuchFileException.class);
     }
