@@ -185,12 +185,19 @@ public final class WireGuardNode {
     }
 
     /**
-     * Starts a handshake now (unless one was sent less than REKEY_TIMEOUT ago), e.g. when ICE nominated a path.
-     * The initiation is available from {@link #pollTransmit()}.
+     * Sends a handshake initiation now (unless one was sent less than REKEY_TIMEOUT ago), e.g. when ICE nominated
+     * a path. If a handshake is already being retried, this resends within that attempt (REKEY_ATTEMPT_TIME still
+     * counts from its start). The initiation is available from {@link #pollTransmit()}.
      */
     public void initiateHandshake(WireGuardPeer peer, Instant now) {
+        long t = nanos(now);
         synchronized (lock) {
-            sendInitiation(peer, nanos(now), false);
+            boolean handshaking = peer.handshakeAttemptStartNanos != 0;
+            if (!handshaking) {
+                sendInitiation(peer, t, false);
+            } else if (t - peer.lastInitiationSentNanos >= rekeyTimeoutNanos) {
+                sendInitiation(peer, t, true); // resend now, within the attempt already running
+            }
         }
     }
 
@@ -412,6 +419,7 @@ public final class WireGuardNode {
             return drop(refused);
         }
         peer.roamTo(from);
+        peer.rxBytes.add(WireGuardMessage.INITIATION_LENGTH);
         authenticatedReceived(peer, nowNanos);
 
         int index = newIndex(peer);
@@ -447,6 +455,7 @@ public final class WireGuardNode {
             return drop(refused);
         }
         peer.roamTo(from);
+        peer.rxBytes.add(WireGuardMessage.RESPONSE_LENGTH);
         authenticatedReceived(peer, nowNanos);
         NoiseHandshake.SessionKeys keys = peer.handshake.beginSession().orElseThrow();
         installSession(peer, keys, nowNanos);
