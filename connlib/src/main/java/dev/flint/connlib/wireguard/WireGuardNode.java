@@ -195,7 +195,7 @@ public final class WireGuardNode {
             boolean handshaking = peer.handshakeAttemptStartNanos != 0;
             if (!handshaking) {
                 sendInitiation(peer, t, false);
-            } else if (t - peer.lastInitiationSentNanos >= rekeyTimeoutNanos) {
+            } else if (t - peer.lastHandshakeSentNanos >= rekeyTimeoutNanos) {
                 sendInitiation(peer, t, true); // resend now, within the attempt already running
             }
         }
@@ -441,6 +441,9 @@ public final class WireGuardNode {
         }
         transmits.add(new Transmit(peer, from != null ? from : peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
+        // As wireguard-go: a response counts as a handshake sent, so the responder, which cannot send data until
+        // the initiator confirms, does not start a crossing handshake of its own within REKEY_TIMEOUT.
+        peer.lastHandshakeSentNanos = nowNanos;
         authenticatedSent(peer, nowNanos);
         return peer.handshakeResult;
     }
@@ -637,7 +640,7 @@ public final class WireGuardNode {
             if (peer.handshakeAttemptStartNanos != 0) {
                 return; // already handshaking: the retransmit timer carries on
             }
-            if (peer.lastInitiationSentNanos != 0 && nowNanos - peer.lastInitiationSentNanos < rekeyTimeoutNanos) {
+            if (peer.lastHandshakeSentNanos != 0 && nowNanos - peer.lastHandshakeSentNanos < rekeyTimeoutNanos) {
                 return;
             }
         }
@@ -662,7 +665,7 @@ public final class WireGuardNode {
         if (!retry) {
             peer.handshakeAttemptStartNanos = nowNanos;
         }
-        peer.lastInitiationSentNanos = nowNanos;
+        peer.lastHandshakeSentNanos = nowNanos;
         peer.retransmitAtNanos = nowNanos + rekeyTimeoutNanos + jitter();
         transmits.add(new Transmit(peer, peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);

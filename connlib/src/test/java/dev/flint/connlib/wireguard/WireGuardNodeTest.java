@@ -63,6 +63,8 @@ class WireGuardNodeTest {
         Transmit response = p.drain(p.b).getFirst();
         assertThat(p.b.encrypt(p.aOnB, ByteBuffer.wrap(ipv4(40, 0)), ByteBuffer.allocate(200), p.now))
                 .isEqualTo(Encrypted.NO_SESSION);
+        p.b.handleTimeout(p.now);
+        assertThat(p.drain(p.b)).isEmpty(); // no crossing initiation right after a response
         assertThat(p.deliver(p.b, response.payload()).kind()).isEqualTo(Received.Kind.HANDSHAKE);
         assertThat(p.seal(p.a, ipv4(40, 0))).isNotNull(); // the initiator may send at once
         List<Transmit> keepalive = p.drain(p.a);
