@@ -279,4 +279,22 @@ class WireGuardNodeTest {
         back.get(got);
         assertThat(got).isEqualTo(ipv4(1280, 5));
     }
+
+    @Test
+    void encryptionInPlaceNeedsNoSecondBuffer() {
+        for (WireGuardConfig config : List.of(WireGuardConfig.standard(), WireGuardConfig.firezoneIce())) {
+            var p = new NodePair(config, 17);
+            p.handshake();
+            byte[] packet = ipv4(1000 + 5, 6);
+            ByteBuffer buffer = ByteBuffer.allocate(1100);
+            buffer.position(16).put(packet).flip().position(16); // the packet where the ciphertext goes
+            ByteBuffer plaintext = buffer.slice();
+            ByteBuffer out = buffer.clear();
+            assertThat(p.a.encrypt(p.bOnA, plaintext, out, p.now)).isEqualTo(Encrypted.SENT);
+            assertThat(out.position()).isEqualTo(p.a.encryptedLength(packet.length));
+            assertThat(p.deliver(p.a, java.util.Arrays.copyOf(buffer.array(), out.position())).kind())
+                    .isEqualTo(Received.Kind.DATA);
+            assertThat(p.lastPlaintext).isEqualTo(packet);
+        }
+    }
 }
