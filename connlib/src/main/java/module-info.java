@@ -9,7 +9,7 @@ module dev.flint.connlib {
     exports dev.flint.connlib.stun;
     exports dev.flint.connlib.turn;
     exports dev.flint.connlib.ice;
-    // exports dev.flint.connlib.peer;  (added when the package has code)
+    exports dev.flint.connlib.peer;
     // exports dev.flint.connlib.phoenix;  (added when the package has code)
     // exports dev.flint.connlib.portal;  (added when the package has code)
     // exports dev.flint.connlib.dns;  (added when the package has code)
