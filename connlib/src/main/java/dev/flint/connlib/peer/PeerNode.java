@@ -560,9 +560,10 @@ public final class PeerNode {
                 continue;
             }
             if (c.path == null) {
-                if (c.pendingWireGuard.size() < MAX_PENDING_WIREGUARD) {
-                    c.pendingWireGuard.add(t.get().payload());
+                if (c.pendingWireGuard.size() >= MAX_PENDING_WIREGUARD) {
+                    c.pendingWireGuard.poll(); // a ring buffer, as Firezone's wg_buffer: the newest win
                 }
+                c.pendingWireGuard.add(t.get().payload());
                 continue;
             }
             viaPath(c, t.get().payload(), now).ifPresent(transmits::add);

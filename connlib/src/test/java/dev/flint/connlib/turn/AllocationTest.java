@@ -155,4 +155,104 @@ class AllocationTest {
         }
         return n;
     }
+
+    @Test
+    void dualStackRelayIsAskedForBothFamiliesAndFallsBackOn440() {
+        InetSocketAddress v6 = new InetSocketAddress("2001:db8::100", 3478);
+        Allocation dual = new Allocation(List.of(SERVER, v6), CREDS, new SplittableRandom(4), now);
+        List<StunMessage> bindings = new ArrayList<>();
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (var t = dual.pollTransmit(); t.isPresent(); t = dual.pollTransmit()) {
+            bindings.add(((ReceivedStun) StunCodec.decode(t.get().payload())).message());
+            targets.add(t.get().destination());
+        }
+        assertThat(targets).containsExactly(SERVER, v6);
+        byte[] ok = StunCodec.encode(StunMessage.successResponse(StunMethod.BINDING, bindings.get(0).transactionId())
+                .add(new XorMappedAddress(LOCAL)).build());
+        dual.handleInput(SERVER, LOCAL, (ReceivedStun) StunCodec.decode(ok), now);
+        StunMessage alloc = ((ReceivedStun) StunCodec.decode(dual.pollTransmit().orElseThrow().payload())).message();
+        assertThat(alloc.attribute(AdditionalAddressFamily.class))
+                .contains(new AdditionalAddressFamily(dev.flint.connlib.stun.AddressFamily.IPV6));
+        byte[] refused = StunCodec.encode(StunMessage.errorResponse(StunMethod.ALLOCATE, alloc.transactionId())
+                .add(new ErrorCode(440, "Address Family not Supported")).build(), KEY, false);
+        dual.handleInput(SERVER, LOCAL, (ReceivedStun) StunCodec.decode(refused), now);
+        StunMessage retry = ((ReceivedStun) StunCodec.decode(dual.pollTransmit().orElseThrow().payload())).message();
+        assertThat(retry.method()).isEqualTo(StunMethod.ALLOCATE);
+        assertThat(retry.has(AdditionalAddressFamily.class)).isFalse();
+        byte[] granted = StunCodec.encode(StunMessage.successResponse(StunMethod.ALLOCATE, retry.transactionId())
+                .add(new XorRelayedAddress(new InetSocketAddress("192.0.2.100", 50000)))
+                .add(new XorRelayedAddress(new InetSocketAddress("2001:db8::100", 50000))).add(new Lifetime(600)).build(),
+                KEY, false);
+        dual.handleInput(SERVER, LOCAL, (ReceivedStun) StunCodec.decode(granted), now);
+        assertThat(dual.relayedCandidates()).hasSize(2);
+    }
+
+    @Test
+    void singleStackRelayIsNotAskedForASecondFamily() {
+        StunMessage binding = next();
+        answer(StunMessage.successResponse(StunMethod.BINDING, binding.transactionId()).add(new XorMappedAddress(LOCAL)), false);
+        assertThat(next().has(AdditionalAddressFamily.class)).isFalse();
+    }
+
+    @Test
+    void keepsTheRelayAliveWithABindingEvery25Seconds() {
+        allocated(3600);
+        while (allocation.pollTransmit().isPresent()) {
+        }
+        now = now.plusSeconds(24);
+        allocation.handleTimeout(now);
+        assertThat(drain(StunMethod.BINDING)).isZero();
+        now = now.plusSeconds(1);
+        allocation.handleTimeout(now);
+        assertThat(drain(StunMethod.BINDING)).isOne();
+    }
+
+    @Test
+    void wrongCredentialsFailTheAllocation() {
+        StunMessage binding = next();
+        answer(StunMessage.successResponse(StunMethod.BINDING, binding.transactionId()).add(new XorMappedAddress(LOCAL)), false);
+        StunMessage first = next();
+        answer(StunMessage.errorResponse(StunMethod.ALLOCATE, first.transactionId())
+                .add(new ErrorCode(401, "Unauthorized")).add(new Realm("firezone")).add(new Nonce("n1")), false);
+        StunMessage second = next();
+        answer(StunMessage.errorResponse(StunMethod.ALLOCATE, second.transactionId())
+                .add(new ErrorCode(401, "Unauthorized")).add(new Realm("firezone")).add(new Nonce("n1")), false);
+        assertThat(allocation.isFailed()).isTrue();
+    }
+
+    @Test
+    void aRealmOtherThanFirezoneIsRefused() {
+        StunMessage binding = next();
+        answer(StunMessage.successResponse(StunMethod.BINDING, binding.transactionId()).add(new XorMappedAddress(LOCAL)), false);
+        StunMessage first = next();
+        answer(StunMessage.errorResponse(StunMethod.ALLOCATE, first.transactionId())
+                .add(new ErrorCode(401, "Unauthorized")).add(new Realm("evil")).add(new Nonce("n1")), false);
+        assertThat(allocation.isFailed()).isTrue();
+        assertThat(allocation.pollTransmit()).isEmpty();
+    }
+
+    @Test
+    void allocationMismatchOnChannelBindReallocatesAndRebinds() {
+        allocated(3600);
+        while (allocation.pollTransmit().isPresent()) {
+        }
+        InetSocketAddress peer = new InetSocketAddress("203.0.113.5", 4000);
+        allocation.bindChannel(peer, now);
+        StunMessage bind = next();
+        answer(StunMessage.errorResponse(StunMethod.CHANNEL_BIND, bind.transactionId())
+                .add(new ErrorCode(437, "Allocation Mismatch")), true);
+        StunMessage realloc = next();
+        assertThat(realloc.method()).isEqualTo(StunMethod.ALLOCATE);
+        answer(StunMessage.successResponse(StunMethod.ALLOCATE, realloc.transactionId())
+                .add(new XorRelayedAddress(new InetSocketAddress("192.0.2.100", 50001))).add(new Lifetime(600)), true);
+        StunMessage rebind = next();
+        assertThat(rebind.method()).isEqualTo(StunMethod.CHANNEL_BIND);
+        assertThat(rebind.attribute(XorPeerAddress.class).orElseThrow().address()).isEqualTo(peer);
+    }
+
+    @Test
+    void usernameCarriesTheExpiry() {
+        assertThat(CREDS.expiresAtEpochSecond()).isEqualTo(1719367575L);
+        assertThat(new RelayCredentials("nocolon", "x").expiresAtEpochSecond()).isEqualTo(-1);
+    }
 }
