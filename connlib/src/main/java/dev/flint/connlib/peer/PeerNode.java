@@ -109,6 +109,7 @@ public final class PeerNode {
             }
         }
         migrateConnectionsWithoutRelay(now);
+        drainAllocations(now);
     }
 
     private void removeAllocation(UUID id, Instant now) {
