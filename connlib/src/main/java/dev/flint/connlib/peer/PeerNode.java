@@ -55,7 +55,7 @@ public final class PeerNode {
     public static final int MAX_PENDING_WIREGUARD = 128;
     private static final int FORMER_RELAYS_REMEMBERED = 64;
 
-    private final WireGuardNode wireGuard;
+    private WireGuardNode wireGuard;
     private final RandomGenerator random;
     private final boolean server;
     private final Map<UUID, Allocation> allocations = new LinkedHashMap<>();
@@ -166,6 +166,25 @@ public final class PeerNode {
                 .filter(e -> e.getValue().rtt().orElseThrow().toNanos() <= fastest.toNanos() * 3 / 2)
                 .map(Map.Entry::getKey).toList();
         return Optional.of(near.get(random.nextInt(near.size())));
+    }
+
+    /**
+     * Network change (reference §1.11): every allocation starts again from scratch with the same
+     * credentials, every connection is closed ({@link PeerEvent.ConnectionClosed}), and a new
+     * WireGuard key is generated, as Firezone does in ICE mode. The caller reconnects to the portal
+     * with the new {@link #publicKey()}.
+     */
+    public void reset(Instant now) {
+        lastNow = now;
+        for (UUID id : List.copyOf(connections.keySet())) {
+            closeConnection(id);
+        }
+        transmits.clear();
+        Map<UUID, Allocation> old = new LinkedHashMap<>(allocations);
+        allocations.clear();
+        old.forEach((id, a) -> allocations.put(id, new Allocation(a.servers(), a.credentials(), random, now)));
+        wireGuard = new WireGuardNode(WireGuardKey.generatePrivate(random), WireGuardConfig.firezoneIce(), random);
+        drainAllocations(now);
     }
 
     // ------------------------------------------------------------------ connections
@@ -279,8 +298,12 @@ public final class PeerNode {
         return c != null && c.established;
     }
 
+    /**
+     * The pair data flows on now, classified with what is known now: a peer-reflexive remote that
+     * signalling later revealed as a host or server-reflexive candidate is reported as that.
+     */
     public Optional<NominatedPair> path(UUID id) {
-        return Optional.ofNullable(connections.get(id)).map(c -> c.path);
+        return Optional.ofNullable(connections.get(id)).flatMap(c -> c.path == null ? Optional.empty() : c.agent.nominated());
     }
 
     public List<UUID> connectionIds() {

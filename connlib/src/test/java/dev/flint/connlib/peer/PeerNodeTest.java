@@ -129,4 +129,21 @@ class PeerNodeTest {
         assertThat(drainTransmits()).singleElement()
                 .satisfies(t -> assertThat(t.destination()).isEqualTo(new InetSocketAddress("198.51.100.7", 52625)));
     }
+
+    @Test
+    void resetClosesConnectionsRestartsAllocationsAndChangesTheKey() {
+        withRelayAndConnection();
+        while (gateway.pollEvent().isPresent()) {
+        }
+        WireGuardKey before = gateway.publicKey();
+        gateway.reset(now);
+        assertThat(gateway.publicKey()).isNotEqualTo(before);
+        assertThat(gateway.connectionIds()).isEmpty();
+        assertThat(gateway.pollEvent()).containsInstanceOf(PeerEvent.ConnectionClosed.class);
+        assertThat(drainTransmits()).singleElement().satisfies(t -> {
+            assertThat(t.destination()).isEqualTo(RELAY);
+            assertThat(((ReceivedStun) StunCodec.decode(t.payload())).message().method())
+                    .isEqualTo(dev.flint.connlib.stun.StunMethod.BINDING);
+        });
+    }
 }
