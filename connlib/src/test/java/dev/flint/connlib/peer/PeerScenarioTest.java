@@ -148,4 +148,16 @@ class PeerScenarioTest {
         net.run(Duration.ofSeconds(2));
         assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
     }
+
+    @Test
+    void silentRelayDeathLeavesTheDirectPathUpAndReportsNoRelays() {
+        topology(Nat.NONE, Nat.NONE, 9, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.DIRECT);
+        net.unreachable.add(net.relays.getFirst().address.getAddress());
+        net.run(Duration.ofSeconds(60));
+        assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.NoRelays.class));
+        assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.DIRECT);
+        assertDataFlowsBothWays();
+    }
 }

@@ -123,7 +123,12 @@ class PeerPathsNamespaceTest {
 
                 byte[] data = new byte[TRANSFER_BYTES];
                 new SplittableRandom(42).nextBytes(data);
+                long started = System.nanoTime();
                 byte[] received = transfer(cid, client, gateway, data);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                // Informational only; timings never decide a test.
+                System.out.printf("p2p %s path: 10 MiB in %.2f s (%.1f Mbit/s)%n", expected, seconds,
+                        TRANSFER_BYTES * 8 / seconds / 1e6);
                 assertThat(MessageDigest.getInstance("SHA-256").digest(received))
                         .isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
                 // Asked after the transfer, when signalling has long caught up with the checks: a check can
