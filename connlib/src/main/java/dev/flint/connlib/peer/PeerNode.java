@@ -254,8 +254,36 @@ public final class PeerNode {
         if (c.agent.addRemoteCandidate(candidate, now)) {
             bindChannelIfUseful(c, candidate, now);
         }
+        for (Candidate optimistic : optimisticCandidates(c.agent.remoteCandidates())) {
+            c.agent.addRemoteCandidate(optimistic, now);
+        }
         c.agent.handleTimeout(now);
         drainAgent(c, now);
+    }
+
+    /**
+     * Firezone's optimistic candidates: each remote server-reflexive IPv4 address with each remote
+     * host IPv4 port (at most two), which finds a peer whose NAT forwards its port.
+     */
+    static List<Candidate> optimisticCandidates(List<Candidate> remote) {
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate srflx : remote) {
+            if (srflx.type() != CandidateType.SERVER_REFLEXIVE || !(srflx.address().getAddress() instanceof java.net.Inet4Address)) {
+                continue;
+            }
+            for (Candidate host : remote) {
+                if (host.type() != CandidateType.HOST || !(host.address().getAddress() instanceof java.net.Inet4Address)
+                        || host.address().getPort() == srflx.address().getPort()) {
+                    continue;
+                }
+                InetSocketAddress guess = new InetSocketAddress(srflx.address().getAddress(), host.address().getPort());
+                if (out.size() < 2 && remote.stream().noneMatch(k -> k.address().equals(guess))) {
+                    out.add(new Candidate(CandidateType.SERVER_REFLEXIVE, guess, guess, null, srflx.priority(),
+                            srflx.foundation()));
+                }
+            }
+        }
+        return out;
     }
 
     public void removeRemoteCandidate(UUID id, String sdp, Instant now) {

@@ -146,4 +146,16 @@ class PeerNodeTest {
                     .isEqualTo(dev.flint.connlib.stun.StunMethod.BINDING);
         });
     }
+
+    @Test
+    void optimisticCandidatesPairTheSrflxAddressWithTheHostPort() {
+        Candidate host = Candidate.host(new InetSocketAddress("10.0.0.10", 52625));
+        Candidate srflx = Candidate.serverReflexive(new InetSocketAddress("198.51.100.1", 40000), host.address());
+        assertThat(PeerNode.optimisticCandidates(List.of(host, srflx))).singleElement().satisfies(c -> {
+            assertThat(c.address()).isEqualTo(new InetSocketAddress("198.51.100.1", 52625));
+            assertThat(c.type()).isEqualTo(dev.flint.connlib.ice.CandidateType.SERVER_REFLEXIVE);
+        });
+        Candidate v6host = Candidate.host(new InetSocketAddress("2001:db8::5", 52625));
+        assertThat(PeerNode.optimisticCandidates(List.of(v6host, srflx))).isEmpty();
+    }
 }

@@ -160,4 +160,25 @@ class PeerScenarioTest {
         assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.DIRECT);
         assertDataFlowsBothWays();
     }
+
+    @Test
+    void idleConnectionsSlowTheirKeepalivesAndWakeOnTraffic() {
+        topology(Nat.NONE, Nat.NONE, 10, "192.0.2.100");
+        connect();
+        net.run(Duration.ofSeconds(1));
+        client.stunSent = 0;
+        net.run(Duration.ofSeconds(15));
+        int active = client.stunSent; // client_default: a check per working pair every 1.5 s
+        net.run(Duration.ofSeconds(30)); // idle after 20 s without packets
+        client.stunSent = 0;
+        net.run(Duration.ofSeconds(15));
+        int idle = client.stunSent; // client_idle: every 25 s
+        assertThat(active).isGreaterThanOrEqualTo(9);
+        assertThat(idle).isLessThan(active / 3);
+        assertDataFlowsBothWays();
+        client.stunSent = 0;
+        net.run(Duration.ofSeconds(15));
+        assertThat(client.stunSent).isGreaterThanOrEqualTo(9);
+        assertThat(client.node.path(CID)).isPresent();
+    }
 }

@@ -42,6 +42,7 @@ final class SimNetwork {
         final List<DecryptedPacket> packets = new ArrayList<>();
         Host peer;
         int nextPort = 40000;
+        int stunSent;
 
         Host(PeerNode node, InetSocketAddress local, Nat nat, InetAddress publicIp) {
             this.node = node;
@@ -51,6 +52,9 @@ final class SimNetwork {
         }
 
         void outbound(InetSocketAddress to, byte[] payload) {
+            if (dev.flint.connlib.stun.StunCodec.looksLikeStun(payload, 0, payload.length)) {
+                stunSent++;
+            }
             if (nat == Nat.NONE) {
                 send(local, to, payload);
                 return;
