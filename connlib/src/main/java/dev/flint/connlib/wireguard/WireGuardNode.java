@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,34 +24,46 @@ import java.util.random.RandomGenerator;
  * <h2>Driving it</h2>
  *
  * <ul>
- *   <li>Outgoing IP packet: {@link #encrypt(WireGuardPeer, ByteBuffer, ByteBuffer, Instant)} writes one complete
- *       type-4 datagram into the caller's buffer (heap or direct) and allocates nothing. {@link Encrypted#NO_SESSION}
- *       means no session yet; a handshake has been requested.
- *   <li>Incoming datagram (any WireGuard type): {@link #decrypt(InetSocketAddress, ByteBuffer, ByteBuffer, Instant)}
- *       writes the inner IP packet (padding removed) into the caller's buffer and returns a cached
- *       {@link Received} naming the peer; handshake messages and cookie replies are consumed and answered through
- *       {@link #pollTransmit()}.
- *   <li>Time: call {@link #handleTimeout(Instant)} when {@link #pollTimeout()} says, and after every batch of
- *       encrypt/decrypt calls check {@link #pollTimeout()} again: the data path requests handshakes (rekey after
- *       time or messages, no session) by making the timeout due now.
- *   <li>Outputs, polled until empty after each input: {@link #pollTransmit()} (handshake messages, cookie
- *       replies, keepalives, each with an endpoint hint), {@link #pollEvent()} (handshake completed, connection
- *       expired).
+ *   <li>Outgoing IP packet: {@link #encrypt(WireGuardPeer, ByteBuffer, ByteBuffer, Instant)} reads the packet
+ *       (position to limit) and writes one complete type-4 datagram at the output buffer's position (heap or
+ *       direct; {@link #encryptedLength(int)} bytes), advancing it. Encryption in place works: put the packet at
+ *       {@code out.position() + 16} of a heap buffer and pass a slice of it as the plaintext. {@link
+ *       Encrypted#NO_SESSION} means no usable session; a handshake has been requested and queueing the packet is
+ *       the caller's choice (Firezone drops or queues; wireguard-go stages).
+ *   <li>Incoming datagram of any WireGuard type: {@link #decrypt(InetSocketAddress, ByteBuffer, ByteBuffer,
+ *       Instant)} consumes it and returns a cached {@link Received}: {@code DATA} (the inner IP packet, padding
+ *       removed, was written at the output buffer's position, which advanced by its length), {@code KEEPALIVE},
+ *       {@code HANDSHAKE} (a handshake message or cookie reply was consumed: poll now) or {@code DROPPED} with a
+ *       {@link DropReason} (also counted in {@link #dropCounters()}). Nothing in the datagram can make it throw.
+ *       The source address is used for roaming ({@link WireGuardPeer#endpoint()} follows the latest authenticated
+ *       packet), cookies and as the reply address of handshake responses.
+ *   <li>Time: call {@link #handleTimeout(Instant)} when {@link #pollTimeout()} says, and check {@link
+ *       #pollTimeout()} again after every batch of encrypt/decrypt calls: the data path asks for handshakes (rekey
+ *       after time or messages, no session) by making the timeout due at once.
+ *   <li>Outputs, polled until empty after every input: {@link #pollTransmit()} (initiations, responses, cookie
+ *       replies, keepalives; each with its peer and an endpoint hint that may be null when the engine knows no
+ *       address, as in Firezone's ICE mode where the shell owns the path), {@link #pollEvent()} ({@link
+ *       WireGuardEvent.HandshakeCompleted}, {@link WireGuardEvent.ConnectionExpired}).
+ *   <li>Control: {@link #addPeer}, {@link #removePeer}, {@link #initiateHandshake}, {@link #setUnderLoad}, and
+ *       the peer's setters (endpoint, preshared key, persistent keepalive). The static key is fixed per node.
  * </ul>
  *
  * <h2>Threads</h2>
  *
- * {@code encrypt} and {@code decrypt} of transport data may run on any number of threads at once, also for the
- * same peer and the same session: the send counter is reserved atomically, every thread gets its own JDK
- * {@code Cipher}, the replay window is synchronised per session, and the peer/index lookups are lock-free
- * snapshots. Rare transitions found on the data path (first packet on a new session, a handshake request) take the
- * node's lock briefly. Everything else — handshake messages inside {@code decrypt}, timers, polling, adding and
- * removing peers — runs under the node's lock; one control thread is the intended caller. Datagrams of one peer are
- * numbered in {@code encrypt} call order; a shell that wants the receiver to see them in order sends them in that
- * order (out-of-order arrival within 8192 packets is accepted anyway).
+ * {@code encrypt} and the transport-data case of {@code decrypt} may run on any number of threads at once, also
+ * for the same peer and the same session: the send counter is reserved atomically, every thread has its own JDK
+ * {@code Cipher}, the replay window is synchronised per session, and index and session lookups read immutable
+ * snapshots. They allocate nothing of their own. The rare transitions they find (first packet on a new session,
+ * a handshake request) take the node's lock briefly or set a flag for {@code handleTimeout}. Everything else —
+ * handshake messages and cookie replies inside {@code decrypt}, timers, polling, peers — runs under the node's
+ * lock, so it is safe from any thread; one control thread is the intended caller. Counters are assigned in
+ * {@code encrypt} call order: a shell that encrypts one peer's packets on several workers and wants them received
+ * in order must send them in counter order (the receiver accepts up to 8192 packets of reordering anyway, so
+ * order matters for TCP performance, not for correctness). Statistics and timer inputs written by the data path
+ * are last-writer-wins; a lost race moves a timer by the length of one batch.
  *
- * <p>{@code now} is the wall clock as an {@link Instant}: it stamps handshake initiations (TAI64N) and drives the
- * timers, so it must not run backwards by much.
+ * <p>{@code now} is the wall clock as an {@link Instant}: it stamps handshake initiations (TAI64N, which peers
+ * require to increase) and drives the timers.
  */
 public final class WireGuardNode {
     /** The whitepaper's constants. */
@@ -185,12 +196,19 @@ public final class WireGuardNode {
     }
 
     /**
-     * Starts a handshake now (unless one was sent less than REKEY_TIMEOUT ago), e.g. when ICE nominated a path.
-     * The initiation is available from {@link #pollTransmit()}.
+     * Sends a handshake initiation now (unless one was sent less than REKEY_TIMEOUT ago), e.g. when ICE nominated
+     * a path. If a handshake is already being retried, this resends within that attempt (REKEY_ATTEMPT_TIME still
+     * counts from its start). The initiation is available from {@link #pollTransmit()}.
      */
     public void initiateHandshake(WireGuardPeer peer, Instant now) {
+        long t = nanos(now);
         synchronized (lock) {
-            sendInitiation(peer, nanos(now), false);
+            boolean handshaking = peer.handshakeAttemptStartNanos != 0;
+            if (!handshaking) {
+                sendInitiation(peer, t, false);
+            } else if (t - peer.lastHandshakeSentNanos >= rekeyTimeoutNanos) {
+                sendInitiation(peer, t, true); // resend now, within the attempt already running
+            }
         }
     }
 
@@ -412,6 +430,7 @@ public final class WireGuardNode {
             return drop(refused);
         }
         peer.roamTo(from);
+        peer.rxBytes.add(WireGuardMessage.INITIATION_LENGTH);
         authenticatedReceived(peer, nowNanos);
 
         int index = newIndex(peer);
@@ -433,6 +452,9 @@ public final class WireGuardNode {
         }
         transmits.add(new Transmit(peer, from != null ? from : peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
+        // As wireguard-go: a response counts as a handshake sent, so the responder, which cannot send data until
+        // the initiator confirms, does not start a crossing handshake of its own within REKEY_TIMEOUT.
+        peer.lastHandshakeSentNanos = nowNanos;
         authenticatedSent(peer, nowNanos);
         return peer.handshakeResult;
     }
@@ -447,6 +469,7 @@ public final class WireGuardNode {
             return drop(refused);
         }
         peer.roamTo(from);
+        peer.rxBytes.add(WireGuardMessage.RESPONSE_LENGTH);
         authenticatedReceived(peer, nowNanos);
         NoiseHandshake.SessionKeys keys = peer.handshake.beginSession().orElseThrow();
         installSession(peer, keys, nowNanos);
@@ -628,7 +651,7 @@ public final class WireGuardNode {
             if (peer.handshakeAttemptStartNanos != 0) {
                 return; // already handshaking: the retransmit timer carries on
             }
-            if (peer.lastInitiationSentNanos != 0 && nowNanos - peer.lastInitiationSentNanos < rekeyTimeoutNanos) {
+            if (peer.lastHandshakeSentNanos != 0 && nowNanos - peer.lastHandshakeSentNanos < rekeyTimeoutNanos) {
                 return;
             }
         }
@@ -653,7 +676,7 @@ public final class WireGuardNode {
         if (!retry) {
             peer.handshakeAttemptStartNanos = nowNanos;
         }
-        peer.lastInitiationSentNanos = nowNanos;
+        peer.lastHandshakeSentNanos = nowNanos;
         peer.retransmitAtNanos = nowNanos + rekeyTimeoutNanos + jitter();
         transmits.add(new Transmit(peer, peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
@@ -807,9 +830,5 @@ public final class WireGuardNode {
     private static long getLongLe(ByteBuffer b, int at) {
         long v = b.getLong(at);
         return b.order() == ByteOrder.LITTLE_ENDIAN ? v : Long.reverseBytes(v);
-    }
-
-    List<WireGuardPeer> peersForTest() {
-        return new ArrayList<>(peerList);
     }
 }
