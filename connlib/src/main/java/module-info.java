@@ -6,9 +6,10 @@ module dev.flint.connlib {
 
     // exports dev.flint.connlib.packet;  (added when the package has code)
     exports dev.flint.connlib.wireguard;
-    // exports dev.flint.connlib.stun;  (added when the package has code)
-    // exports dev.flint.connlib.turn;  (added when the package has code)
-    // exports dev.flint.connlib.ice;  (added when the package has code)
+    exports dev.flint.connlib.stun;
+    exports dev.flint.connlib.turn;
+    exports dev.flint.connlib.ice;
+    exports dev.flint.connlib.peer;
     exports dev.flint.connlib.phoenix;
     exports dev.flint.connlib.portal;
     // exports dev.flint.connlib.dns;  (added when the package has code)
