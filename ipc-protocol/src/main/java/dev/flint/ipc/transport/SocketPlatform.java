@@ -24,6 +24,7 @@ record SocketPlatform(
     static final int SOCK_STREAM = 1;
     static final int SHUT_RDWR = 2;
     static final int EINTR = 4;
+    static final int EACCES = 13;
     static final int F_SETFD = 2;
     static final int FD_CLOEXEC = 1;
     /** macOS {@code SOL_LOCAL} / {@code LOCAL_PEERPID}. */

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,6 +50,7 @@ public final class UnixSocket implements DuplexStream {
      *
      * @throws NoSuchFileException if no socket file exists at {@code path}
      * @throws ConnectException if the file exists but nobody listens (a stale socket)
+     * @throws AccessDeniedException if the socket's mode or group keeps this user out
      */
     public static UnixSocket connect(Path path) throws IOException {
         SocketPlatform platform = SocketPlatform.current();
@@ -61,6 +63,9 @@ public final class UnixSocket implements DuplexStream {
             closeQuietly(fd);
             if (e.getErrorCode() == platform.enoent()) {
                 throw new NoSuchFileException(path.toString(), null, "no IPC socket");
+            }
+            if (e.getErrorCode() == SocketPlatform.EACCES) {
+                throw new AccessDeniedException(path.toString(), null, "no write permission on the socket");
             }
             if (e.getErrorCode() == platform.econnrefused()) {
                 throw new ConnectException("Nothing is listening on " + path);

@@ -44,6 +44,24 @@ class ForeignPeerTest {
             }
             """;
 
+    private static final String SQUATTER = """
+            import java.net.StandardProtocolFamily;
+            import java.net.UnixDomainSocketAddress;
+            import java.nio.channels.ServerSocketChannel;
+            public class Squatter {
+                public static void main(String[] args) throws Exception {
+                    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        server.bind(UnixDomainSocketAddress.of(args[0]));
+                        System.out.println("listening");
+                        System.out.flush();
+                        try (var client = server.accept()) {
+                            client.read(java.nio.ByteBuffer.allocate(1));
+                        }
+                    }
+                }
+            }
+            """;
+
     private Path dir;
 
     @BeforeEach
@@ -53,6 +71,7 @@ class ForeignPeerTest {
         dir = Files.createTempDirectory(Path.of("/tmp"), "flint-ipc-peer-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.writeString(dir.resolve("Probe.java"), PROBE);
+        Files.writeString(dir.resolve("Squatter.java"), SQUATTER);
     }
 
     @AfterEach
@@ -67,16 +86,21 @@ class ForeignPeerTest {
     }
 
     private Process probeAsNobody(Path socket) throws IOException {
+        return runAsNobody("Probe.java", socket);
+    }
+
+    private Process runAsNobody(String program, Path socket) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(List.of("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                java, "-Xshare:auto", dir.resolve("Probe.java").toString(), socket.toString()))
+                java, "-Xshare:auto", dir.resolve(program).toString(), socket.toString()))
                 .redirectErrorStream(true)
                 .start();
     }
 
+    /** Reads one line, without waiting for the process to end (it may be waiting for us). */
     private static String firstLine(Process process) throws IOException {
-        String out = new String(process.getInputStream().readNBytes(200), StandardCharsets.UTF_8);
-        return out.lines().findFirst().orElse("");
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        return line == null ? "" : line;
     }
 
     @Test
@@ -108,6 +132,42 @@ class ForeignPeerTest {
             }
             assertThat(firstLine(probe)).isEqualTo("connected");
             assertThat(probe.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void guiRefusesATunnelSocketServedByANonRootProcessButAcceptsTheRealService() throws Exception {
+        Path squatDir = Files.createDirectory(dir.resolve("squat"));
+        Files.setAttribute(squatDir, "unix:uid", (int) NOBODY);
+        Path socket = squatDir.resolve("tunnel.sock");
+        Process squatter = runAsNobody("Squatter.java", socket);
+        try {
+            assertThat(firstLine(squatter)).isEqualTo("listening");
+            var result = TunnelHandshake.connect(socket, java.time.Duration.ofSeconds(30), "0.1.0", true);
+            assertThat(result).isInstanceOfSatisfying(TunnelHandshake.Failed.class,
+                    f -> assertThat(f.reason()).isEqualTo(TunnelHandshake.Reason.UNTRUSTED_SERVICE));
+            assertThat(squatter.waitFor(120, TimeUnit.SECONDS)).as("the squatter saw us hang up").isTrue();
+        } finally {
+            squatter.destroyForcibly();
+        }
+
+        Path real = dir.resolve("tunnel.sock");
+        try (UnixSocketServer server = UnixSocketServer.bind(real, SocketFilePolicy.groupReadWrite())) {
+            CompletableFuture<IpcConnection<dev.flint.ipc.GuiMessage, dev.flint.ipc.ServiceMessage>> service =
+                    CompletableFuture.supplyAsync(() -> {
+                        try {
+                            var c = IpcConnection.serviceSide(server.accept());
+                            c.send(new dev.flint.ipc.ServiceMessage.Hello(dev.flint.ipc.ProtocolVersion.CURRENT, "0.1.0", "d",
+                                    dev.flint.ipc.AdvancedSettings.defaults(), dev.flint.ipc.ManagedSettings.none()));
+                            return c;
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            var result = TunnelHandshake.connect(real, java.time.Duration.ofSeconds(30), "0.1.0", true);
+            assertThat(result).isInstanceOf(TunnelHandshake.Ready.class);
+            ((TunnelHandshake.Ready) result).connection().close();
+            service.get(120, TimeUnit.SECONDS).close();
         }
     }
 }
