@@ -382,7 +382,7 @@ public final class WireGuardNode {
     private Received receiveControl(InetSocketAddress from, byte[] msg, Instant now) {
         long nowNanos = nanos(now);
         Decoding decoding = WireGuardMessage.decode(ByteBuffer.wrap(msg));
-        if (decoding instanceof Decoding.Malformed(DropReason reason, String detail)) {
+        if (decoding instanceof Decoding.Malformed(DropReason reason, _)) {
             return drop(reason);
         }
         WireGuardMessage message = ((Decoding.Decoded) decoding).message();
