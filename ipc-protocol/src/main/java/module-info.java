@@ -8,7 +8,7 @@ module dev.flint.ipc {
     requires com.sun.jna.platform;
 
     exports dev.flint.ipc;
-    // exports dev.flint.ipc.frame;  (added when the package has code)
+    exports dev.flint.ipc.frame;
     // exports dev.flint.ipc.transport;  (added when the package has code)
     exports dev.flint.ipc.logging;
 

@@ -10,6 +10,6 @@ public record ConnectedDevice(UUID id, String name, String tunIpv4, String tunIp
         InvalidFieldException.requireNonNull(name, "name");
         InvalidFieldException.requireNonNull(tunIpv4, "tun_ipv4");
         InvalidFieldException.requireNonNull(tunIpv6, "tun_ipv6");
-        pools = List.copyOf(InvalidFieldException.requireNonNull(pools, "pools"));
+        pools = InvalidFieldException.requireElements(pools, "pools");
     }
 }

@@ -11,7 +11,7 @@ public sealed interface InstanceMessage {
 
     /**
      * A sign-in callback URL handed to the running GUI. Its query carries the sign-in state and
-     * token fragment, so {@link #toString()} shows only scheme and host.
+     * token fragment, so {@link #toString()} shows only scheme and authority.
      */
     @JsonTypeName("deep_link")
     record DeepLink(URI url) implements InstanceMessage {
@@ -24,7 +24,7 @@ public sealed interface InstanceMessage {
 
         @Override
         public String toString() {
-            return "DeepLink[url=" + url.getScheme() + "://" + (url.getHost() == null ? "" : url.getHost()) + "/<redacted>]";
+            return "DeepLink[url=" + url.getScheme() + "://" + (url.getRawAuthority() == null ? "" : url.getRawAuthority()) + "/<redacted>]";
         }
     }
 

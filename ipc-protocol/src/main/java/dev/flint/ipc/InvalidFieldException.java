@@ -30,6 +30,17 @@ public final class InvalidFieldException extends IllegalArgumentException {
         return value;
     }
 
+    /** An immutable copy of {@code list}, rejecting a null list or a null element by index. */
+    static <T> java.util.List<T> requireElements(java.util.List<T> list, String field) {
+        requireNonNull(list, field);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new InvalidFieldException(field + "[" + i + "]", "is null");
+            }
+        }
+        return java.util.List.copyOf(list);
+    }
+
     static String requireNonBlank(String value, String field) {
         if (requireNonNull(value, field).isBlank()) {
             throw new InvalidFieldException(field, "is blank");

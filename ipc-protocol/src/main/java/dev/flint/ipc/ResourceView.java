@@ -33,7 +33,7 @@ public sealed interface ResourceView {
             InvalidFieldException.requireNonNull(id, "id");
             InvalidFieldException.requireNonBlank(address, "address");
             InvalidFieldException.requireNonNull(name, "name");
-            sites = List.copyOf(InvalidFieldException.requireNonNull(sites, "sites"));
+            sites = InvalidFieldException.requireElements(sites, "sites");
             InvalidFieldException.requireNonNull(status, "status");
         }
     }
@@ -49,7 +49,7 @@ public sealed interface ResourceView {
                 throw new InvalidFieldException("address", "is not an IP network (no prefix length)");
             }
             InvalidFieldException.requireNonNull(name, "name");
-            sites = List.copyOf(InvalidFieldException.requireNonNull(sites, "sites"));
+            sites = InvalidFieldException.requireElements(sites, "sites");
             InvalidFieldException.requireNonNull(status, "status");
         }
     }
@@ -60,7 +60,7 @@ public sealed interface ResourceView {
         public Internet {
             InvalidFieldException.requireNonNull(id, "id");
             InvalidFieldException.requireNonNull(name, "name");
-            sites = List.copyOf(InvalidFieldException.requireNonNull(sites, "sites"));
+            sites = InvalidFieldException.requireElements(sites, "sites");
             InvalidFieldException.requireNonNull(status, "status");
         }
     }

@@ -57,8 +57,8 @@ public sealed interface ServiceMessage {
     record ResourcesUpdated(List<ResourceView> resources, List<ConnectedDevice> connectedDevices)
             implements ServiceMessage {
         public ResourcesUpdated {
-            resources = List.copyOf(InvalidFieldException.requireNonNull(resources, "resources"));
-            connectedDevices = List.copyOf(InvalidFieldException.requireNonNull(connectedDevices, "connected_devices"));
+            resources = InvalidFieldException.requireElements(resources, "resources");
+            connectedDevices = InvalidFieldException.requireElements(connectedDevices, "connected_devices");
         }
     }
 
