@@ -9,6 +9,9 @@ module dev.flint.gui {
     requires com.sun.jna.platform;
     requires org.slf4j;
     requires java.desktop;
+    requires java.net.http;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
 
     exports dev.flint.gui;
 }

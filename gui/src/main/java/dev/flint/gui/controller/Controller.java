@@ -122,6 +122,7 @@ public final class Controller {
             case ServiceUnreachable u -> onUnreachable(u.reason(), now);
             case ServiceLost l -> onLost(l.reason(), now, false);
             case FromService f -> onMessage(f.message(), now);
+            case ServiceIncompatible i -> incompatible(i.sentence());
             case SignIn s -> signIn();
             case CancelSignIn c -> cancelSignIn();
             case SignOut s -> signOut();
@@ -291,10 +292,7 @@ public final class Controller {
         linkDeadline = null;
         Optional<String> mismatch = ProtocolVersion.mismatch(hello, guiVersion);
         if (mismatch.isPresent()) {
-            link = Link.INCOMPATIBLE;
-            serviceProblem = mismatch;
-            effects.add(new Effect.CloseServiceConnection());
-            effects.add(new Effect.ShowError(mismatch.get()));
+            incompatible(mismatch.get());
             return;
         }
         link = Link.READY;
@@ -310,6 +308,18 @@ public final class Controller {
         if (auth instanceof SignedIn s && wantTunnel) {
             startSession(s);
         }
+    }
+
+    /** A service of another release: retrying cannot help, so say which side to update and stop. */
+    private void incompatible(String sentence) {
+        if (link == Link.INCOMPATIBLE) {
+            return;
+        }
+        link = Link.INCOMPATIBLE;
+        linkDeadline = null;
+        serviceProblem = Optional.of(sentence);
+        effects.add(new Effect.CloseServiceConnection());
+        effects.add(new Effect.ShowError(sentence));
     }
 
     /** Whether a session was started in this run (managed connect-on-start only applies before that). */

@@ -23,6 +23,10 @@ public sealed interface ControllerEvent {
     record FromService(ServiceMessage message) implements ControllerEvent {
     }
 
+    /** The service speaks another protocol version; {@code sentence} says which side to update. */
+    record ServiceIncompatible(String sentence) implements ControllerEvent {
+    }
+
     /** The connection ended (EOF, read error, undecodable frame); {@code reason} is for the log. */
     record ServiceLost(String reason) implements ControllerEvent {
     }
