@@ -261,7 +261,10 @@ public final class FlintApp extends Application {
                                 }
                             }
                             Files.createDirectories(file.toAbsolutePath().getParent());
-                            ImageIO.write(out, "png", file.toFile());
+                            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                            ImageIO.write(out, "png", partial.toFile());
+                            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                             LOG.info("Snapshot written to {} (phase {})", file, s.phase());
                         } catch (Exception e) {
                             LOG.error("Snapshot failed", e);
