@@ -49,7 +49,7 @@ public final class DesktopEntries implements SchemeRegistration, Autostart {
         return configHome.resolve("autostart").resolve(AUTOSTART_FILE);
     }
 
-    String handlerEntry() {
+    public String handlerEntry() {
         return """
                 [Desktop Entry]
                 Type=Application
@@ -62,7 +62,7 @@ public final class DesktopEntries implements SchemeRegistration, Autostart {
                 """.formatted(exec(), SCHEME);
     }
 
-    String autostartEntry() {
+    public String autostartEntry() {
         return """
                 [Desktop Entry]
                 Type=Application
