@@ -130,8 +130,9 @@ class AppAgainstTestServiceTest {
 
     /** Plays the browser: takes the URL Flint opened and comes back with the portal's callback. */
     String signInThroughBrowser(String fragment) throws Exception {
+        int before = opened.size();
         loop.post(new ControllerEvent.SignIn());
-        await("browser opened", () -> !opened.isEmpty());
+        await("browser opened", () -> opened.size() > before);
         String query = opened.getLast().getQuery();
         String state = query.replaceAll(".*state=([0-9a-f]{64}).*", "$1");
         String nonce = query.replaceAll(".*nonce=([0-9a-f]{64}).*", "$1");
