@@ -9,8 +9,12 @@ module dev.flint.ipc {
 
     exports dev.flint.ipc;
     exports dev.flint.ipc.frame;
-    // exports dev.flint.ipc.transport;  (added when the package has code)
+    exports dev.flint.ipc.transport;
+    exports dev.flint.ipc.transport.windows;
     exports dev.flint.ipc.logging;
 
     opens dev.flint.ipc to com.fasterxml.jackson.databind;
+    // JNA builds proxies for the libc/Win32 mappings and reads Structure fields reflectively.
+    opens dev.flint.ipc.transport to com.sun.jna;
+    opens dev.flint.ipc.transport.windows to com.sun.jna;
 }

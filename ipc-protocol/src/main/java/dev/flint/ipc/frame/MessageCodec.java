@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.net.URI;
 import java.util.UUID;
@@ -120,7 +121,7 @@ public final class MessageCodec<M> {
             return rejected(new FrameProblem.MalformedJson("empty payload"));
         }
         if (!tree.isObject()) {
-            return rejected(new FrameProblem.MalformedJson("top level is " + tree.getNodeType().name().toLowerCase() + ", not an object"));
+            return rejected(new FrameProblem.MalformedJson("top level is " + tree.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object"));
         }
         JsonNode typeNode = tree.get("type");
         if (typeNode == null || !typeNode.isTextual()) {
@@ -129,7 +130,7 @@ public final class MessageCodec<M> {
         String type = typeNode.textValue();
         Class<? extends M> target = typesByName.get(type);
         if (target == null) {
-            return rejected(new FrameProblem.UnknownType(type));
+            return rejected(new FrameProblem.UnknownType(PeerText.quote(type)));
         }
         try {
             return new DecodeResult.Decoded<>(mapper.treeToValue(tree, target));
@@ -150,7 +151,7 @@ public final class MessageCodec<M> {
         }
         JsonNode version = hello.get("service_version");
         return new FrameProblem.VersionMismatch(protocol.intValue(),
-                version != null && version.isTextual() ? version.textValue() : "(unknown)", FlintVersion.current());
+                version != null && version.isTextual() ? PeerText.quote(version.textValue()) : "(unknown)", FlintVersion.current());
     }
 
     private static String describeLocation(JsonProcessingException e) {
@@ -177,10 +178,11 @@ public final class MessageCodec<M> {
             String path = e instanceof JsonMappingException jme ? path(jme) : "";
             InvalidFieldException invalid = findInvalidField(e);
             if (invalid != null) {
-                return new FrameProblem.BadField(type, join(path, invalid.field()), invalid.problem());
+                // Record validators may quote what they rejected (e.g. a log filter directive).
+                return new FrameProblem.BadField(type, join(path, invalid.field()), PeerText.quote(invalid.problem(), 300));
             }
             String detail = switch (e) {
-                case InvalidTypeIdException t -> "unknown variant \"" + t.getTypeId() + "\"";
+                case InvalidTypeIdException t -> "unknown variant \"" + PeerText.quote(t.getTypeId()) + "\"";
                 case InvalidFormatException f when f.getValue() instanceof String && f.getTargetType() == UUID.class ->
                         "is not a UUID";
                 case InvalidFormatException f when f.getValue() instanceof String && f.getTargetType() == URI.class ->
@@ -211,7 +213,7 @@ public final class MessageCodec<M> {
                 return "an array";
             }
             if (target.isEnum()) {
-                return "one of " + java.util.Arrays.toString(target.getEnumConstants()).toLowerCase();
+                return "one of " + java.util.Arrays.toString(target.getEnumConstants()).toLowerCase(Locale.ROOT);
             }
             return "an object";
         }

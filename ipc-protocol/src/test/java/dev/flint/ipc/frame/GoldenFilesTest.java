@@ -59,6 +59,15 @@ class GoldenFilesTest {
     }
 
     @Test
+    void resourceSampleCoversEveryResourceKind() {
+        var updated = (dev.flint.ipc.ServiceMessage.ResourcesUpdated) SAMPLES.get(dev.flint.ipc.ServiceMessage.ResourcesUpdated.class);
+        assertThat(updated.resources().stream().map(Object::getClass).distinct().toList())
+                .containsExactlyInAnyOrder(dev.flint.ipc.ResourceView.class.getPermittedSubclasses());
+        assertThat(updated.resources().stream().map(dev.flint.ipc.ResourceView::status).distinct().toList())
+                .containsExactlyInAnyOrder(dev.flint.ipc.ResourceStatus.values());
+    }
+
+    @Test
     void noStaleGoldenFiles() throws IOException {
         Set<String> expected = SAMPLES.keySet().stream().map(c -> c.getSimpleName() + ".json").collect(Collectors.toCollection(TreeSet::new));
         try (Stream<Path> files = Files.list(GOLDEN)) {

@@ -133,6 +133,20 @@ class MalformedInputTest {
     }
 
     @Test
+    void peerChosenTextIsShortenedAndCannotForgeLogLines() {
+        String type = "evil\n2026-01-01 INFO forged line" + "x".repeat(5000);
+        var problem = (FrameProblem.UnknownType) problem(decodeGui("{\"type\":\"" + type.replace("\n", "\\n") + "\"}"));
+        assertThat(problem.type()).doesNotContain("\n").hasSizeLessThanOrEqualTo(PeerText.MAX_CHARS + 1).startsWith("evil?2026");
+
+        String filter = "info,\u2028bad\r\nline=" + "y".repeat(2000);
+        String json = "{\"type\":\"apply_advanced_settings\",\"settings\":{\"auth_url\":\"https://a/\",\"api_url\":\"wss://a/\",\"log_filter\":\""
+                + filter.replace("\r", "\\r").replace("\n", "\\n") + "\"}}";
+        var bad = (FrameProblem.BadField) problem(decodeGui(json));
+        assertThat(bad.field()).isEqualTo("settings.log_filter");
+        assertThat(bad.sentence()).doesNotContain("\n", "\r", "\u2028").hasSizeLessThan(500);
+    }
+
+    @Test
     void problemBecomesAProtocolErrorReplyNamingTheField() {
         var problem = problem(decodeGui("{\"type\":\"connect\",\"token\":\"\",\"internet_resource_enabled\":true}"));
         assertThat(problem.toProtocolError())
