@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,23 +38,15 @@ class LauncherPartsTest {
     }
 
     @Test
-    void logPruningDeletesOldestFirstButSparesRecentAndCurrentFiles() throws Exception {
-        Instant now = Instant.parse("2026-11-24T12:00:00Z");
-        Path a = log("gui.a.log", 40, now.minus(Duration.ofHours(3)));
-        Path b = log("gui.b.log", 40, now.minus(Duration.ofHours(2)));
-        Path c = log("gui.c.log", 40, now.minus(Duration.ofMinutes(2)));
-        Path d = log("gui.d.log", 40, now.minus(Duration.ofMinutes(1)));
-        Files.writeString(dir.resolve("notes.txt"), "kept");
-        assertThat(GuiLogging.prune(dir, d, now, 100)).containsExactly(a, b);
-        assertThat(Files.exists(c)).isTrue();
-        assertThat(Files.exists(dir.resolve("notes.txt"))).isTrue();
-        assertThat(GuiLogging.prune(dir, d, now, 1000)).isEmpty();
-    }
-
-    private Path log(String name, int bytes, Instant modified) throws Exception {
-        Path p = dir.resolve(name);
-        Files.write(p, new byte[bytes]);
-        Files.setLastModifiedTime(p, FileTime.from(modified));
-        return p;
+    void guiLogsGoToARotatedFileAndFollowTheFilter() throws Exception {
+        Path file = GuiLogging.start(dir.resolve("logs"), "info");
+        assertThat(file).isEqualTo(dir.resolve("logs/gui.log"));
+        var log = org.slf4j.LoggerFactory.getLogger("dev.flint.gui.test");
+        log.debug("hidden at info");
+        GuiLogging.apply("dev.flint.gui=debug,info");
+        log.debug("shown at debug");
+        GuiLogging.apply("not a level");
+        String text = Files.readString(file);
+        assertThat(text).contains("shown at debug").doesNotContain("hidden at info").contains("Ignoring invalid log filter");
     }
 }

@@ -1,6 +1,5 @@
 package dev.flint.gui.testing;
 
-import dev.flint.gui.service.FramedConnection;
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ManagedSettings;
@@ -10,12 +9,11 @@ import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.Site;
 import dev.flint.ipc.frame.DecodeResult;
-import dev.flint.ipc.frame.MessageCodec;
+import dev.flint.ipc.transport.IpcConnection;
+import dev.flint.ipc.transport.SocketFilePolicy;
+import dev.flint.ipc.transport.UnixSocket;
+import dev.flint.ipc.transport.UnixSocketServer;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A stand-in tunnel service speaking the real IPC protocol over a real Unix socket: Hello first,
  * then Connect → ConnectResult + ResourcesUpdated, Disconnect → DisconnectedGracefully, and so on.
- * Tests can stop and restart it, or push any message to the GUI.
+ * It uses the ipc module's own server transport and codec, so the GUI's client is checked against
+ * the code the real service uses. Tests can stop and restart it, or push any message to the GUI.
  */
 public final class TestService implements AutoCloseable {
 
@@ -39,8 +38,8 @@ public final class TestService implements AutoCloseable {
 
     private final Path socket;
     private final List<GuiMessage> received = new CopyOnWriteArrayList<>();
-    private volatile ServerSocketChannel server;
-    private volatile FramedConnection<GuiMessage, ServiceMessage> client;
+    private volatile UnixSocketServer server;
+    private volatile IpcConnection<GuiMessage, ServiceMessage> client;
     private volatile String rejectTokensWith;
     private volatile int connections;
 
@@ -66,20 +65,17 @@ public final class TestService implements AutoCloseable {
     }
 
     public synchronized TestService start() throws IOException {
-        Files.createDirectories(socket.getParent());
-        Files.deleteIfExists(socket);
-        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        s.bind(UnixDomainSocketAddress.of(socket));
+        UnixSocketServer s = UnixSocketServer.bind(socket, SocketFilePolicy.groupReadWrite());
         server = s;
         Thread.ofVirtual().name("test-service").start(() -> acceptLoop(s));
         return this;
     }
 
-    private void acceptLoop(ServerSocketChannel s) {
-        while (s.isOpen()) {
+    private void acceptLoop(UnixSocketServer s) {
+        while (server == s) {
             try {
-                SocketChannel ch = s.accept();
-                var c = new FramedConnection<>(ch, MessageCodec.guiMessages(), MessageCodec.serviceMessages());
+                UnixSocket sock = s.accept();
+                var c = IpcConnection.serviceSide(sock);
                 client = c;
                 connections++;
                 c.send(new ServiceMessage.Hello(ProtocolVersion.CURRENT, "0.1.0-test", "test-device",
@@ -91,10 +87,10 @@ public final class TestService implements AutoCloseable {
         }
     }
 
-    private void serve(FramedConnection<GuiMessage, ServiceMessage> c) {
+    private void serve(IpcConnection<GuiMessage, ServiceMessage> c) {
         try {
             while (true) {
-                DecodeResult<GuiMessage> r = c.read();
+                DecodeResult<GuiMessage> r = c.receive();
                 if (!(r instanceof DecodeResult.Decoded<GuiMessage> d)) {
                     break;
                 }
@@ -130,8 +126,9 @@ public final class TestService implements AutoCloseable {
     /** Like a crash: the connection and the listening socket vanish. */
     public synchronized void stop() throws IOException {
         if (server != null) {
-            server.close();
+            UnixSocketServer s = server;
             server = null;
+            s.close();
         }
         if (client != null) {
             client.close();
