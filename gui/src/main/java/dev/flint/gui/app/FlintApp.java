@@ -396,7 +396,7 @@ public final class FlintApp extends Application {
 
         @Override
         public Optional<String> deviceId() {
-            return Optional.empty();
+            return loop.state().deviceId();
         }
     }
 }

@@ -86,6 +86,7 @@ public final class Controller {
     private Optional<String> serviceProblem = Optional.empty();
     private Optional<String> notice;
     private boolean clearingLogs;
+    private Optional<String> deviceId = Optional.empty();
 
     public Controller(Start start, RandomGenerator random) {
         this.random = random;
@@ -188,7 +189,7 @@ public final class Controller {
         Optional<String> slug = auth instanceof SignedIn s ? Optional.ofNullable(s.accountSlug()) : Optional.empty();
         return new UiState(phase(), actor, slug, tunnel == Tunnel.READY ? resources : List.of(),
                 tunnel == Tunnel.READY ? devices : List.of(), general, advanced, managed,
-                checkForUpdatesAllowed() ? update : Optional.empty(), serviceProblem, notice);
+                checkForUpdatesAllowed() ? update : Optional.empty(), serviceProblem, notice, deviceId);
     }
 
     private Phase phase() {
@@ -300,6 +301,7 @@ public final class Controller {
         problemShown = false;
         serviceProblem = Optional.empty();
         advanced = hello.advancedSettings();
+        deviceId = Optional.of(hello.deviceId());
         managed = hello.managedSettings();
         effects.add(new Effect.SetLogFilter(managed.logFilter() != null ? managed.logFilter() : advanced.logFilter()));
         if (managed.connectOnStart() != null && auth instanceof SignedIn && tunnel == Tunnel.DOWN && !startedSession) {

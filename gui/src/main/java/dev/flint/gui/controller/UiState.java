@@ -14,6 +14,7 @@ import java.util.Optional;
  *
  * @param serviceProblem a sentence shown while the tunnel service is unreachable
  * @param notice a persistent sentence for the Overview (e.g. the token is kept in memory only)
+ * @param deviceId the device id the service reported in its Hello
  */
 public record UiState(
         Phase phase,
@@ -26,7 +27,8 @@ public record UiState(
         ManagedSettings managed,
         Optional<Update> update,
         Optional<String> serviceProblem,
-        Optional<String> notice) {
+        Optional<String> notice,
+        Optional<String> deviceId) {
 
     /** A newer release. */
     public record Update(String version, URI url) {

@@ -100,6 +100,7 @@ class ControllerTest {
         var effects = attach(ManagedSettings.none());
         assertThat(effects).containsExactly(new Effect.SetLogFilter("info"));
         assertThat(c.state().phase()).isEqualTo(Phase.SIGNED_OUT);
+        assertThat(c.state().deviceId()).contains("device-1");
     }
 
     @Test

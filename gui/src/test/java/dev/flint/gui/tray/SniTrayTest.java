@@ -109,7 +109,7 @@ class SniTrayTest {
     static UiState state(Phase phase, List<ResourceView> resources) {
         return new UiState(phase, phase == Phase.SIGNED_IN ? Optional.of("Ada_L") : Optional.empty(), Optional.of("acme"),
                 resources, List.of(), GeneralSettings.defaults(), AdvancedSettings.defaults(), ManagedSettings.none(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test

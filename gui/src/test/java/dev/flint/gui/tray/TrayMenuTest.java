@@ -37,7 +37,7 @@ class TrayMenuTest {
                          ManagedSettings managed, Optional<UiState.Update> update) {
         return new UiState(phase, phase == Phase.SIGNED_IN || phase == Phase.PAUSED ? Optional.of("Ada") : Optional.empty(),
                 Optional.of("acme"), resources, devices, general, AdvancedSettings.defaults(), managed, update,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     static UiState state(Phase phase) {
