@@ -54,7 +54,7 @@ public final class AppShell implements Consumer<Effect> {
     @Override
     public void accept(Effect effect) {
         switch (effect) {
-            case Effect.ConnectToService c -> Thread.ofVirtual().name("service-connect").start(p.link()::connect);
+            case Effect.ConnectToService c -> Thread.ofPlatform().daemon(true).name("service-connect").start(p.link()::connect);
             case Effect.CloseServiceConnection c -> p.link().close();
             case Effect.SendToService s -> p.link().send(s.message());
             case Effect.OpenUrl o -> {

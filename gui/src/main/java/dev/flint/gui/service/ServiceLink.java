@@ -5,7 +5,8 @@ import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.frame.DecodeResult;
 import dev.flint.ipc.frame.FrameProblem;
-import dev.flint.ipc.frame.MessageCodec;
+import dev.flint.ipc.transport.IpcConnection;
+import dev.flint.ipc.transport.UnixSocket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -13,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GUI's connection to the tunnel service. {@link #connect()} opens the socket and starts a
+ * The GUI's connection to the tunnel service, over the ipc module's Unix socket transport (which
+ * also reports the peer's credentials). {@link #connect()} opens the socket and starts a
  * reader thread that turns frames into controller events; a rejected frame is logged and skipped,
  * a broken stream ends the connection with {@code ServiceLost}.
  */
@@ -23,7 +25,7 @@ public final class ServiceLink {
 
     private final Path socket;
     private final Consumer<ControllerEvent> events;
-    private volatile FramedConnection<ServiceMessage, GuiMessage> connection;
+    private volatile IpcConnection<ServiceMessage, GuiMessage> connection;
     private long generation;
 
     public ServiceLink(Path socket, Consumer<ControllerEvent> events) {
@@ -38,24 +40,26 @@ public final class ServiceLink {
     /** Opens the socket; reports {@code ServiceAttached} or {@code ServiceUnreachable}. */
     public synchronized void connect() {
         close();
-        FramedConnection<ServiceMessage, GuiMessage> c;
+        IpcConnection<ServiceMessage, GuiMessage> c;
         try {
-            c = FramedConnection.connect(socket, MessageCodec.serviceMessages(), MessageCodec.guiMessages());
-        } catch (IOException e) {
+            c = IpcConnection.guiSide(UnixSocket.connect(socket));
+        } catch (IOException | RuntimeException e) {
             events.accept(new ControllerEvent.ServiceUnreachable(socket + ": " + e.getMessage()));
             return;
         }
         connection = c;
+        LOG.info("Connected to the tunnel service at {} ({})", socket, c.peer());
         long gen = ++generation;
         events.accept(new ControllerEvent.ServiceAttached());
-        Thread.ofVirtual().name("service-reader").start(() -> readLoop(c, gen));
+        // A platform thread: the transport blocks in native code, which would pin a virtual thread's carrier.
+        Thread.ofPlatform().daemon(true).name("service-reader").start(() -> readLoop(c, gen));
     }
 
-    private void readLoop(FramedConnection<ServiceMessage, GuiMessage> c, long gen) {
+    private void readLoop(IpcConnection<ServiceMessage, GuiMessage> c, long gen) {
         String reason = null;
         try {
             while (reason == null) {
-                reason = switch (c.read()) {
+                reason = switch (c.receive()) {
                     case DecodeResult.Decoded<ServiceMessage> d -> {
                         events.accept(new ControllerEvent.FromService(d.message()));
                         yield null;
@@ -86,7 +90,7 @@ public final class ServiceLink {
     }
 
     public void send(GuiMessage message) {
-        FramedConnection<ServiceMessage, GuiMessage> c = connection;
+        IpcConnection<ServiceMessage, GuiMessage> c = connection;
         if (c == null) {
             LOG.warn("Not sent (no service connection): {}", message);
             return;

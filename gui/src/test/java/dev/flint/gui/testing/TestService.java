@@ -67,7 +67,8 @@ public final class TestService implements AutoCloseable {
     public synchronized TestService start() throws IOException {
         UnixSocketServer s = UnixSocketServer.bind(socket, SocketFilePolicy.groupReadWrite());
         server = s;
-        Thread.ofVirtual().name("test-service").start(() -> acceptLoop(s));
+        // Platform thread: the transport blocks in native code (a virtual thread would pin its carrier).
+        Thread.ofPlatform().daemon(true).name("test-service").start(() -> acceptLoop(s));
         return this;
     }
 
