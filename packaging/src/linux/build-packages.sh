@@ -41,9 +41,9 @@ install -D -m 644 "$here/dev.flint.client.desktop" "$root/usr/share/applications
 install -D -m 644 "$here/dev.flint.client-deep-link.desktop" \
   "$root/usr/share/applications/dev.flint.client-deep-link.desktop"
 install -D -m 644 "$here/dev.flint.client.metainfo.xml" "$root/usr/share/metainfo/dev.flint.client.metainfo.xml"
-for dir in "$icons"/*x*/; do
-  size="$(basename "$dir")"
-  install -D -m 644 "$dir/dev.flint.client.png" "$root/usr/share/icons/hicolor/$size/apps/dev.flint.client.png"
+for png in "$icons"/dev.flint.client-*.png; do
+  size="${png##*-}"; size="${size%.png}"
+  install -D -m 644 "$png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/dev.flint.client.png"
 done
 install -D -m 644 "$repo/icons/src/svg/dev.flint.client.svg" \
   "$root/usr/share/icons/hicolor/scalable/apps/dev.flint.client.svg"

@@ -9,6 +9,19 @@ module dev.flint.gui {
     requires com.sun.jna.platform;
     requires org.slf4j;
     requires java.desktop;
+    requires java.net.http;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
 
     exports dev.flint.gui;
+    // dbus-java proxies and exports these interfaces and reads its structs reflectively.
+    exports dev.flint.gui.token.linux to org.freedesktop.dbus;
+    exports dev.flint.gui.tray.linux to org.freedesktop.dbus;
+    exports dev.flint.gui.platform.linux to org.freedesktop.dbus;
+    opens dev.flint.gui.token.linux to org.freedesktop.dbus;
+    opens dev.flint.gui.tray.linux to org.freedesktop.dbus;
+    opens dev.flint.gui.platform.linux to org.freedesktop.dbus;
+    // Settings files are read and written by Jackson; JavaFX launches the application class.
+    opens dev.flint.gui.settings to com.fasterxml.jackson.databind;
+    exports dev.flint.gui.app to javafx.graphics;
 }

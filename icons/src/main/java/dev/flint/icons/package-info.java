@@ -1,4 +1,2 @@
-/**
- * Icon sources and their rendered sizes for the tray, the app and the installers. The SVG sources and the renderer will live here.
- */
+/** Icon sources (SVG, in {@code icons/src/svg}) rendered to PNG for the tray, the windows and the installers. */
 package dev.flint.icons;

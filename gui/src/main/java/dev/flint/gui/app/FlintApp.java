@@ -1,0 +1,402 @@
+package dev.flint.gui.app;
+
+import atlantafx.base.theme.PrimerLight;
+import dev.flint.gui.controller.Controller;
+import dev.flint.gui.controller.ControllerEvent;
+import dev.flint.gui.controller.Page;
+import dev.flint.gui.controller.Phase;
+import dev.flint.gui.controller.UiState;
+import dev.flint.gui.diagnostics.ConnectivityCheck;
+import dev.flint.gui.diagnostics.LogFiles;
+import dev.flint.gui.platform.Autostart;
+import dev.flint.gui.platform.Notifier;
+import dev.flint.gui.platform.UpdateChecker;
+import dev.flint.gui.platform.UrlOpener;
+import dev.flint.gui.platform.linux.DesktopEntries;
+import dev.flint.gui.platform.linux.FreedesktopNotifier;
+import dev.flint.gui.platform.windows.RegistryKeys;
+import dev.flint.gui.service.ControllerLoop;
+import dev.flint.gui.service.ServiceLink;
+import dev.flint.gui.settings.AppDirs;
+import dev.flint.gui.settings.GeneralSettingsStore;
+import dev.flint.gui.settings.SessionRecord;
+import dev.flint.gui.signin.SingleInstance;
+import dev.flint.gui.token.TokenStoreChoice;
+import dev.flint.gui.token.TokenStoreException;
+import dev.flint.gui.tray.MenuAction;
+import dev.flint.gui.tray.TrayBackend;
+import dev.flint.gui.tray.TrayIconState;
+import dev.flint.gui.tray.TrayMenu;
+import dev.flint.gui.tray.awt.AwtTray;
+import dev.flint.gui.tray.linux.SniTray;
+import dev.flint.gui.window.MainWindow;
+import dev.flint.gui.window.WindowShell;
+import dev.flint.ipc.InstanceMessage;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.ClipboardContent;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The JavaFX application: builds everything, picks a tray backend, and runs until Quit. */
+public final class FlintApp extends Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlintApp.class);
+    static final String NO_TRAY = "No system tray was found, so Flint lives in this window. On GNOME, install and "
+            + "enable the AppIndicator extension (gnome-shell-extension-appindicator) to get Flint's tray icon. "
+            + "Start Flint again to bring this window back after closing it.";
+
+    private static Options options;
+    private static SingleInstance instance;
+    private static AppDirs dirs;
+    private static Path logFile;
+    private static String version;
+
+    private ControllerLoop loop;
+    private MainWindow window;
+    private TrayBackend tray;
+    private DBusConnection sessionBus;
+    private final TrayMenu trayMenu = new TrayMenu(os());
+
+    static void prepare(Options o, SingleInstance i, AppDirs d, Path log, String v) {
+        options = o;
+        instance = i;
+        dirs = d;
+        logFile = log;
+        version = v;
+    }
+
+    static String os() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        return os.startsWith("windows") ? "windows" : os.contains("mac") ? "macos" : "linux";
+    }
+
+    @Override
+    public void start(Stage stage) throws Exception {
+        Platform.setImplicitExit(false);
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        boolean linux = os().equals("linux");
+        if (linux && System.getenv("DBUS_SESSION_BUS_ADDRESS") != null) {
+            try {
+                sessionBus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
+            } catch (Exception e) {
+                LOG.info("No session bus: {}", e.toString());
+            }
+        }
+        TokenStoreChoice tokens = TokenStoreChoice.forThisPlatform();
+        LOG.info("Token store: {}", tokens.store().name());
+        Optional<String> token = Optional.empty();
+        Optional<String> tokenWarning = tokens.warning();
+        try {
+            token = tokens.store().load();
+        } catch (TokenStoreException e) {
+            tokenWarning = Optional.of(e.getMessage());
+        }
+        GeneralSettingsStore settings = new GeneralSettingsStore(dirs.generalSettingsFile());
+        Controller controller = new Controller(new Controller.Start(token, SessionRecord.load(dirs), settings.load(),
+                AppShell.ranBefore(dirs), tokenWarning, version), new SecureRandom());
+
+        ControllerLoop[] ref = new ControllerLoop[1];
+        UrlOpener opener = UrlOpener.system();
+        ServiceLink link = new ServiceLink(options.serviceSocket(), e -> ref[0].post(e));
+        LogFiles logs = new LogFiles(dirs.logs(), dirs.serviceLogs());
+        List<String> launcher = ProcessHandle.current().info().command().map(List::of).orElse(List.of("flint-gui"));
+        Autostart autostart = linux ? DesktopEntries.forCurrentUser(launcher)
+                : new RegistryKeys(launcher.getFirst(), RegistryKeys.currentUser());
+        window = new MainWindow(stage, new Shell(logs, opener));
+        stage.setOnCloseRequest(e -> {
+            e.consume();
+            stage.hide();
+        });
+        Notifier notifier = notifier(opener);
+        AppShell shell = new AppShell(new AppShell.Parts(dirs, link, tokens.store(), settings, notifier, opener, autostart,
+                logs, GuiLogging::apply, new FxUi()), e -> ref[0].post(e));
+        shell.currentLogFile(logFile);
+        loop = new ControllerLoop(controller, shell, Clock.systemUTC());
+        ref[0] = loop;
+
+        tray = chooseTray();
+        if (tray == null) {
+            window.showNoTrayHint(NO_TRAY);
+            window.open(Page.OVERVIEW);
+        }
+        loop.onState(this::render);
+        instance.listen(m -> {
+            switch (m) {
+                case InstanceMessage.DeepLink d -> loop.post(new ControllerEvent.DeepLinkReceived(d.url().toString()));
+                case InstanceMessage.NewInstance n -> loop.post(new ControllerEvent.NewInstance());
+                case InstanceMessage.Ack a -> { }
+            }
+        });
+        if (options.registerDeepLinks()) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    if (linux) {
+                        DesktopEntries.forCurrentUser(launcher).register();
+                    } else if (os().equals("windows")) {
+                        new RegistryKeys(launcher.getFirst(), RegistryKeys.currentUser()).register();
+                    }
+                } catch (Exception e) {
+                    LOG.warn("Registering the sign-in link handler failed: {}", e.toString());
+                }
+            });
+        }
+        options.releasesUrl().ifPresent(this::scheduleUpdateChecks);
+        loop.start();
+        options.snapshot().ifPresent(this::snapshotWhenStable);
+    }
+
+    private Notifier notifier(UrlOpener opener) {
+        if (sessionBus != null) {
+            try {
+                return new FreedesktopNotifier(sessionBus, opener);
+            } catch (Exception e) {
+                LOG.info("Notifications over D-Bus unavailable: {}", e.toString());
+            }
+        }
+        return (title, body, click) -> {
+            if (tray instanceof AwtTray awt) {
+                awt.displayMessage(title, body);
+            } else {
+                LOG.info("Notification: {} - {}", title, body);
+            }
+        };
+    }
+
+    private TrayBackend chooseTray() {
+        Runnable activate = () -> loop.post(new ControllerEvent.ShowWindow(Page.OVERVIEW));
+        if (sessionBus != null && SniTray.available(sessionBus)) {
+            try {
+                return SniTray.start(sessionBus, this::onMenu, activate);
+            } catch (Exception e) {
+                LOG.warn("StatusNotifierItem tray failed: {}", e.toString());
+            }
+        }
+        if (AwtTray.available()) {
+            try {
+                return AwtTray.start(this::onMenu, activate);
+            } catch (Exception e) {
+                LOG.warn("AWT tray failed: {}", e.toString());
+            }
+        }
+        LOG.info("No tray available; the window stays open");
+        return null;
+    }
+
+    private void onMenu(MenuAction action) {
+        switch (action) {
+            case MenuAction.Send s -> loop.post(s.event());
+            case MenuAction.Copy c -> Platform.runLater(() -> copy(c.text()));
+            case MenuAction.Open o -> {
+                try {
+                    UrlOpener.system().open(o.url());
+                } catch (Exception e) {
+                    LOG.warn("Opening {} failed: {}", o.url(), e.toString());
+                }
+            }
+        }
+    }
+
+    private void render(UiState s) {
+        if (tray != null) {
+            tray.show(trayMenu.build(s), TrayIconState.of(s), TrayIconState.tooltip(s));
+        }
+        Platform.runLater(() -> window.update(s));
+    }
+
+    private void scheduleUpdateChecks(URI releases) {
+        UpdateChecker checker = new UpdateChecker(releases,
+                releases.resolve("/flint/download/{version}").toString().replace("%7B", "{").replace("%7D", "}"), version);
+        Thread.ofVirtual().name("update-check").start(() -> {
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(Duration.ofMinutes(10).toMillis()));
+                while (true) {
+                    try {
+                        loop.post(checker.check());
+                    } catch (Exception e) {
+                        LOG.info("Update check failed: {}", e.toString());
+                    }
+                    Thread.sleep(Duration.ofDays(1).toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** For smoke tests: once the state settles (signed in, or a stable signed-out), write a PNG of the window. */
+    private void snapshotWhenStable(Path file) {
+        AtomicBoolean done = new AtomicBoolean();
+        loop.onState(s -> {
+            boolean stable = s.phase() == Phase.SIGNED_IN || (s.phase() == Phase.SIGNED_OUT && s.serviceProblem().isEmpty());
+            if (stable && done.compareAndSet(false, true)) {
+                Platform.runLater(() -> {
+                    window.open(Page.OVERVIEW);
+                    Platform.runLater(() -> {
+                        try {
+                            WritableImage img = window.root().getScene().snapshot(null);
+                            BufferedImage out = new BufferedImage((int) img.getWidth(), (int) img.getHeight(), BufferedImage.TYPE_INT_ARGB);
+                            var reader = img.getPixelReader();
+                            for (int y = 0; y < out.getHeight(); y++) {
+                                for (int x = 0; x < out.getWidth(); x++) {
+                                    out.setRGB(x, y, reader.getArgb(x, y));
+                                }
+                            }
+                            Files.createDirectories(file.toAbsolutePath().getParent());
+                            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                            ImageIO.write(out, "png", partial.toFile());
+                            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                            LOG.info("Snapshot written to {} (phase {})", file, s.phase());
+                        } catch (Exception e) {
+                            LOG.error("Snapshot failed", e);
+                        }
+                    });
+                });
+            }
+        });
+    }
+
+    private static void copy(String text) {
+        ClipboardContent c = new ClipboardContent();
+        c.putString(text);
+        javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
+    }
+
+    @Override
+    public void stop() {
+        if (tray != null) {
+            tray.close();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+        instance.close();
+        if (sessionBus != null) {
+            sessionBus.disconnect();
+        }
+    }
+
+    /** The UI side of effects, marshalled onto the JavaFX thread. */
+    private final class FxUi implements UiSink {
+        @Override
+        public void showWindow(Page page) {
+            Platform.runLater(() -> window.open(page));
+        }
+
+        @Override
+        public void showError(String sentence) {
+            Platform.runLater(() -> {
+                Alert a = new Alert(Alert.AlertType.ERROR, sentence);
+                a.setTitle("Flint");
+                a.setHeaderText(null);
+                a.initOwner(window.stage().isShowing() ? window.stage() : null);
+                a.show();
+            });
+        }
+
+        @Override
+        public void logsCleared(Optional<String> error) {
+            Platform.runLater(() -> window.logsCleared(error));
+        }
+
+        @Override
+        public void copyToClipboard(String text) {
+            Platform.runLater(() -> copy(text));
+        }
+
+        @Override
+        public void exit(int status) {
+            Platform.runLater(() -> {
+                Platform.exit();
+                Thread.ofPlatform().daemon(true).start(() -> {
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                    System.exit(status);
+                });
+            });
+        }
+    }
+
+    /** What the window asks of the app. */
+    private final class Shell implements WindowShell {
+        private final LogFiles logs;
+        private final UrlOpener opener;
+
+        Shell(LogFiles logs, UrlOpener opener) {
+            this.logs = logs;
+            this.opener = opener;
+        }
+
+        @Override
+        public void send(ControllerEvent event) {
+            loop.post(event);
+        }
+
+        @Override
+        public void copyToClipboard(String text) {
+            copy(text);
+        }
+
+        @Override
+        public void openUrl(URI url) {
+            try {
+                opener.open(url);
+            } catch (Exception e) {
+                LOG.warn("Opening {} failed: {}", url, e.toString());
+            }
+        }
+
+        @Override
+        public LogFiles logFiles() {
+            return logs;
+        }
+
+        @Override
+        public Optional<Path> chooseExportFile(String defaultFileName) {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export logs");
+            fc.setInitialFileName(defaultFileName);
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Zip", "*.zip"));
+            return Optional.ofNullable(fc.showSaveDialog(window.stage())).map(java.io.File::toPath);
+        }
+
+        @Override
+        public List<ConnectivityCheck.Step> checkConnectivity() {
+            UiState s = loop.state();
+            boolean attached = s.phase() != Phase.WAITING_FOR_SERVICE && s.serviceProblem().isEmpty();
+            return new ConnectivityCheck(5000).run(attached, s.effectiveAuthUrl());
+        }
+
+        @Override
+        public String version() {
+            return version;
+        }
+
+        @Override
+        public Optional<String> deviceId() {
+            return loop.state().deviceId();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.flint.gui.controller;
+
+/** The main window's pages. */
+public enum Page {
+    OVERVIEW, GENERAL_SETTINGS, ADVANCED_SETTINGS, DIAGNOSTICS, ABOUT
+}

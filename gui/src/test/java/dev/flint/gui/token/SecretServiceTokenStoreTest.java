@@ -1,0 +1,74 @@
+package dev.flint.gui.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flint.gui.testing.PrivateSessionBus;
+import dev.flint.gui.token.linux.SecretServiceTokenStore;
+import java.nio.file.Path;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against gnome-keyring's real Secret Service on a private session bus, checked with libsecret's secret-tool. */
+class SecretServiceTokenStoreTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void savesLoadsReplacesAndDeletesTheToken() throws Exception {
+        try (var bus = PrivateSessionBus.start(home)) {
+            bus.startKeyring();
+            try (var conn = DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build()) {
+                var store = new SecretServiceTokenStore(conn);
+                assertThat(store.load()).isEmpty();
+
+                store.save("nonce-and-fragment-1");
+                assertThat(store.load()).contains("nonce-and-fragment-1");
+                assertThat(bus.run("secret-tool", "lookup", "service", "dev.flint.client", "username", "token"))
+                        .isEqualTo("nonce-and-fragment-1");
+
+                store.save("second");
+                assertThat(store.load()).contains("second");
+                assertThat(bus.run("secret-tool", "search", "--all", "service", "dev.flint.client")
+                        .lines().filter(l -> l.startsWith("secret = ")).toList()).containsExactly("secret = second");
+
+                store.delete();
+                assertThat(store.load()).isEmpty();
+                assertThat(bus.run("secret-tool", "lookup", "service", "dev.flint.client", "username", "token")).isEmpty();
+                store.delete();
+            }
+        }
+    }
+
+    @Test
+    void readsATokenWrittenByAnotherSecretServiceClient() throws Exception {
+        try (var bus = PrivateSessionBus.start(home)) {
+            bus.startKeyring();
+            bus.runWithInput("written-by-secret-tool", "secret-tool", "store", "--label=x",
+                    "service", "dev.flint.client", "username", "token");
+            try (var conn = DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build()) {
+                assertThat(new SecretServiceTokenStore(conn).load()).contains("written-by-secret-tool");
+            }
+        }
+    }
+
+    @Test
+    void aKeyringWithoutAnUnlockedCollectionFailsWithASentence() throws Exception {
+        // The bus activates gnome-keyring on demand, but nobody unlocked or created a login keyring.
+        try (var bus = PrivateSessionBus.start(home);
+             var conn = DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build()) {
+            var store = new SecretServiceTokenStore(conn);
+            assertThatThrownBy(() -> store.save("x")).isInstanceOf(TokenStoreException.class)
+                    .hasMessageContaining("sign in again");
+        }
+    }
+
+    @Test
+    void memoryOnlyChoiceExplainsWhy() {
+        var choice = TokenStoreChoice.memoryOnly(TokenStoreChoice.NO_KEYRING);
+        assertThat(choice.store().persistent()).isFalse();
+        assertThat(choice.warning()).hasValueSatisfying(w -> assertThat(w).contains("sign in again"));
+    }
+}
