@@ -11,7 +11,7 @@ module dev.flint.connlib {
     // exports dev.flint.connlib.ice;  (added when the package has code)
     // exports dev.flint.connlib.phoenix;  (added when the package has code)
     // exports dev.flint.connlib.portal;  (added when the package has code)
-    // exports dev.flint.connlib.dns;  (added when the package has code)
+    exports dev.flint.connlib.dns;
     // exports dev.flint.connlib.tunnel;  (added when the package has code)
 
     // opens dev.flint.connlib.phoenix to com.fasterxml.jackson.databind;  (added when the package has code)
