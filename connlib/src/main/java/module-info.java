@@ -9,11 +9,11 @@ module dev.flint.connlib {
     // exports dev.flint.connlib.stun;  (added when the package has code)
     // exports dev.flint.connlib.turn;  (added when the package has code)
     // exports dev.flint.connlib.ice;  (added when the package has code)
-    // exports dev.flint.connlib.phoenix;  (added when the package has code)
-    // exports dev.flint.connlib.portal;  (added when the package has code)
+    exports dev.flint.connlib.phoenix;
+    exports dev.flint.connlib.portal;
     exports dev.flint.connlib.dns;
     // exports dev.flint.connlib.tunnel;  (added when the package has code)
 
-    // opens dev.flint.connlib.phoenix to com.fasterxml.jackson.databind;  (added when the package has code)
-    // opens dev.flint.connlib.portal to com.fasterxml.jackson.databind;  (added when the package has code)
+    opens dev.flint.connlib.phoenix to com.fasterxml.jackson.databind;
+    opens dev.flint.connlib.portal to com.fasterxml.jackson.databind;
 }
