@@ -12,7 +12,7 @@ module dev.flint.connlib {
     exports dev.flint.connlib.phoenix;
     exports dev.flint.connlib.portal;
     exports dev.flint.connlib.dns;
-    // exports dev.flint.connlib.tunnel;  (added when the package has code)
+    exports dev.flint.connlib.tunnel;
 
     opens dev.flint.connlib.phoenix to com.fasterxml.jackson.databind;
     opens dev.flint.connlib.portal to com.fasterxml.jackson.databind;

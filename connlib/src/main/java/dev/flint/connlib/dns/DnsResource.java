@@ -1,5 +1,7 @@
 package dev.flint.connlib.dns;
 
+import dev.flint.connlib.portal.IpStack;
+
 import java.util.UUID;
 
 /** What the stub resolver needs to know about a DNS resource. */

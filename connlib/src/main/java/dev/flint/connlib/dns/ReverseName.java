@@ -27,7 +27,7 @@ public final class ReverseName {
                     }
                     b[3 - i] = (byte) v;
                 }
-                return Optional.of(IpNetwork.fromBytes(b));
+                return Optional.of(IpPrefix.fromBytes(b));
             }
             if (n.endsWith(".ip6.arpa")) {
                 String[] p = n.substring(0, n.length() - ".ip6.arpa".length()).split("\\.", -1);
@@ -43,7 +43,7 @@ public final class ReverseName {
                     int idx = 31 - i;
                     b[idx / 2] |= (byte) (idx % 2 == 0 ? nib << 4 : nib);
                 }
-                return Optional.of(IpNetwork.fromBytes(b));
+                return Optional.of(IpPrefix.fromBytes(b));
             }
         } catch (RuntimeException e) {
             return Optional.empty();

@@ -54,7 +54,7 @@ public final class SentinelMap {
         BigInteger i6 = BigInteger.ZERO;
         for (Upstream u : upstreams) {
             boolean v6 = u instanceof Upstream.Do53(InetAddress a, boolean p) && a instanceof Inet6Address;
-            IpNetwork range = v6 ? AddressPlan.SENTINELS_V6 : AddressPlan.SENTINELS_V4;
+            IpPrefix range = v6 ? AddressPlan.SENTINELS_V6 : AddressPlan.SENTINELS_V4;
             while (true) {
                 BigInteger idx = v6 ? i6 : i4;
                 if (idx.intValue() >= MAX_PER_FAMILY) {

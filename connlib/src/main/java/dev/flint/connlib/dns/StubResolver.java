@@ -1,5 +1,7 @@
 package dev.flint.connlib.dns;
 
+import dev.flint.connlib.portal.IpStack;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -78,8 +80,8 @@ public final class StubResolver {
         if (ips.isEmpty()) {
             return new Resolution.LocalAnswer(query.respond(Rcode.SERVFAIL, List.of()), null);
         }
-        boolean v4 = matches.stream().anyMatch(r -> r.ipStack().v4());
-        boolean v6 = matches.stream().anyMatch(r -> r.ipStack().v6());
+        boolean v4 = matches.stream().anyMatch(r -> r.ipStack() != IpStack.IPV6_ONLY);
+        boolean v6 = matches.stream().anyMatch(r -> r.ipStack() != IpStack.IPV4_ONLY);
         List<DnsRecord> answers = new ArrayList<>();
         if (q.type() == RecordType.A && v4) {
             for (Inet4Address a : ips.get().v4()) {

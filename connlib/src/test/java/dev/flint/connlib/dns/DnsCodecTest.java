@@ -20,7 +20,7 @@ class DnsCodecTest {
 
     static InetAddress ip(String s) {
         try {
-            return IpNetwork.address(s);
+            return IpPrefix.address(s);
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

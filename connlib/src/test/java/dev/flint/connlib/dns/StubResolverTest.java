@@ -1,5 +1,7 @@
 package dev.flint.connlib.dns;
 
+import dev.flint.connlib.portal.IpStack;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

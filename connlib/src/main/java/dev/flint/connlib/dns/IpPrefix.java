@@ -7,9 +7,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
-/** An IPv4 or IPv6 network: an address with its host bits zero and a prefix length. */
-public record IpNetwork(InetAddress address, int prefix) {
-    public IpNetwork {
+/** An IPv4 or IPv6 prefix with its host bits cleared, and containment tests for routing. */
+public record IpPrefix(InetAddress address, int prefix) {
+    public IpPrefix {
         int bits = address.getAddress().length * 8;
         if (prefix < 0 || prefix > bits) {
             throw new IllegalArgumentException("prefix out of range: " + prefix);
@@ -18,7 +18,7 @@ public record IpNetwork(InetAddress address, int prefix) {
     }
 
     /** Parses {@code "10.0.0.0/8"} or a bare address (a host network). Returns null on bad input. */
-    public static IpNetwork parse(String s) {
+    public static IpPrefix parse(String s) {
         try {
             int slash = s.indexOf('/');
             String a = slash < 0 ? s : s.substring(0, slash);
@@ -31,14 +31,14 @@ public record IpNetwork(InetAddress address, int prefix) {
             if (p < 0 || p > bits) {
                 return null;
             }
-            return new IpNetwork(addr, p);
+            return new IpPrefix(addr, p);
         } catch (RuntimeException | UnknownHostException e) {
             return null;
         }
     }
 
-    public static IpNetwork of(String s) {
-        IpNetwork n = parse(s);
+    public static IpPrefix of(String s) {
+        IpPrefix n = parse(s);
         if (n == null) {
             throw new IllegalArgumentException("not a network: " + s);
         }
@@ -71,7 +71,7 @@ public record IpNetwork(InetAddress address, int prefix) {
         return Arrays.equals(mask(x, prefix), n);
     }
 
-    public boolean contains(IpNetwork other) {
+    public boolean contains(IpPrefix other) {
         return other.prefix >= prefix && contains(other.address);
     }
 
