@@ -325,9 +325,13 @@ public final class ClientState {
             if (name.isEmpty()) {
                 return Optional.empty();
             }
+            // Only resources that serve the packet's family: the gateway only learns the proxy addresses of the
+            // families a resource's ip_stack allows.
+            boolean v4 = dst instanceof Inet4Address;
             List<Resource.Dns> candidates = new ArrayList<>();
             for (Resource r : resources.values()) {
-                if (r instanceof Resource.Dns d && DomainPattern.of(d.address()).matches(name.get())) {
+                if (r instanceof Resource.Dns d && DomainPattern.of(d.address()).matches(name.get())
+                        && (v4 ? d.effectiveIpStack() != IpStack.IPV6_ONLY : d.effectiveIpStack() != IpStack.IPV4_ONLY)) {
                     candidates.add(d);
                 }
             }

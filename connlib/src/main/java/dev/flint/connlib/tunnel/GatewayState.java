@@ -195,8 +195,16 @@ public final class GatewayState {
             reject(c, p, UnreachableReason.NETWORK_UNREACHABLE);
             return;
         }
-        Grant g = c.grants.get(a.resource);
-        if (g == null || !FilterEngine.permits(filters(g.resource), p)) {
+        // Several resources of the client may cover the name (different filters): any of them may permit.
+        boolean permitted = false;
+        for (UUID rid : a.resources) {
+            Grant g = c.grants.get(rid);
+            if (g != null && FilterEngine.permits(filters(g.resource), p)) {
+                permitted = true;
+                break;
+            }
+        }
+        if (!permitted) {
             reject(c, p, UnreachableReason.PROHIBITED);
             return;
         }
@@ -281,7 +289,10 @@ public final class GatewayState {
             List<InetAddress> family = proxy instanceof Inet4Address ? v4 : v6;
             int idx = proxy instanceof Inet4Address ? i4++ : i6++;
             InetAddress real = family.isEmpty() ? null : family.get(idx % family.size());
-            c.dns.put(proxy, new DnsAssignment(a.resource(), domain, real));
+            DnsAssignment existing = c.dns.get(proxy);
+            Set<UUID> owners = new HashSet<>(existing == null ? Set.of() : existing.resources);
+            owners.add(a.resource());
+            c.dns.put(proxy, new DnsAssignment(owners, domain, real));
         }
         return true;
     }
@@ -444,7 +455,18 @@ public final class GatewayState {
         if (c.grants.remove(resourceId) == null) {
             return;
         }
-        c.dns.values().removeIf(a -> a.resource.equals(resourceId));
+        for (Map.Entry<InetAddress, DnsAssignment> e : List.copyOf(c.dns.entrySet())) {
+            DnsAssignment a = e.getValue();
+            if (a.resources.contains(resourceId)) {
+                Set<UUID> rest = new HashSet<>(a.resources);
+                rest.remove(resourceId);
+                if (rest.isEmpty()) {
+                    c.dns.remove(e.getKey());
+                } else {
+                    c.dns.put(e.getKey(), new DnsAssignment(rest, a.domain, a.realIp));
+                }
+            }
+        }
     }
 
     private void closeIfEmpty(ClientOnGateway c) {
@@ -507,7 +529,12 @@ public final class GatewayState {
         }
     }
 
-    private record DnsAssignment(UUID resource, String domain, InetAddress realIp) {}
+    /** A proxy address of the client: its name, the real address it maps to, and the resources that assigned it. */
+    private record DnsAssignment(Set<UUID> resources, String domain, InetAddress realIp) {
+        DnsAssignment {
+            resources = Set.copyOf(resources);
+        }
+    }
 
     private static final class ClientOnGateway {
         final UUID id;
