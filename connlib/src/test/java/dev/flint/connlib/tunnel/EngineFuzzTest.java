@@ -30,7 +30,7 @@ class EngineFuzzTest {
         feed(data);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void mutatedPackets(@ForAll int which, @ForAll @Size(min = 1, max = 5) int[] flips) {
         byte[] dnsQuery = DnsCodec.encode(DnsMessage.query(1, "app.example.com", RecordType.A));
         byte[][] seeds = {
@@ -48,7 +48,7 @@ class EngineFuzzTest {
         feed(b);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void randomBytes(@ForAll @Size(max = 100) byte[] data) {
         feed(data);
     }

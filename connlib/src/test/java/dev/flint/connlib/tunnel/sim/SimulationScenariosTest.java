@@ -64,6 +64,6 @@ class SimulationScenariosTest {
 
     @Test
     void sequencesOfAllKindsRun() {
-        assertThat(List.of(SimulationProperties.transition().sample())).isNotEmpty();
+        assertThat(List.of(SimulationTest.transition().sample())).isNotEmpty();
     }
 }

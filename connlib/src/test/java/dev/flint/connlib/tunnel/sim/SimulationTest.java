@@ -13,7 +13,7 @@ import net.jqwik.api.Provide;
  * seed; the simulation is deterministic, so {@code @Property(seed = "<seed>")} (or pasting the printed list into
  * {@link SimulationScenariosTest}) replays it exactly.
  */
-class SimulationProperties {
+class SimulationTest {
     @Property(tries = 2000, maxDiscardRatio = 1)
     void tunnelBehavesLikeTheModel(@ForAll("sequences") List<Transition> transitions) {
         Simulation sim = new Simulation();
