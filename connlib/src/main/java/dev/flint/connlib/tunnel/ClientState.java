@@ -21,6 +21,7 @@ import dev.flint.connlib.packet.UnreachableReason;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.Interface;
 import dev.flint.connlib.portal.IpStack;
+import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.Resource;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -163,6 +164,29 @@ public final class ClientState {
     }
 
     // ------------------------------------------------------------------ portal inputs
+
+    /**
+     * Applies the portal messages this layer owns; relays, ICE candidates and client-to-client events belong to the
+     * connection layer and are ignored here. Returns whether the message was for this layer.
+     */
+    public boolean handlePortalMessage(PortalToClient message, Instant now) {
+        switch (message) {
+            case PortalToClient.Init init -> {
+                setInterface(init.iface());
+                setResources(init.resources(), now);
+            }
+            case PortalToClient.ConfigChanged c -> setInterface(c.iface());
+            case PortalToClient.ResourceCreatedOrUpdated u -> upsertResource(u.resource(), now);
+            case PortalToClient.ResourceDeleted d -> removeResource(d.id(), now);
+            case PortalToClient.AuthorizationCreated a -> handleAuthorizationCreated(a.resourceId(), a.siteId(),
+                    a.gatewayId(), a.gatewayIpv4(), a.gatewayIpv6(), now);
+            case PortalToClient.AuthorizationCreationFailed f -> handleAuthorizationFailed(f.resourceId(), now);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The portal's {@code authorization_created}; the shell also sets up the connection to the gateway. */
     public void handleAuthorizationCreated(UUID resourceId, UUID siteId, UUID gatewayId, Inet4Address gatewayIpv4,

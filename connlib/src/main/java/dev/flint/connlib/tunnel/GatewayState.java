@@ -14,6 +14,7 @@ import dev.flint.connlib.portal.Authorization;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.GatewayInterface;
 import dev.flint.connlib.portal.GatewayResource;
+import dev.flint.connlib.portal.PortalToGateway;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -58,6 +59,24 @@ public final class GatewayState {
     }
 
     // ------------------------------------------------------------------ portal inputs
+
+    /**
+     * Applies the portal messages this layer owns (the connection layer handles keys, ICE and relays from the same
+     * messages). Returns whether the message was for this layer.
+     */
+    public boolean handlePortalMessage(PortalToGateway message, Instant now) {
+        switch (message) {
+            case PortalToGateway.Init init -> init(init.iface(), init.authorizations(), now);
+            case PortalToGateway.CreateAuthorization a -> authorize(a.client().id(), a.client().ipv4(),
+                    a.client().ipv6(), a.resource(), a.expiresAt(), now);
+            case PortalToGateway.RejectAccess r -> rejectAccess(r.clientId(), r.resourceId(), now);
+            case PortalToGateway.ResourceUpdated u -> updateResource(u.resource());
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Portal {@code init}: sets the interface and keeps only the listed authorizations (with their new expiry). */
     public void init(GatewayInterface iface, List<Authorization> authorizations, Instant now) {

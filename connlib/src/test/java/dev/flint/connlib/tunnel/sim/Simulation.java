@@ -21,10 +21,14 @@ import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
 import dev.flint.connlib.portal.Authorization;
 import dev.flint.connlib.portal.Filter;
+import dev.flint.connlib.portal.FlowLogsConfig;
+import dev.flint.connlib.portal.GatewayConfig;
 import dev.flint.connlib.portal.GatewayInterface;
 import dev.flint.connlib.portal.GatewayResource;
 import dev.flint.connlib.portal.Interface;
 import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.portal.PortalToClient;
+import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
 import dev.flint.connlib.tunnel.ClientEvent;
@@ -82,7 +86,9 @@ final class Simulation {
 
     // the portal's view
     private final LinkedHashMap<UUID, Resource> portalResources = new LinkedHashMap<>();
-    private final Set<List<UUID>> grants = new HashSet<>(); // [gateway, resource]
+    private final Map<List<UUID>, Instant> grants = new HashMap<>(); // [gateway, resource] -> expiry
+    /** Short enough that idle periods let authorizations expire (the gateway then says Goodbye). */
+    private static final Duration AUTHORIZATION_LIFETIME = Duration.ofMinutes(3);
 
     // the application's view
     private final List<byte[]> tunInbox = new ArrayList<>();
@@ -99,8 +105,23 @@ final class Simulation {
             startGateway(g);
         }
         client.setSystemResolvers(List.of(World.UPSTREAM, UPSTREAM_V6));
-        client.setInterface(new Interface(CLIENT_V4, CLIENT_V6, List.of(), List.of(), List.of(), "corp.test"));
+        client.setInterface(interfaceConfig());
         drain();
+    }
+
+    private static final FlowLogsConfig FLOW_LOGS = new FlowLogsConfig("https://flow.invalid/", 0, 1000);
+
+    private static Interface interfaceConfig() {
+        return new Interface(CLIENT_V4, CLIENT_V6, List.of(), List.of(), List.of(), "corp.test");
+    }
+
+    /** What the portal sends a gateway on (re)connect: its still valid authorizations. */
+    private PortalToGateway.Init gatewayInit(World.GatewaySpec spec) {
+        List<Authorization> auths = grants.entrySet().stream()
+                .filter(e -> e.getKey().get(0).equals(spec.id()) && e.getValue().isAfter(now))
+                .map(e -> new Authorization(CLIENT, e.getKey().get(1), e.getValue())).toList();
+        return new PortalToGateway.Init(new GatewayInterface(spec.v4(), spec.v6()), new GatewayConfig(true, true),
+                "acme", List.of(), auths, FLOW_LOGS);
     }
 
     private void startGateway(World.GatewaySpec spec) {
@@ -116,9 +137,7 @@ final class Simulation {
                 return Optional.of(answerFromZone(zone, query));
             }
         });
-        List<Authorization> auths = grants.stream().filter(k -> k.get(0).equals(spec.id()))
-                .map(k -> new Authorization(CLIENT, k.get(1), now.plus(Duration.ofDays(1)))).toList();
-        g.init(new GatewayInterface(spec.v4(), spec.v6()), auths, now);
+        g.handlePortalMessage(gatewayInit(spec), now);
         gateways.put(spec.id(), g);
     }
 
@@ -169,10 +188,11 @@ final class Simulation {
                 };
                 if (updated != null) {
                     portalResources.put(id, updated);
-                    client.upsertResource(updated, now);
-                    for (List<UUID> k : grants) {
+                    client.handlePortalMessage(new PortalToClient.ResourceCreatedOrUpdated(updated), now);
+                    for (List<UUID> k : grants.keySet()) {
                         if (k.get(1).equals(id)) {
-                            gateways.get(k.get(0)).updateResource(gatewayView(updated));
+                            gateways.get(k.get(0)).handlePortalMessage(
+                                    new PortalToGateway.ResourceUpdated(gatewayView(updated)), now);
                         }
                     }
                     ReferenceModel.Res m = model.resources.get(id);
@@ -204,12 +224,10 @@ final class Simulation {
                 }
             }
             case Transition.ReconnectPortal() -> {
-                client.setInterface(new Interface(CLIENT_V4, CLIENT_V6, List.of(), List.of(), List.of(), "corp.test"));
-                client.setResources(List.copyOf(portalResources.values()), now);
+                client.handlePortalMessage(new PortalToClient.Init(interfaceConfig(),
+                        List.copyOf(portalResources.values()), List.of(), List.of(), FLOW_LOGS), now);
                 for (World.GatewaySpec g : World.GATEWAYS) {
-                    List<Authorization> auths = grants.stream().filter(k -> k.get(0).equals(g.id()))
-                            .map(k -> new Authorization(CLIENT, k.get(1), now.plus(Duration.ofDays(1)))).toList();
-                    gateways.get(g.id()).init(new GatewayInterface(g.v4(), g.v6()), auths, now);
+                    gateways.get(g.id()).handlePortalMessage(gatewayInit(g), now);
                 }
             }
             case Transition.RestartGateway(int index) -> {
@@ -243,8 +261,8 @@ final class Simulation {
             portalDelete(r.id());
         }
         portalResources.put(r.id(), r);
-        client.upsertResource(r, now);
-        for (List<UUID> k : grants) {
+        client.handlePortalMessage(new PortalToClient.ResourceCreatedOrUpdated(r), now);
+        for (List<UUID> k : grants.keySet()) {
             if (k.get(1).equals(r.id())) {
                 gateways.get(k.get(0)).updateResource(gatewayView(r));
             }
@@ -263,11 +281,11 @@ final class Simulation {
 
     private void portalDelete(UUID id) {
         portalResources.remove(id);
-        client.removeResource(id, now);
-        for (List<UUID> k : List.copyOf(grants)) {
+        client.handlePortalMessage(new PortalToClient.ResourceDeleted(id), now);
+        for (List<UUID> k : List.copyOf(grants.keySet())) {
             if (k.get(1).equals(id)) {
                 grants.remove(k);
-                gateways.get(k.get(0)).rejectAccess(CLIENT, id, now);
+                gateways.get(k.get(0)).handlePortalMessage(new PortalToGateway.RejectAccess(CLIENT, id), now);
             }
         }
     }
@@ -295,8 +313,9 @@ final class Simulation {
             return;
         }
         World.GatewaySpec g = chosen;
-        gateways.get(g.id()).authorize(CLIENT, CLIENT_V4, CLIENT_V6, gatewayView(r), now.plus(Duration.ofDays(1)), now);
-        grants.add(List.of(g.id(), resourceId));
+        Instant expiry = now.plus(AUTHORIZATION_LIFETIME);
+        gateways.get(g.id()).authorize(CLIENT, CLIENT_V4, CLIENT_V6, gatewayView(r), expiry, now);
+        grants.put(List.of(g.id(), resourceId), expiry);
         client.handleAuthorizationCreated(resourceId, g.site(), g.id(), g.v4(), g.v6(), now);
         if (connected.contains(g.id())) {
             client.handleConnectionEstablished(g.id(), now);
@@ -561,6 +580,7 @@ final class Simulation {
                 while ((ge = g.pollEvent()) != null) {
                     progress = true;
                     if (ge instanceof GatewayEvent.CloseConnection) {
+                        log.add("    gateway " + gid + " closes the connection");
                         // delivered Goodbyes were scheduled above; the connection goes now
                         UUID closing = gid;
                         schedule(TUNNEL_LATENCY.plusMillis(1), () -> connected.remove(closing));

@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 
 /** Hand-written sequences through the same simulation (and the place to paste a failing generated one). */
 class SimulationScenariosTest {
-    private static List<Object> run(Transition... transitions) {
-        Simulation sim = new Simulation();
+    private Simulation sim;
+
+    private List<Object> run(Transition... transitions) {
+        sim = new Simulation();
         for (Transition t : transitions) {
             sim.apply(t);
         }
@@ -60,6 +62,16 @@ class SimulationScenariosTest {
         // Delivered through every disruption; after the move to site B the name no longer resolves there.
         assertThat(o.subList(1, 5)).allMatch(x -> x instanceof Outcome.Delivered);
         assertThat(o.subList(5, 7)).containsOnly(new Outcome.Unreachable());
+    }
+
+    @Test
+    void expiredAuthorizationsAreRenewedOnTheNextPacket() {
+        List<Object> o = run(new Transition.AddCidrResource(2, 0), new Transition.Probe(2, 0), // 10.0.2.99 @B
+                new Transition.Idle(119), new Transition.Idle(119), // the 3-minute authorization expires: Goodbye
+                new Transition.Probe(2, 1), new Transition.Probe(3, 3)); // fd10:b::99 is outside 10.0.2.0/25
+        assertThat(o).containsExactly(new Outcome.Delivered(World.SITE_B, World.ip("10.0.2.99")),
+                new Outcome.Delivered(World.SITE_B, World.ip("10.0.2.99")), new Outcome.Dropped());
+        assertThat(sim.log).contains("    gateway " + World.GW_B1 + " closes the connection");
     }
 
     @Test
