@@ -73,6 +73,7 @@ public final class ClientState {
     private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
     private final Map<DnsNatKey, DnsNatEntry> dnsNat = new HashMap<>();
     private final Map<Integer, PendingSiteQuery> siteQueries = new HashMap<>();
+    private final Map<Integer, PendingTunnelQuery> tunnelQueries = new HashMap<>();
     private final Map<Long, DnsQuerySource> upstreamQueries = new HashMap<>();
     private long nextUpstreamQueryId = 1;
 
@@ -271,6 +272,9 @@ public final class ClientState {
             counters.droppedInboundSource++;
             return;
         }
+        if (handleTunnelDnsResponse(p)) {
+            return;
+        }
         tunOut.add(p.bytes());
     }
 
@@ -447,6 +451,11 @@ public final class ClientState {
             }
             case Resolution.RecurseLocal(DnsMessage q) -> {
                 Upstream u = sentinels.upstreamOf(source.sentinel()).orElseThrow();
+                if (u instanceof Upstream.Do53(InetAddress server, boolean fromPortal) && fromPortal
+                        && recursesThroughTunnel(server)) {
+                    forwardThroughTunnel(source, server, bytes, now);
+                    return;
+                }
                 long id = nextUpstreamQueryId++;
                 upstreamQueries.put(id, source);
                 DnsTransport t = source instanceof DnsQuerySource.Tcp ? DnsTransport.TCP : DnsTransport.UDP;
@@ -490,6 +499,54 @@ public final class ClientState {
             }
             case DnsQuerySource.Tcp t -> tcpDns.respond(t, DnsCodec.encode(response), tunOut);
         }
+    }
+
+    /**
+     * Portal-configured resolvers are reached through the tunnel while the Internet Resource is on, or when a CIDR
+     * resource covers the server and permits DNS over both UDP and TCP (reference §4.6).
+     */
+    private boolean recursesThroughTunnel(InetAddress server) {
+        if (AddressPlan.isTunnel(server) || isProxyRange(server)) {
+            return false;
+        }
+        if (internetActive && internetResource().isPresent()) {
+            return true;
+        }
+        InetAddress me = server instanceof Inet4Address ? iface.ipv4() : iface.ipv6();
+        IpPacket udp = PacketBuilder.udp(me, server, 49152, 53, new byte[0]);
+        IpPacket tcp = PacketBuilder.tcp(me, server, 49152, 53, 0, 0, IpPacket.TCP_SYN, 0, new byte[0]);
+        for (Resource r : resources.values()) {
+            if (r instanceof Resource.Cidr c && prefixOf(c).contains(server) && FilterEngine.permits(c.filters(), udp)
+                    && FilterEngine.permits(c.filters(), tcp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sends the query from our tunnel address like any application packet, so it is authorized and routed. */
+    private void forwardThroughTunnel(DnsQuerySource source, InetAddress server, byte[] query, Instant now) {
+        InetAddress me = server instanceof Inet4Address ? iface.ipv4() : iface.ipv6();
+        int port;
+        do {
+            port = 49152 + random.nextInt(65536 - 49152);
+        } while (tunnelQueries.containsKey(port) || siteQueries.containsKey(port));
+        tunnelQueries.put(port, new PendingTunnelQuery(server, source, now.plus(SITE_DNS_TIMEOUT)));
+        routeOutbound(PacketBuilder.udp(me, server, port, 53, query), now);
+    }
+
+    private boolean handleTunnelDnsResponse(IpPacket p) {
+        PendingTunnelQuery q = p.isUdp() && p.sourcePort() == 53 ? tunnelQueries.get(p.destinationPort()) : null;
+        if (q == null || !q.server().equals(p.source())) {
+            return false;
+        }
+        tunnelQueries.remove(p.destinationPort());
+        if (DnsCodec.decode(p.payload()) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
+            reply(q.source(), m.withId(q.source().queryId(m.id())));
+        } else {
+            counters.malformedUpstreamResponses++;
+        }
+        return true;
     }
 
     private void forwardToSite(GatewayConnection g, DnsQuerySource source, DnsMessage query, Instant now) {
@@ -671,12 +728,26 @@ public final class ClientState {
 
     public void handleTimeout(Instant now) {
         siteQueries.values().removeIf(q -> !now.isBefore(q.expiresAt()));
+        for (Iterator<PendingTunnelQuery> it = tunnelQueries.values().iterator(); it.hasNext(); ) {
+            PendingTunnelQuery q = it.next();
+            if (!now.isBefore(q.expiresAt())) {
+                it.remove();
+                if (q.source() instanceof DnsQuerySource.Tcp) {
+                    servfail(q.source(), now); // UDP timeouts stay unanswered: the OS stub retries
+                }
+            }
+        }
         tcpDns.expire(now);
     }
 
     public Instant pollTimeout() {
         Instant t = null;
         for (PendingSiteQuery q : siteQueries.values()) {
+            if (t == null || q.expiresAt().isBefore(t)) {
+                t = q.expiresAt();
+            }
+        }
+        for (PendingTunnelQuery q : tunnelQueries.values()) {
             if (t == null || q.expiresAt().isBefore(t)) {
                 t = q.expiresAt();
             }
@@ -834,6 +905,8 @@ public final class ClientState {
     private record PendingSiteDns(DnsQuerySource source, DnsMessage query) {}
 
     private record PendingSiteQuery(UUID gateway, DnsQuerySource source, Instant expiresAt) {}
+
+    private record PendingTunnelQuery(InetAddress server, DnsQuerySource source, Instant expiresAt) {}
 
     record DnsNatKey(UUID gateway, String domain, UUID resource) {}
 

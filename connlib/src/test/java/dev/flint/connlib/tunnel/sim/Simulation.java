@@ -70,7 +70,6 @@ final class Simulation {
     private static final Duration CONNECT_TIME = Duration.ofMillis(30);
     private static final Duration HOST_LATENCY = Duration.ofMillis(5);
     private static final Duration UPSTREAM_LATENCY = Duration.ofMillis(7);
-    private static final InetAddress UPSTREAM_V6 = World.ip("2001:db8::53");
 
     private record Scheduled(Instant at, long seq, Runnable action) {}
 
@@ -104,15 +103,18 @@ final class Simulation {
         for (World.GatewaySpec g : World.GATEWAYS) {
             startGateway(g);
         }
-        client.setSystemResolvers(List.of(World.UPSTREAM, UPSTREAM_V6));
+        client.setSystemResolvers(List.of(World.UPSTREAM, World.UPSTREAM_V6));
         client.setInterface(interfaceConfig());
         drain();
     }
 
     private static final FlowLogsConfig FLOW_LOGS = new FlowLogsConfig("https://flow.invalid/", 0, 1000);
 
-    private static Interface interfaceConfig() {
-        return new Interface(CLIENT_V4, CLIENT_V6, List.of(), List.of(), List.of(), "corp.test");
+    private boolean portalDns;
+
+    private Interface interfaceConfig() {
+        List<InetAddress> do53 = portalDns ? List.of(World.PORTAL_DNS, World.PORTAL_DNS_V6) : List.of();
+        return new Interface(CLIENT_V4, CLIENT_V6, do53, List.of(), List.of(), "corp.test");
     }
 
     /** What the portal sends a gateway on (re)connect: its still valid authorizations. */
@@ -216,6 +218,10 @@ final class Simulation {
             }
             case Transition.DnsQuery(int name, int qtype, boolean tcp, boolean v6) -> dnsQuery(name, qtype, tcp, v6);
             case Transition.Probe(int target, int kind) -> probe(target, kind);
+            case Transition.SetPortalDns(boolean on) -> {
+                portalDns = on;
+                client.handlePortalMessage(new PortalToClient.ConfigChanged(interfaceConfig()), now);
+            }
             case Transition.Roam() -> {
                 for (UUID g : List.copyOf(connected)) {
                     connected.remove(g);
@@ -413,7 +419,8 @@ final class Simulation {
                     : proxies.get(Math.floorMod(nameSel, proxies.size()));
             name = ReverseName.of(target);
         }
-        InetAddress upstream = v6 ? UPSTREAM_V6 : World.UPSTREAM;
+        InetAddress upstream = portalDns ? (v6 ? World.PORTAL_DNS_V6 : World.PORTAL_DNS)
+                : (v6 ? World.UPSTREAM_V6 : World.UPSTREAM);
         InetAddress sentinel = lastTunConfig.dnsBySentinel().entrySet().stream()
                 .filter(e -> e.getValue() instanceof Upstream.Do53(InetAddress a, boolean p) && a.equals(upstream))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
@@ -616,6 +623,17 @@ final class Simulation {
         }
         IpPacket reply;
         int token;
+        if (p.isUdp() && p.destinationPort() == 53 && (dst.equals(World.PORTAL_DNS) || dst.equals(World.PORTAL_DNS_V6))) {
+            tunnelledDnsQueries++;
+            IpPacket answer = PacketBuilder.udp(dst, p.source(), 53, p.sourcePort(),
+                    answerFromZone(World.ZONE_PUBLIC, p.payload()));
+            schedule(HOST_LATENCY, () -> {
+                if (gateways.get(gatewayId) == g) {
+                    g.handleTunInput(answer.bytes(), now);
+                }
+            });
+            return;
+        }
         if (p.isIcmpEchoRequest()) {
             token = tokenOf(p.payload());
             reply = PacketBuilder.icmpEchoReply(dst, p.source(), p.icmpIdentifier(), p.icmpSequence(), p.payload());
@@ -679,6 +697,8 @@ final class Simulation {
                     + String.join("\n  ", log));
         }
     }
+
+    int tunnelledDnsQueries;
 
     int observations() {
         return counter;

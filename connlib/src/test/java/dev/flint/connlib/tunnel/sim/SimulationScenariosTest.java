@@ -75,6 +75,17 @@ class SimulationScenariosTest {
     }
 
     @Test
+    void portalResolversAreReachedThroughTheTunnelWhileTheInternetResourceIsOn() {
+        List<Object> o = run(new Transition.SetPortalDns(true), new Transition.DnsQuery(6, 0, false, false),
+                new Transition.AddInternetResource(), new Transition.ToggleInternet(),
+                new Transition.DnsQuery(6, 1, false, true), new Transition.DnsQuery(7, 5, true, false));
+        assertThat(o).containsExactly(new Outcome.DnsAnswer(0, List.of("A 198.51.100.7")),
+                new Outcome.DnsAnswer(0, List.of("AAAA 2001:db8:0:0:0:0:0:7")),
+                new Outcome.DnsAnswer(0, List.of("MX 10 www.public.test")));
+        assertThat(sim.tunnelledDnsQueries).isEqualTo(2);
+    }
+
+    @Test
     void sequencesOfAllKindsRun() {
         assertThat(List.of(SimulationTest.transition().sample())).isNotEmpty();
     }

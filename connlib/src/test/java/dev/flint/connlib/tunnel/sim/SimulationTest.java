@@ -45,6 +45,7 @@ class SimulationTest {
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(new Transition.ToggleInternet())),
                 net.jqwik.api.Tuple.of(10, dns),
                 net.jqwik.api.Tuple.of(12, probe),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(Transition.SetPortalDns::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Transition.Roam())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Transition.ReconnectPortal())),
                 net.jqwik.api.Tuple.of(1, small.map(Transition.RestartGateway::new)),

@@ -22,6 +22,9 @@ sealed interface Transition {
     /** kind: 0 ICMP echo, 1 UDP 55, 2 UDP 9999, 3 TCP 80, 4 TCP 443. target: a proxy address or a fixed target. */
     record Probe(int target, int kind) implements Transition {}
 
+    /** Switches between the system's resolvers and portal-configured Do53 ones (tunnelled while Internet is on). */
+    record SetPortalDns(boolean on) implements Transition {}
+
     record Roam() implements Transition {}
 
     record ReconnectPortal() implements Transition {}

@@ -31,6 +31,10 @@ final class World {
     static final Inet4Address CLIENT_V4 = (Inet4Address) ip("100.64.0.1");
     static final Inet6Address CLIENT_V6 = (Inet6Address) ip("fd00:2021:1111::1");
     static final InetAddress UPSTREAM = ip("192.0.2.53");
+    static final InetAddress UPSTREAM_V6 = ip("2001:db8::53");
+    /** Portal-configured resolvers: hosts on the Internet, so reached through the tunnel while that is on. */
+    static final InetAddress PORTAL_DNS = ip("198.51.100.53");
+    static final InetAddress PORTAL_DNS_V6 = ip("2001:db8::5353");
 
     record GatewaySpec(UUID id, UUID site, Inet4Address v4, Inet6Address v6) {}
 
@@ -95,7 +99,8 @@ final class World {
     static final List<InetAddress> HOSTS = List.of(
             ip("10.0.1.10"), ip("fd10:a::10"), ip("10.0.1.11"), ip("10.0.1.13"), ip("10.0.1.12"), ip("fd10:a::12"),
             ip("fd10:a::16"), ip("10.0.2.10"), ip("fd10:b::10"), ip("10.0.2.11"), ip("198.51.100.7"),
-            ip("2001:db8::7"), ip("10.0.3.5"), ip("10.0.2.99"), ip("fd10:b::99"), ip("198.51.100.200"));
+            ip("2001:db8::7"), ip("10.0.3.5"), ip("10.0.2.99"), ip("fd10:b::99"), ip("198.51.100.200"),
+            PORTAL_DNS, PORTAL_DNS_V6);
 
     /** Destinations probes pick from besides proxy addresses (some unreachable or non-existent on purpose). */
     static final List<InetAddress> PROBE_TARGETS = List.of(
