@@ -9,9 +9,14 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Generated transition sequences against the reference model. A failure prints the shrunk transition list and the
- * seed; the simulation is deterministic, so {@code @Property(seed = "<seed>")} (or pasting the printed list into
- * {@link SimulationScenariosTest}) replays it exactly.
+ * Generated transition sequences (resources added, removed, changed and moved; filters; the Internet toggle; DNS
+ * queries of every type over UDP and TCP through both sentinels; probes; roaming, portal reconnects, gateway
+ * restarts, relay changes, idle time with expiring authorizations; hostile bytes) run against the reference model.
+ *
+ * <p>The simulation is deterministic (virtual time, seeded randomness), so a failure reproduces from its transition
+ * list alone. jqwik prints the shrunk list and the {@code seed}; to replay, put the seed on the property
+ * ({@code @Property(seed = "...")}) or paste the printed transitions into {@link SimulationScenariosTest}. The
+ * failure message also carries the full transition log with every observation made before the disagreement.
  */
 class SimulationTest {
     @Property(tries = 2000, maxDiscardRatio = 1)
