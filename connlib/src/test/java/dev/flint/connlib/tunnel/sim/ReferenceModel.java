@@ -31,13 +31,18 @@ final class ReferenceModel {
 
     record Res(UUID id, Kind kind, String address, UUID site, List<Filter> filters, IpStack stack) {}
 
-    final Map<UUID, Res> resources = new LinkedHashMap<>();
+    /** The account's resources, shared by every client's model. */
+    final Map<UUID, Res> resources;
     boolean internetActive;
     /** Names in the order they were first answered with proxy addresses. */
     final List<String> allocated = new ArrayList<>();
 
     private static final List<IpPrefix> NOT_INTERNET = List.of(IpPrefix.of("10.0.0.0/8"), IpPrefix.of("100.64.0.0/10"),
             IpPrefix.of("172.16.0.0/12"), IpPrefix.of("192.168.0.0/16"), IpPrefix.of("fc00::/7"));
+
+    ReferenceModel(Map<UUID, Res> resources) {
+        this.resources = resources;
+    }
 
     // ------------------------------------------------------------------ proxy addresses
 

@@ -1,9 +1,5 @@
 package dev.flint.connlib.tunnel.sim;
 
-import static dev.flint.connlib.tunnel.sim.World.CLIENT;
-import static dev.flint.connlib.tunnel.sim.World.CLIENT_V4;
-import static dev.flint.connlib.tunnel.sim.World.CLIENT_V6;
-
 import dev.flint.connlib.dns.AddressPlan;
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
@@ -78,24 +74,39 @@ final class Simulation {
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) -> a.at.equals(b.at)
             ? Long.compare(a.seq, b.seq) : a.at.compareTo(b.at));
 
-    private final ReferenceModel model = new ReferenceModel();
-    private final ClientState client = new ClientState(new ProxyIpAllocator(), new SplittableRandom(7));
+    /** One client device: its engine, the model of what its user should see, and its applications' state. */
+    private static final class Endpoint {
+        final World.ClientSpec spec;
+        final ClientState client;
+        final ReferenceModel model;
+        final Set<UUID> connected = new HashSet<>();
+        final List<byte[]> tunInbox = new ArrayList<>();
+        final Map<Integer, TcpDnsClient> tcpClients = new HashMap<>();
+        TunConfig lastTunConfig;
+        List<Resource> lastResources = List.of();
+
+        Endpoint(World.ClientSpec spec, Map<UUID, ReferenceModel.Res> resources, long seed) {
+            this.spec = spec;
+            this.client = new ClientState(new ProxyIpAllocator(), new SplittableRandom(seed));
+            this.model = new ReferenceModel(resources);
+        }
+    }
+
+    private final Map<UUID, ReferenceModel.Res> modelResources = new LinkedHashMap<>();
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    /** The endpoint the current transition acts for. */
+    private Endpoint cur;
     private final Map<UUID, GatewayState> gateways = new HashMap<>();
-    private final Set<UUID> connected = new HashSet<>();
 
     // the portal's view
     private final LinkedHashMap<UUID, Resource> portalResources = new LinkedHashMap<>();
-    private final Map<List<UUID>, Instant> grants = new HashMap<>(); // [gateway, resource] -> expiry
+    private final Map<List<UUID>, Instant> grants = new HashMap<>(); // [gateway, resource, client] -> expiry
     /** Short enough that idle periods let authorizations expire (the gateway then says Goodbye). */
     private static final Duration AUTHORIZATION_LIFETIME = Duration.ofMinutes(3);
 
     // the application's view
-    private final List<byte[]> tunInbox = new ArrayList<>();
     private final Map<Integer, UUID> carriedBy = new HashMap<>(); // probe token -> gateway
     private final Map<Integer, InetAddress> reachedHost = new HashMap<>();
-    private final Map<Integer, TcpDnsClient> tcpClients = new HashMap<>();
-    private TunConfig lastTunConfig;
-    private List<Resource> lastResources = List.of();
     private int counter = 1;
     final List<String> log = new ArrayList<>();
 
@@ -103,8 +114,14 @@ final class Simulation {
         for (World.GatewaySpec g : World.GATEWAYS) {
             startGateway(g);
         }
-        client.setSystemResolvers(List.of(World.UPSTREAM, World.UPSTREAM_V6));
-        client.setInterface(interfaceConfig());
+        long seed = 7;
+        for (World.ClientSpec c : World.CLIENTS) {
+            Endpoint e = new Endpoint(c, modelResources, seed++);
+            endpoints.add(e);
+            e.client.setSystemResolvers(List.of(World.UPSTREAM, World.UPSTREAM_V6));
+            e.client.setInterface(interfaceConfig(e));
+        }
+        cur = endpoints.getFirst();
         drain();
     }
 
@@ -112,16 +129,16 @@ final class Simulation {
 
     private boolean portalDns;
 
-    private Interface interfaceConfig() {
+    private Interface interfaceConfig(Endpoint e) {
         List<InetAddress> do53 = portalDns ? List.of(World.PORTAL_DNS, World.PORTAL_DNS_V6) : List.of();
-        return new Interface(CLIENT_V4, CLIENT_V6, do53, List.of(), List.of(), "corp.test");
+        return new Interface(e.spec.v4(), e.spec.v6(), do53, List.of(), List.of(), "corp.test");
     }
 
     /** What the portal sends a gateway on (re)connect: its still valid authorizations. */
     private PortalToGateway.Init gatewayInit(World.GatewaySpec spec) {
         List<Authorization> auths = grants.entrySet().stream()
                 .filter(e -> e.getKey().get(0).equals(spec.id()) && e.getValue().isAfter(now))
-                .map(e -> new Authorization(CLIENT, e.getKey().get(1), e.getValue())).toList();
+                .map(e -> new Authorization(e.getKey().get(2), e.getKey().get(1), e.getValue())).toList();
         return new PortalToGateway.Init(new GatewayInterface(spec.v4(), spec.v6()), new GatewayConfig(true, true),
                 "acme", List.of(), auths, FLOW_LOGS);
     }
@@ -148,6 +165,13 @@ final class Simulation {
     void apply(Transition t) {
         log.add(t.toString());
         now = now.plusMillis(500);
+        cur = endpoints.get(switch (t) {
+            case Transition.ToggleInternet(int who) -> Math.floorMod(who, endpoints.size());
+            case Transition.DnsQuery q -> Math.floorMod(q.who(), endpoints.size());
+            case Transition.Probe p -> Math.floorMod(p.who(), endpoints.size());
+            case Transition.Roam(int who) -> Math.floorMod(who, endpoints.size());
+            default -> 0;
+        });
         switch (t) {
             case Transition.AddDnsResource(int slot, int pattern, boolean siteB, int filters, int stack) -> {
                 UUID id = World.uuid(0x2000 + Math.floorMod(slot, 5));
@@ -157,7 +181,7 @@ final class Simulation {
                 var ipStack = World.STACKS.get(Math.floorMod(stack, World.STACKS.size()));
                 portalUpsert(new Resource.Dns(id, address, null, "dns " + address, ipStack,
                         List.of(new Site(site, "site")), f));
-                model.resources.put(id, new ReferenceModel.Res(id, ReferenceModel.Kind.DNS, address, site, f, ipStack));
+                modelResources.put(id, new ReferenceModel.Res(id, ReferenceModel.Kind.DNS, address, site, f, ipStack));
             }
             case Transition.AddCidrResource(int cidr, int filters) -> {
                 World.CidrSpec spec = World.CIDRS.get(Math.floorMod(cidr, World.CIDRS.size()));
@@ -166,18 +190,18 @@ final class Simulation {
                 IpPrefix p = IpPrefix.of(spec.cidr());
                 portalUpsert(new Resource.Cidr(id, new IpNetwork(p.address(), p.prefix()), null, "cidr " + spec.cidr(),
                         List.of(new Site(spec.site(), "site")), f));
-                model.resources.put(id, new ReferenceModel.Res(id, ReferenceModel.Kind.CIDR, spec.cidr(), spec.site(),
+                modelResources.put(id, new ReferenceModel.Res(id, ReferenceModel.Kind.CIDR, spec.cidr(), spec.site(),
                         f, null));
             }
             case Transition.AddInternetResource() -> {
                 portalUpsert(new Resource.Internet(World.INTERNET_RESOURCE, null, true,
                         List.of(new Site(World.SITE_INTERNET, "Internet"))));
-                model.resources.put(World.INTERNET_RESOURCE, new ReferenceModel.Res(World.INTERNET_RESOURCE,
+                modelResources.put(World.INTERNET_RESOURCE, new ReferenceModel.Res(World.INTERNET_RESOURCE,
                         ReferenceModel.Kind.INTERNET, null, World.SITE_INTERNET, List.of(), null));
             }
             case Transition.RemoveResource(int selector) -> pick(selector).ifPresent(id -> {
                 portalDelete(id);
-                model.resources.remove(id);
+                modelResources.remove(id);
             });
             case Transition.ChangeFilters(int selector, int filters) -> pick(selector).ifPresent(id -> {
                 List<Filter> f = World.FILTERS.get(Math.floorMod(filters, World.FILTERS.size()));
@@ -190,15 +214,15 @@ final class Simulation {
                 };
                 if (updated != null) {
                     portalResources.put(id, updated);
-                    client.handlePortalMessage(new PortalToClient.ResourceCreatedOrUpdated(updated), now);
+                    toClients(new PortalToClient.ResourceCreatedOrUpdated(updated));
                     for (List<UUID> k : grants.keySet()) {
                         if (k.get(1).equals(id)) {
                             gateways.get(k.get(0)).handlePortalMessage(
                                     new PortalToGateway.ResourceUpdated(gatewayView(updated)), now);
                         }
                     }
-                    ReferenceModel.Res m = model.resources.get(id);
-                    model.resources.put(id, new ReferenceModel.Res(id, m.kind(), m.address(), m.site(), f, m.stack()));
+                    ReferenceModel.Res m = modelResources.get(id);
+                    modelResources.put(id, new ReferenceModel.Res(id, m.kind(), m.address(), m.site(), f, m.stack()));
                 }
             });
             case Transition.MoveDnsResource(int selector) -> pick(selector).ifPresent(id -> {
@@ -207,31 +231,36 @@ final class Simulation {
                     portalDelete(id);
                     portalUpsert(new Resource.Dns(d.id(), d.address(), null, d.name(), d.ipStack(),
                             List.of(new Site(site, "site")), d.filters()));
-                    ReferenceModel.Res m = model.resources.get(id);
-                    model.resources.put(id, new ReferenceModel.Res(id, m.kind(), m.address(), site, m.filters(),
+                    ReferenceModel.Res m = modelResources.get(id);
+                    modelResources.put(id, new ReferenceModel.Res(id, m.kind(), m.address(), site, m.filters(),
                             m.stack()));
                 }
             });
-            case Transition.ToggleInternet() -> {
-                model.internetActive = !model.internetActive;
-                client.setInternetResourceActive(model.internetActive, now);
+            case Transition.ToggleInternet(int who) -> {
+                cur.model.internetActive = !cur.model.internetActive;
+                cur.client.setInternetResourceActive(cur.model.internetActive, now);
             }
-            case Transition.DnsQuery(int name, int qtype, boolean tcp, boolean v6) -> dnsQuery(name, qtype, tcp, v6);
-            case Transition.Probe(int target, int kind) -> probe(target, kind);
+            case Transition.DnsQuery(int name, int qtype, boolean tcp, boolean v6, int who) ->
+                    dnsQuery(name, qtype, tcp, v6);
+            case Transition.Probe(int target, int kind, int who) -> probe(target, kind);
             case Transition.SetPortalDns(boolean on) -> {
                 portalDns = on;
-                client.handlePortalMessage(new PortalToClient.ConfigChanged(interfaceConfig()), now);
+                for (Endpoint e : endpoints) {
+                    e.client.handlePortalMessage(new PortalToClient.ConfigChanged(interfaceConfig(e)), now);
+                }
             }
-            case Transition.Roam() -> {
-                for (UUID g : List.copyOf(connected)) {
-                    connected.remove(g);
-                    client.handleConnectionFailed(g, now);
-                    gateways.get(g).handleConnectionFailed(CLIENT, now);
+            case Transition.Roam(int who) -> {
+                for (UUID g : List.copyOf(cur.connected)) {
+                    cur.connected.remove(g);
+                    cur.client.handleConnectionFailed(g, now);
+                    gateways.get(g).handleConnectionFailed(cur.spec.id(), now);
                 }
             }
             case Transition.ReconnectPortal() -> {
-                client.handlePortalMessage(new PortalToClient.Init(interfaceConfig(),
-                        List.copyOf(portalResources.values()), List.of(), List.of(), FLOW_LOGS), now);
+                for (Endpoint e : endpoints) {
+                    e.client.handlePortalMessage(new PortalToClient.Init(interfaceConfig(e),
+                            List.copyOf(portalResources.values()), List.of(), List.of(), FLOW_LOGS), now);
+                }
                 for (World.GatewaySpec g : World.GATEWAYS) {
                     gateways.get(g.id()).handlePortalMessage(gatewayInit(g), now);
                 }
@@ -239,8 +268,10 @@ final class Simulation {
             case Transition.RestartGateway(int index) -> {
                 World.GatewaySpec g = World.GATEWAYS.get(Math.floorMod(index, World.GATEWAYS.size()));
                 startGateway(g);
-                if (connected.remove(g.id())) {
-                    client.handleConnectionFailed(g.id(), now);
+                for (Endpoint e : endpoints) {
+                    if (e.connected.remove(g.id())) {
+                        e.client.handleConnectionFailed(g.id(), now);
+                    }
                 }
             }
             case Transition.ChangeRelays() -> { }
@@ -251,7 +282,15 @@ final class Simulation {
             case Transition.Garbage(long seed, boolean dns) -> garbage(seed, dns);
         }
         runUntil(now.plusSeconds(5));
-        check();
+        for (Endpoint e : endpoints) {
+            check(e);
+        }
+    }
+
+    private void toClients(PortalToClient message) {
+        for (Endpoint e : endpoints) {
+            e.client.handlePortalMessage(message, now);
+        }
     }
 
     private Optional<UUID> pick(int selector) {
@@ -267,7 +306,7 @@ final class Simulation {
             portalDelete(r.id());
         }
         portalResources.put(r.id(), r);
-        client.handlePortalMessage(new PortalToClient.ResourceCreatedOrUpdated(r), now);
+        toClients(new PortalToClient.ResourceCreatedOrUpdated(r));
         for (List<UUID> k : grants.keySet()) {
             if (k.get(1).equals(r.id())) {
                 gateways.get(k.get(0)).updateResource(gatewayView(r));
@@ -287,16 +326,17 @@ final class Simulation {
 
     private void portalDelete(UUID id) {
         portalResources.remove(id);
-        client.handlePortalMessage(new PortalToClient.ResourceDeleted(id), now);
+        toClients(new PortalToClient.ResourceDeleted(id));
         for (List<UUID> k : List.copyOf(grants.keySet())) {
             if (k.get(1).equals(id)) {
                 grants.remove(k);
-                gateways.get(k.get(0)).handlePortalMessage(new PortalToGateway.RejectAccess(CLIENT, id), now);
+                gateways.get(k.get(0)).handlePortalMessage(new PortalToGateway.RejectAccess(k.get(2), id), now);
             }
         }
     }
 
-    private void requestAuthorization(UUID resourceId, List<UUID> connectedIds) {
+    private void requestAuthorization(Endpoint e, UUID resourceId, List<UUID> connectedIds) {
+        ClientState client = e.client;
         Resource r = portalResources.get(resourceId);
         if (r == null) {
             client.handleAuthorizationFailed(resourceId, now);
@@ -320,16 +360,16 @@ final class Simulation {
         }
         World.GatewaySpec g = chosen;
         Instant expiry = now.plus(AUTHORIZATION_LIFETIME);
-        gateways.get(g.id()).authorize(CLIENT, CLIENT_V4, CLIENT_V6, gatewayView(r), expiry, now);
-        grants.put(List.of(g.id(), resourceId), expiry);
+        gateways.get(g.id()).authorize(e.spec.id(), e.spec.v4(), e.spec.v6(), gatewayView(r), expiry, now);
+        grants.put(List.of(g.id(), resourceId, e.spec.id()), expiry);
         client.handleAuthorizationCreated(resourceId, g.site(), g.id(), g.v4(), g.v6(), now);
-        if (connected.contains(g.id())) {
+        if (e.connected.contains(g.id())) {
             client.handleConnectionEstablished(g.id(), now);
         } else {
             GatewayState instance = gateways.get(g.id());
             schedule(CONNECT_TIME, () -> {
                 if (gateways.get(g.id()) == instance) {
-                    connected.add(g.id());
+                    e.connected.add(g.id());
                     client.handleConnectionEstablished(g.id(), now);
                 }
             });
@@ -358,12 +398,12 @@ final class Simulation {
     // ------------------------------------------------------------------ applications
 
     private void probe(int target, int kindSel) {
-        List<InetAddress> targets = new ArrayList<>(model.allProxies());
+        List<InetAddress> targets = new ArrayList<>(cur.model.allProxies());
         targets.addAll(World.PROBE_TARGETS);
         InetAddress dst = targets.get(Math.floorMod(target, targets.size()));
         int kind = Math.floorMod(kindSel, 5);
         int token = counter++;
-        InetAddress src = dst instanceof Inet4Address ? CLIENT_V4 : CLIENT_V6;
+        InetAddress src = dst instanceof Inet4Address ? cur.spec.v4() : cur.spec.v6();
         byte[] tokenBytes = {(byte) (token >>> 8), (byte) token};
         IpPacket p = switch (kind) {
             case 0 -> PacketBuilder.icmpEchoRequest(src, dst, token, 1, tokenBytes);
@@ -372,16 +412,16 @@ final class Simulation {
             case 3 -> PacketBuilder.tcp(src, dst, 20000 + token, 80, token, 0, IpPacket.TCP_SYN, 65535, new byte[0]);
             default -> PacketBuilder.tcp(src, dst, 20000 + token, 443, token, 0, IpPacket.TCP_SYN, 65535, new byte[0]);
         };
-        Outcome expected = model.probe(dst, kind);
-        tunInbox.clear();
-        client.handleTunInput(p.bytes(), now);
+        Outcome expected = cur.model.probe(dst, kind);
+        cur.tunInbox.clear();
+        cur.client.handleTunInput(p.bytes(), now);
         runUntil(now.plusSeconds(5));
         Outcome actual = observeProbe(token, kind, dst);
         expect("probe " + kind + " to " + dst.getHostAddress(), expected, actual);
     }
 
     private Outcome observeProbe(int token, int kind, InetAddress dst) {
-        for (byte[] b : tunInbox) {
+        for (byte[] b : cur.tunInbox) {
             if (!(IpPacket.parse(b) instanceof ParseResult.Parsed(IpPacket p))) {
                 throw new AssertionError("client wrote a malformed packet to the TUN");
             }
@@ -414,35 +454,35 @@ final class Simulation {
         String name = World.NAMES.get(Math.floorMod(nameSel, World.NAMES.size()));
         int qtype = World.QTYPES.get(Math.floorMod(qtypeSel, World.QTYPES.size()));
         if (qtype == RecordType.PTR) {
-            List<InetAddress> proxies = model.allProxies();
+            List<InetAddress> proxies = cur.model.allProxies();
             InetAddress target = proxies.isEmpty() ? World.ip("198.51.100.7")
                     : proxies.get(Math.floorMod(nameSel, proxies.size()));
             name = ReverseName.of(target);
         }
         InetAddress upstream = portalDns ? (v6 ? World.PORTAL_DNS_V6 : World.PORTAL_DNS)
                 : (v6 ? World.UPSTREAM_V6 : World.UPSTREAM);
-        InetAddress sentinel = lastTunConfig.dnsBySentinel().entrySet().stream()
+        InetAddress sentinel = cur.lastTunConfig.dnsBySentinel().entrySet().stream()
                 .filter(e -> e.getValue() instanceof Upstream.Do53(InetAddress a, boolean p) && a.equals(upstream))
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
-        InetAddress src = v6 ? CLIENT_V6 : CLIENT_V4;
+        InetAddress src = v6 ? cur.spec.v6() : cur.spec.v4();
         int id = counter++;
         byte[] query = DnsCodec.encode(DnsMessage.query(id, name, qtype));
-        Outcome expected = model.dns(name, qtype);
-        tunInbox.clear();
+        Outcome expected = cur.model.dns(name, qtype);
+        cur.tunInbox.clear();
         int port = 30000 + id;
         if (tcp) {
-            TcpDnsClient c = new TcpDnsClient(src, sentinel, port, query, b -> client.handleTunInput(b, now));
-            tcpClients.put(port, c);
+            TcpDnsClient c = new TcpDnsClient(src, sentinel, port, query, b -> cur.client.handleTunInput(b, now));
+            cur.tcpClients.put(port, c);
             c.start();
         } else {
-            client.handleTunInput(PacketBuilder.udp(src, sentinel, port, 53, query).bytes(), now);
+            cur.client.handleTunInput(PacketBuilder.udp(src, sentinel, port, 53, query).bytes(), now);
         }
         runUntil(now.plusSeconds(15));
         byte[] response = null;
         if (tcp) {
-            response = tcpClients.remove(port).response;
+            response = cur.tcpClients.remove(port).response;
         } else {
-            for (byte[] b : tunInbox) {
+            for (byte[] b : cur.tunInbox) {
                 if (IpPacket.parse(b) instanceof ParseResult.Parsed(IpPacket p) && p.isUdp()
                         && p.destinationPort() == port && p.source().equals(sentinel) && p.sourcePort() == 53) {
                     response = p.payload();
@@ -473,21 +513,21 @@ final class Simulation {
         Random r = new Random(seed);
         long before;
         if (dns) {
-            before = client.counters().malformedDnsQueries();
+            before = cur.client.counters().malformedDnsQueries();
             byte[] junk = new byte[r.nextInt(12)]; // shorter than a DNS header: always malformed
             r.nextBytes(junk);
-            InetAddress sentinel = lastTunConfig.dnsBySentinel().keySet().stream()
+            InetAddress sentinel = cur.lastTunConfig.dnsBySentinel().keySet().stream()
                     .filter(a -> a instanceof Inet4Address).findFirst().orElseThrow();
-            client.handleTunInput(PacketBuilder.udp(CLIENT_V4, sentinel, 5353, 53, junk).bytes(), now);
-            if (client.counters().malformedDnsQueries() != before + 1) {
+            cur.client.handleTunInput(PacketBuilder.udp(cur.spec.v4(), sentinel, 5353, 53, junk).bytes(), now);
+            if (cur.client.counters().malformedDnsQueries() != before + 1) {
                 throw new AssertionError("malformed DNS query not counted");
             }
         } else {
-            before = client.counters().malformedTunPackets();
+            before = cur.client.counters().malformedTunPackets();
             byte[] junk = new byte[1 + r.nextInt(19)]; // shorter than any IP header
             r.nextBytes(junk);
-            client.handleTunInput(junk, now);
-            if (client.counters().malformedTunPackets() != before + 1) {
+            cur.client.handleTunInput(junk, now);
+            if (cur.client.counters().malformedTunPackets() != before + 1) {
                 throw new AssertionError("malformed TUN packet not counted");
             }
         }
@@ -506,7 +546,7 @@ final class Simulation {
             Instant timer = earliestTimer();
             if (timer != null && (next == null || timer.isBefore(next)) && !timer.isAfter(until)) {
                 now = timer.isAfter(now) ? timer : now;
-                client.handleTimeout(now);
+                endpoints.forEach(e -> e.client.handleTimeout(now));
                 gateways.values().forEach(g -> g.handleTimeout(now));
                 drain();
                 continue;
@@ -523,7 +563,13 @@ final class Simulation {
     }
 
     private Instant earliestTimer() {
-        Instant t = client.pollTimeout();
+        Instant t = null;
+        for (Endpoint e : endpoints) {
+            Instant x = e.client.pollTimeout();
+            if (x != null && (t == null || x.isBefore(t))) {
+                t = x;
+            }
+        }
         for (GatewayState g : gateways.values()) {
             Instant x = g.pollTimeout();
             if (x != null && (t == null || x.isBefore(t))) {
@@ -537,75 +583,91 @@ final class Simulation {
         boolean progress = true;
         while (progress) {
             progress = false;
-            byte[] b;
-            while ((b = client.pollTunPacket()) != null) {
-                progress = true;
-                toApplication(b);
-            }
-            GatewayTransmit t;
-            while ((t = client.pollGatewayTransmit()) != null) {
-                progress = true;
-                GatewayTransmit tx = t;
-                GatewayState g = gateways.get(tx.peer());
-                if (connected.contains(tx.peer())) {
-                    schedule(TUNNEL_LATENCY, () -> {
-                        if (gateways.get(tx.peer()) == g) {
-                            g.handleClientPacket(CLIENT, tx.packet(), now);
-                        }
-                    });
-                }
-            }
-            ClientEvent e;
-            while ((e = client.pollEvent()) != null) {
-                progress = true;
-                switch (e) {
-                    case ClientEvent.RequestAuthorization(UUID rid, List<UUID> ids) ->
-                            schedule(PORTAL_LATENCY, () -> requestAuthorization(rid, ids));
-                    case ClientEvent.CloseConnection(UUID gid) -> connected.remove(gid);
-                    case ClientEvent.TunConfigChanged(TunConfig c) -> lastTunConfig = c;
-                    case ClientEvent.ResourcesChanged(List<Resource> rs) -> lastResources = rs;
-                    case ClientEvent.UpstreamDnsQuery q -> schedule(UPSTREAM_LATENCY, () -> client.handleUpstreamResult(
-                            q.queryId(), new UpstreamResult.Response(answerFromZone(World.ZONE_PUBLIC, q.query())), now));
-                }
+            for (Endpoint ep : endpoints) {
+                progress |= drain(ep);
             }
             for (Map.Entry<UUID, GatewayState> entry : gateways.entrySet()) {
                 UUID gid = entry.getKey();
                 GatewayState g = entry.getValue();
+                byte[] b;
                 while ((b = g.pollTunPacket()) != null) {
                     progress = true;
                     byte[] packet = b;
                     schedule(HOST_LATENCY, () -> toHost(gid, g, packet));
                 }
+                GatewayTransmit t;
                 while ((t = g.pollClientTransmit()) != null) {
                     progress = true;
                     byte[] packet = t.packet();
-                    if (connected.contains(gid)) {
-                        schedule(TUNNEL_LATENCY, () -> client.handleGatewayPacket(gid, packet, now));
+                    Endpoint ep = endpoint(t.peer());
+                    if (ep.connected.contains(gid)) {
+                        schedule(TUNNEL_LATENCY, () -> ep.client.handleGatewayPacket(gid, packet, now));
                     }
                 }
                 GatewayEvent ge;
                 while ((ge = g.pollEvent()) != null) {
                     progress = true;
-                    if (ge instanceof GatewayEvent.CloseConnection) {
+                    if (ge instanceof GatewayEvent.CloseConnection(UUID clientId)) {
                         log.add("    gateway " + gid + " closes the connection");
                         // delivered Goodbyes were scheduled above; the connection goes now
-                        UUID closing = gid;
-                        schedule(TUNNEL_LATENCY.plusMillis(1), () -> connected.remove(closing));
+                        Endpoint ep = endpoint(clientId);
+                        schedule(TUNNEL_LATENCY.plusMillis(1), () -> ep.connected.remove(gid));
                     }
                 }
             }
         }
     }
 
-    private void toApplication(byte[] b) {
+    private Endpoint endpoint(UUID clientId) {
+        return endpoints.stream().filter(e -> e.spec.id().equals(clientId)).findFirst().orElseThrow();
+    }
+
+    private boolean drain(Endpoint ep) {
+        boolean progress = false;
+        ClientState client = ep.client;
+        byte[] b;
+        while ((b = client.pollTunPacket()) != null) {
+            progress = true;
+            toApplication(ep, b);
+        }
+        GatewayTransmit t;
+        while ((t = client.pollGatewayTransmit()) != null) {
+            progress = true;
+            GatewayTransmit tx = t;
+            GatewayState g = gateways.get(tx.peer());
+            if (ep.connected.contains(tx.peer())) {
+                schedule(TUNNEL_LATENCY, () -> {
+                    if (gateways.get(tx.peer()) == g) {
+                        g.handleClientPacket(ep.spec.id(), tx.packet(), now);
+                    }
+                });
+            }
+        }
+        ClientEvent e;
+        while ((e = client.pollEvent()) != null) {
+            progress = true;
+            switch (e) {
+                case ClientEvent.RequestAuthorization(UUID rid, List<UUID> ids) ->
+                        schedule(PORTAL_LATENCY, () -> requestAuthorization(ep, rid, ids));
+                case ClientEvent.CloseConnection(UUID gid) -> ep.connected.remove(gid);
+                case ClientEvent.TunConfigChanged(TunConfig c) -> ep.lastTunConfig = c;
+                case ClientEvent.ResourcesChanged(List<Resource> rs) -> ep.lastResources = rs;
+                case ClientEvent.UpstreamDnsQuery q -> schedule(UPSTREAM_LATENCY, () -> client.handleUpstreamResult(
+                        q.queryId(), new UpstreamResult.Response(answerFromZone(World.ZONE_PUBLIC, q.query())), now));
+            }
+        }
+        return progress;
+    }
+
+    private void toApplication(Endpoint ep, byte[] b) {
         if (IpPacket.parse(b) instanceof ParseResult.Parsed(IpPacket p) && p.isTcp() && p.sourcePort() == 53) {
-            TcpDnsClient c = tcpClients.get(p.destinationPort());
+            TcpDnsClient c = ep.tcpClients.get(p.destinationPort());
             if (c != null) {
                 c.handle(p);
                 return;
             }
         }
-        tunInbox.add(b);
+        ep.tunInbox.add(b);
     }
 
     /** A host behind a gateway: echoes ICMP, UDP and TCP SYNs back, if that gateway's site can reach it. */
@@ -677,12 +739,13 @@ final class Simulation {
 
     // ------------------------------------------------------------------ invariants
 
-    private void check() {
-        Set<String> routes = new TreeSet<>(client.tunConfig().routes().stream().map(IpPrefix::toString).toList());
-        expect("routes", model.routes(), routes);
-        expect("TUN config event", client.tunConfig(), lastTunConfig);
-        expect("resources", model.resourceIds(), lastResources.stream().map(Resource::id).collect(Collectors.toSet()));
-        expect("DNS servers", 2, lastTunConfig.dnsBySentinel().size());
+    private void check(Endpoint e) {
+        Set<String> routes = new TreeSet<>(e.client.tunConfig().routes().stream().map(IpPrefix::toString).toList());
+        expect("routes of " + e.spec.id(), e.model.routes(), routes);
+        expect("TUN config event", e.client.tunConfig(), e.lastTunConfig);
+        expect("resources", e.model.resourceIds(), e.lastResources.stream().map(Resource::id)
+                .collect(Collectors.toSet()));
+        expect("DNS servers", 2, e.lastTunConfig.dnsBySentinel().size());
     }
 
     final List<Object> outcomes = new ArrayList<>();

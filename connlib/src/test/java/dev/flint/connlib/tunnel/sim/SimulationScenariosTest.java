@@ -86,6 +86,22 @@ class SimulationScenariosTest {
     }
 
     @Test
+    void twoClientsUseTheSameProxyAddressForDifferentNamesThroughOneGateway() {
+        List<Object> o = run(new Transition.AddDnsResource(0, 1, false, 0, 0),
+                new Transition.DnsQuery(0, 0, false, false, 0), // client 1: app.a.test -> 100.96.0.1..4
+                new Transition.DnsQuery(1, 0, false, false, 1), // client 2: db.a.test -> 100.96.0.1..4
+                new Transition.Probe(0, 0, 0), new Transition.Probe(0, 0, 1), new Transition.Probe(0, 3, 0),
+                new Transition.ToggleInternet(1), new Transition.Roam(1), new Transition.Probe(1, 1, 1));
+        assertThat(o).containsExactly(
+                new Outcome.DnsAnswer(0, List.of("A 100.96.0.1", "A 100.96.0.2", "A 100.96.0.3", "A 100.96.0.4")),
+                new Outcome.DnsAnswer(0, List.of("A 100.96.0.1", "A 100.96.0.2", "A 100.96.0.3", "A 100.96.0.4")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.11")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.13")));
+    }
+
+    @Test
     void sequencesOfAllKindsRun() {
         assertThat(List.of(SimulationTest.transition().sample())).isNotEmpty();
     }

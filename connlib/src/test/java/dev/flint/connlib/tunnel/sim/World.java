@@ -30,6 +30,12 @@ final class World {
 
     static final Inet4Address CLIENT_V4 = (Inet4Address) ip("100.64.0.1");
     static final Inet6Address CLIENT_V6 = (Inet6Address) ip("fd00:2021:1111::1");
+
+    record ClientSpec(UUID id, Inet4Address v4, Inet6Address v6) {}
+
+    /** Two devices of the same account: same resources, their own proxy addresses, toggles and connections. */
+    static final List<ClientSpec> CLIENTS = List.of(new ClientSpec(CLIENT, CLIENT_V4, CLIENT_V6),
+            new ClientSpec(uuid(0xC2), (Inet4Address) ip("100.64.0.2"), (Inet6Address) ip("fd00:2021:1111::2")));
     static final InetAddress UPSTREAM = ip("192.0.2.53");
     static final InetAddress UPSTREAM_V6 = ip("2001:db8::53");
     /** Portal-configured resolvers: hosts on the Internet, so reached through the tunnel while that is on. */
