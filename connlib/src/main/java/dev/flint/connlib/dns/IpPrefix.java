@@ -1,6 +1,5 @@
 package dev.flint.connlib.dns;
 
-import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -76,14 +75,21 @@ public record IpPrefix(InetAddress address, int prefix) {
     }
 
     /** The address {@code offset} positions after the network address (no bounds check beyond the family). */
-    public InetAddress addressAt(BigInteger offset) {
-        byte[] n = address.getAddress();
-        BigInteger v = new BigInteger(1, n).add(offset);
-        byte[] raw = v.toByteArray();
-        byte[] out = new byte[n.length];
-        int copy = Math.min(raw.length, out.length);
-        System.arraycopy(raw, raw.length - copy, out, out.length - copy, copy);
+    public InetAddress addressAt(long offset) {
+        byte[] out = address.getAddress();
+        long carry = offset;
+        for (int i = out.length - 1; i >= 0 && carry != 0; i--) {
+            long sum = (out[i] & 0xFF) + (carry & 0xFF);
+            out[i] = (byte) sum;
+            carry = (carry >>> 8) + (sum >>> 8);
+        }
         return fromBytes(out);
+    }
+
+    /** Number of addresses in the prefix, saturated at {@link Long#MAX_VALUE}. */
+    public long size() {
+        int hostBits = address.getAddress().length * 8 - prefix;
+        return hostBits >= 63 ? Long.MAX_VALUE : 1L << hostBits;
     }
 
     static InetAddress fromBytes(byte[] b) {

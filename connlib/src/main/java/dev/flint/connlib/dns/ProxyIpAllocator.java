@@ -1,6 +1,5 @@
 package dev.flint.connlib.dns;
 
-import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -21,10 +20,8 @@ public final class ProxyIpAllocator {
 
     private final Map<String, ProxyIps> byName = new HashMap<>();
     private final Map<InetAddress, String> byAddress = new HashMap<>();
-    private BigInteger nextV4 = BigInteger.ONE;
-    private BigInteger nextV6 = BigInteger.ZERO;
-    private final BigInteger sizeV4 = BigInteger.ONE.shiftLeft(32 - AddressPlan.PROXY_V4.prefix());
-    private final BigInteger sizeV6 = BigInteger.ONE.shiftLeft(128 - AddressPlan.PROXY_V6.prefix());
+    private long nextV4 = 1;
+    private long nextV6 = 0;
 
     /** The addresses of {@code name}, allocating them on first use; empty once the ranges are exhausted. */
     public synchronized Optional<ProxyIps> allocate(String name) {
@@ -36,21 +33,19 @@ public final class ProxyIpAllocator {
         List<Inet4Address> v4 = new ArrayList<>();
         List<Inet6Address> v6 = new ArrayList<>();
         while (v4.size() < PER_FAMILY) {
-            if (nextV4.compareTo(sizeV4.subtract(BigInteger.ONE)) >= 0) {
+            if (nextV4 >= AddressPlan.PROXY_V4.size() - 1) { // never the broadcast address
                 return Optional.empty();
             }
-            InetAddress a = AddressPlan.PROXY_V4.addressAt(nextV4);
-            nextV4 = nextV4.add(BigInteger.ONE);
+            InetAddress a = AddressPlan.PROXY_V4.addressAt(nextV4++);
             if (!AddressPlan.isSentinel(a)) {
                 v4.add((Inet4Address) a);
             }
         }
         while (v6.size() < PER_FAMILY) {
-            if (nextV6.compareTo(sizeV6) >= 0) {
+            if (nextV6 >= AddressPlan.PROXY_V6.size()) {
                 return Optional.empty();
             }
-            InetAddress a = AddressPlan.PROXY_V6.addressAt(nextV6);
-            nextV6 = nextV6.add(BigInteger.ONE);
+            InetAddress a = AddressPlan.PROXY_V6.addressAt(nextV6++);
             if (!AddressPlan.isSentinel(a)) {
                 v6.add((Inet6Address) a);
             }

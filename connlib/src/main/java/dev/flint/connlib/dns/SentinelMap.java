@@ -1,6 +1,5 @@
 package dev.flint.connlib.dns;
 
-import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -50,22 +49,17 @@ public final class SentinelMap {
         }
         Set<InetAddress> previous = new HashSet<>(mapping.keySet());
         Map<InetAddress, Upstream> next = new LinkedHashMap<>();
-        BigInteger i4 = BigInteger.ONE;
-        BigInteger i6 = BigInteger.ZERO;
+        long i4 = 1;
+        long i6 = 0;
         for (Upstream u : upstreams) {
             boolean v6 = u instanceof Upstream.Do53(InetAddress a, boolean p) && a instanceof Inet6Address;
             IpPrefix range = v6 ? AddressPlan.SENTINELS_V6 : AddressPlan.SENTINELS_V4;
             while (true) {
-                BigInteger idx = v6 ? i6 : i4;
-                if (idx.intValue() >= MAX_PER_FAMILY) {
+                long idx = v6 ? i6++ : i4++;
+                if (idx >= MAX_PER_FAMILY) {
                     break;
                 }
                 InetAddress s = range.addressAt(idx);
-                if (v6) {
-                    i6 = i6.add(BigInteger.ONE);
-                } else {
-                    i4 = i4.add(BigInteger.ONE);
-                }
                 if (!previous.contains(s)) {
                     next.put(s, u);
                     break;
