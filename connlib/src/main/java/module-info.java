@@ -5,10 +5,11 @@ module dev.flint.connlib {
     requires org.slf4j;
 
     exports dev.flint.connlib.packet;
-    // exports dev.flint.connlib.wireguard;  (added when the package has code)
-    // exports dev.flint.connlib.stun;  (added when the package has code)
-    // exports dev.flint.connlib.turn;  (added when the package has code)
-    // exports dev.flint.connlib.ice;  (added when the package has code)
+    exports dev.flint.connlib.wireguard;
+    exports dev.flint.connlib.stun;
+    exports dev.flint.connlib.turn;
+    exports dev.flint.connlib.ice;
+    exports dev.flint.connlib.peer;
     exports dev.flint.connlib.phoenix;
     exports dev.flint.connlib.portal;
     exports dev.flint.connlib.dns;

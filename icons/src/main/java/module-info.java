@@ -1,4 +1,4 @@
 /** Icon sources and rendered images for the tray, the app and the installers. */
 module dev.flint.icons {
-    // exports dev.flint.icons;  (added when the package has code)
+    exports dev.flint.icons;
 }

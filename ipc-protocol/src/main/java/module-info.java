@@ -7,10 +7,10 @@ module dev.flint.ipc {
     requires com.sun.jna;
     requires com.sun.jna.platform;
 
-    // exports dev.flint.ipc;  (added when the package has code)
-    // exports dev.flint.ipc.frame;  (added when the package has code)
+    exports dev.flint.ipc;
+    exports dev.flint.ipc.frame;
     // exports dev.flint.ipc.transport;  (added when the package has code)
-    // exports dev.flint.ipc.logging;  (added when the package has code)
+    exports dev.flint.ipc.logging;
 
-    // opens dev.flint.ipc to com.fasterxml.jackson.databind;  (added when the package has code)
+    opens dev.flint.ipc to com.fasterxml.jackson.databind;
 }

@@ -15,4 +15,5 @@ module dev.flint.tunnel {
     requires org.slf4j;
 
     exports dev.flint.tunnel;
+    exports dev.flint.tunnel.p2p;
 }

@@ -1,4 +1,5 @@
 /**
- * The TURN client: allocations, permissions, channel bindings and ChannelData framing, sans-IO.
+ * The TURN client, sans-IO, as Firezone's snownet allocation: BINDING for host and server-reflexive
+ * candidates, ALLOCATE with long-term credentials, REFRESH, channel bindings and unpadded ChannelData.
  */
 package dev.flint.connlib.turn;

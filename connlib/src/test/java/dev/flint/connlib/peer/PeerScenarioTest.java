@@ -1,0 +1,184 @@
+package dev.flint.connlib.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flint.connlib.ice.IceCredentials;
+import dev.flint.connlib.ice.IceRole;
+import dev.flint.connlib.ice.NominatedPair;
+import dev.flint.connlib.ice.PathType;
+import dev.flint.connlib.peer.SimNetwork.Host;
+import dev.flint.connlib.peer.SimNetwork.Nat;
+import dev.flint.connlib.wireguard.WireGuardKey;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Client and gateway PeerNodes through simulated NATs and relays, in virtual time. */
+class PeerScenarioTest {
+    static final UUID CID = UUID.fromString("00000000-0000-0000-0000-000000000001");
+
+    SimNetwork net;
+    Host client;
+    Host gateway;
+
+    void topology(Nat clientNat, Nat gatewayNat, long seed, String... relayIps) {
+        net = new SimNetwork(seed);
+        client = clientNat == Nat.NONE ? net.addHost("198.51.100.10", Nat.NONE, null, false)
+                : net.addHost("10.0.0.10", clientNat, "198.51.100.1", false);
+        gateway = gatewayNat == Nat.NONE ? net.addHost("203.0.113.10", Nat.NONE, null, true)
+                : net.addHost("10.1.0.10", gatewayNat, "203.0.113.1", true);
+        client.peer = gateway;
+        gateway.peer = client;
+        List<Relay> relays = java.util.Arrays.stream(relayIps).map(net::addRelay).map(SimNetwork::relayFor).toList();
+        client.node.updateRelays(List.of(), relays, net.now);
+        gateway.node.updateRelays(List.of(), relays, net.now);
+        net.run(Duration.ofSeconds(1));
+    }
+
+    NominatedPair connect() {
+        IceCredentials cc = new IceCredentials("clnt", "clientpasswordxxxxxxxx");
+        IceCredentials gc = new IceCredentials("gate", "gatewaypasswordxxxxxxx");
+        WireGuardKey psk = WireGuardKey.generatePreshared(new java.util.SplittableRandom(1));
+        assertThat(gateway.node.upsertConnection(CID, client.node.publicKey(), psk, gc, cc, IceRole.CONTROLLED, net.now)).isTrue();
+        assertThat(client.node.upsertConnection(CID, gateway.node.publicKey(), psk, cc, gc, IceRole.CONTROLLING, net.now)).isTrue();
+        net.run(Duration.ofSeconds(5));
+        assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionEstablished.class));
+        assertDataFlowsBothWays();
+        return client.node.path(CID).orElseThrow();
+    }
+
+    void assertDataFlowsBothWays() {
+        int before = gateway.packets.size();
+        client.node.encapsulate(CID, ipPacket(7), net.now).ifPresent(t -> client.outbound(t.destination(), t.payload()));
+        net.run(Duration.ofMillis(200));
+        assertThat(gateway.packets.size()).isGreaterThan(before);
+        int back = client.packets.size();
+        gateway.node.encapsulate(CID, ipPacket(8), net.now).ifPresent(t -> gateway.outbound(t.destination(), t.payload()));
+        net.run(Duration.ofMillis(200));
+        assertThat(client.packets.size()).isGreaterThan(back);
+    }
+
+    static byte[] ipPacket(int marker) {
+        ByteBuffer b = ByteBuffer.allocate(28);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 28).putInt(0).put((byte) 64).put((byte) 17).putShort((short) 0);
+        b.put(new byte[] {100, 64, 0, 2}).put(new byte[] {100, 64, 0, 1}).putInt(marker).putInt(0);
+        return b.array();
+    }
+
+    @Test
+    void publicHostsUseTheDirectPath() {
+        topology(Nat.NONE, Nat.NONE, 1, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.DIRECT);
+        assertThat(gateway.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.DIRECT);
+    }
+
+    @Test
+    void portRestrictedClientUsesServerReflexive() {
+        topology(Nat.PORT_RESTRICTED, Nat.NONE, 2, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+        assertThat(gateway.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+    }
+
+    @Test
+    void fullConeOnBothSidesUsesServerReflexive() {
+        topology(Nat.FULL_CONE, Nat.FULL_CONE, 3, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+    }
+
+    @Test
+    void portRestrictedOnBothSidesStillPunchesThrough() {
+        topology(Nat.PORT_RESTRICTED, Nat.PORT_RESTRICTED, 4, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+    }
+
+    @Test
+    void symmetricNatsOnBothSidesUseTheRelay() {
+        topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 5, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.RELAYED);
+    }
+
+    @Test
+    void symmetricNatsWithLossStillConnectThroughTheRelay() {
+        topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 6, "192.0.2.100");
+        net.loss = 0.1;
+        IceCredentials cc = new IceCredentials("clnt", "clientpasswordxxxxxxxx");
+        IceCredentials gc = new IceCredentials("gate", "gatewaypasswordxxxxxxx");
+        WireGuardKey psk = WireGuardKey.generatePreshared(new java.util.SplittableRandom(1));
+        gateway.node.upsertConnection(CID, client.node.publicKey(), psk, gc, cc, IceRole.CONTROLLED, net.now);
+        client.node.upsertConnection(CID, gateway.node.publicKey(), psk, cc, gc, IceRole.CONTROLLING, net.now);
+        net.run(Duration.ofSeconds(30));
+        assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionEstablished.class));
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.RELAYED);
+        net.loss = 0;
+        assertDataFlowsBothWays();
+    }
+
+    @Test
+    void relayGoingAwayFailsOverToTheOtherRelay() {
+        topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 7, "192.0.2.100", "192.0.2.200");
+        NominatedPair before = connect();
+        assertThat(before.pathType()).isEqualTo(PathType.RELAYED);
+        java.net.InetAddress dead = before.source().getAddress().equals(client.local.getAddress())
+                ? before.destination().getAddress() : before.source().getAddress();
+        SimRelay gone = net.relays.stream().filter(r -> r.address.getAddress().equals(dead)).findFirst().orElseThrow();
+        net.unreachable.add(dead);
+        client.node.updateRelays(List.of(SimNetwork.relayFor(gone).id()), List.of(), net.now);
+        gateway.node.updateRelays(List.of(SimNetwork.relayFor(gone).id()), List.of(), net.now);
+        net.run(Duration.ofSeconds(5));
+        NominatedPair after = client.node.path(CID).orElseThrow();
+        assertThat(after.pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(after.source().getAddress()).isNotEqualTo(dead);
+        assertThat(after.destination().getAddress()).isNotEqualTo(dead);
+        assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+        assertDataFlowsBothWays();
+    }
+
+    @Test
+    void connectionFailsWithoutRemoteCandidates() {
+        topology(Nat.NONE, Nat.NONE, 8, "192.0.2.100");
+        client.peer = null;
+        gateway.peer = null;
+        IceCredentials cc = new IceCredentials("clnt", "clientpasswordxxxxxxxx");
+        IceCredentials gc = new IceCredentials("gate", "gatewaypasswordxxxxxxx");
+        client.node.upsertConnection(CID, gateway.node.publicKey(), null, cc, gc, IceRole.CONTROLLING, net.now);
+        net.run(Duration.ofSeconds(9));
+        assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+        net.run(Duration.ofSeconds(2));
+        assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+    }
+
+    @Test
+    void silentRelayDeathLeavesTheDirectPathUpAndReportsNoRelays() {
+        topology(Nat.NONE, Nat.NONE, 9, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.DIRECT);
+        net.unreachable.add(net.relays.getFirst().address.getAddress());
+        net.run(Duration.ofSeconds(60));
+        assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.NoRelays.class));
+        assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.DIRECT);
+        assertDataFlowsBothWays();
+    }
+
+    @Test
+    void idleConnectionsSlowTheirKeepalivesAndWakeOnTraffic() {
+        topology(Nat.NONE, Nat.NONE, 10, "192.0.2.100");
+        connect();
+        net.run(Duration.ofSeconds(1));
+        client.stunSent = 0;
+        net.run(Duration.ofSeconds(15));
+        int active = client.stunSent; // client_default: a check per working pair every 1.5 s
+        net.run(Duration.ofSeconds(30)); // idle after 20 s without packets
+        client.stunSent = 0;
+        net.run(Duration.ofSeconds(15));
+        int idle = client.stunSent; // client_idle: every 25 s
+        assertThat(active).isGreaterThanOrEqualTo(9);
+        assertThat(idle).isLessThan(active / 3);
+        assertDataFlowsBothWays();
+        client.stunSent = 0;
+        net.run(Duration.ofSeconds(15));
+        assertThat(client.stunSent).isGreaterThanOrEqualTo(9);
+        assertThat(client.node.path(CID)).isPresent();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.flint.ipc;
+
+import java.net.URI;
+
+/**
+ * Settings an administrator enforces (Windows policy registry; none on Linux). Every field is
+ * optional: {@code null} means "not managed". The service drops invalid policy values before it
+ * builds this record, so the GUI only ever sees usable ones.
+ */
+public record ManagedSettings(
+        URI authUrl,
+        URI apiUrl,
+        String logFilter,
+        String accountSlug,
+        Boolean hideAdminPortalMenuItem,
+        Boolean connectOnStart,
+        Boolean checkForUpdates,
+        URI supportUrl) {
+
+    public ManagedSettings {
+        if (authUrl != null) {
+            UrlPolicy.require(authUrl, "auth_url", "https", "http");
+        }
+        if (apiUrl != null) {
+            UrlPolicy.require(apiUrl, "api_url", "wss", "ws");
+        }
+        if (logFilter != null) {
+            AdvancedSettings.requireLogFilter(logFilter, "log_filter");
+        }
+        if (supportUrl != null) {
+            UrlPolicy.require(supportUrl, "support_url", "https", "http");
+        }
+    }
+
+    /** Nothing managed (Linux, or no policy set). */
+    public static ManagedSettings none() {
+        return new ManagedSettings(null, null, null, null, null, null, null, null);
+    }
+}
