@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The policy layer on the real connection layer: ClientState over a client PeerNode (ICE, TURN, WireGuard) through
- * a port-restricted NAT and a relay to a gateway PeerNode with GatewayState — a DNS resource is resolved, authorized,
+ * a port-restricted NAT (a TURN relay available) to a gateway PeerNode with GatewayState — a DNS resource is resolved, authorized,
  * NATed with the p2p control protocol inside WireGuard, pinged, and finally closed with a Goodbye.
  */
 class TunnelOverPeerTest {
