@@ -47,6 +47,12 @@ import java.util.random.RandomGenerator;
  * gateways, and enforces filters locally. The connection layer is abstracted: packets for a gateway come out of
  * {@link #pollGatewayTransmit()}, and the shell reports {@link #handleConnectionEstablished} /
  * {@link #handleConnectionFailed}.
+ *
+ * <p>Wiring with {@code dev.flint.connlib.peer.PeerNode} (gateway id = connection id): transmits go through
+ * {@code encapsulate}; {@code DecryptedPacket}s into {@link #handleGatewayPacket}; {@code ConnectionEstablished} /
+ * {@code ConnectionFailed} events into the two handlers above; {@link ClientEvent.CloseConnection} to
+ * {@code closeConnection}; the portal's {@code authorization_created} to both {@code upsertConnection} and
+ * {@link #handlePortalMessage}. {@code TunnelOverPeerTest} runs exactly this loop.
  */
 public final class ClientState {
     public static final Duration REQUEST_INTERVAL = Duration.ofSeconds(2);
