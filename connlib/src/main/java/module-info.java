@@ -4,7 +4,7 @@ module dev.flint.connlib {
     requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
 
-    // exports dev.flint.connlib.packet;  (added when the package has code)
+    exports dev.flint.connlib.packet;
     exports dev.flint.connlib.wireguard;
     exports dev.flint.connlib.stun;
     exports dev.flint.connlib.turn;
@@ -12,8 +12,8 @@ module dev.flint.connlib {
     exports dev.flint.connlib.peer;
     exports dev.flint.connlib.phoenix;
     exports dev.flint.connlib.portal;
-    // exports dev.flint.connlib.dns;  (added when the package has code)
-    // exports dev.flint.connlib.tunnel;  (added when the package has code)
+    exports dev.flint.connlib.dns;
+    exports dev.flint.connlib.tunnel;
 
     opens dev.flint.connlib.phoenix to com.fasterxml.jackson.databind;
     opens dev.flint.connlib.portal to com.fasterxml.jackson.databind;

@@ -1,4 +1,6 @@
 /**
- * ClientState and GatewayState: resources, routing, filters, authorizations, proxy-IP NAT and the p2p control protocol.
+ * The sans-IO tunnel state: {@link dev.flint.connlib.tunnel.ClientState} (resources, routes, DNS, authorization,
+ * DNS-resource NAT, filters) and {@link dev.flint.connlib.tunnel.GatewayState} (authorizations, NAT, filters), which
+ * talk through the p2p control protocol. The connection layer below them is only seen as packets per peer.
  */
 package dev.flint.connlib.tunnel;

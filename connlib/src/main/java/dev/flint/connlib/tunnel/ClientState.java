@@ -1,0 +1,979 @@
+package dev.flint.connlib.tunnel;
+
+import dev.flint.connlib.dns.AddressPlan;
+import dev.flint.connlib.dns.DnsCodec;
+import dev.flint.connlib.dns.DnsMessage;
+import dev.flint.connlib.dns.DnsResource;
+import dev.flint.connlib.dns.DomainPattern;
+import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.dns.ProxyIpAllocator;
+import dev.flint.connlib.dns.ProxyIps;
+import dev.flint.connlib.dns.Rcode;
+import dev.flint.connlib.dns.Resolution;
+import dev.flint.connlib.dns.SentinelMap;
+import dev.flint.connlib.dns.StubResolver;
+import dev.flint.connlib.dns.Upstream;
+import dev.flint.connlib.packet.IpPacket;
+import dev.flint.connlib.packet.P2pControlFrame;
+import dev.flint.connlib.packet.PacketBuilder;
+import dev.flint.connlib.packet.ParseResult;
+import dev.flint.connlib.packet.UnreachableReason;
+import dev.flint.connlib.portal.Filter;
+import dev.flint.connlib.portal.Interface;
+import dev.flint.connlib.portal.IpStack;
+import dev.flint.connlib.portal.PortalToClient;
+import dev.flint.connlib.portal.Resource;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * The client's tunnel brain, sans-IO (reference §3–§5): turns the portal's resources into routes and DNS answers,
+ * routes TUN packets to gateways, asks for authorization on the first packet, keeps DNS-resource NAT agreed with the
+ * gateways, and enforces filters locally. The connection layer is abstracted: packets for a gateway come out of
+ * {@link #pollGatewayTransmit()}, and the shell reports {@link #handleConnectionEstablished} /
+ * {@link #handleConnectionFailed}.
+ *
+ * <p>Wiring with {@code dev.flint.connlib.peer.PeerNode} (gateway id = connection id): transmits go through
+ * {@code encapsulate}; {@code DecryptedPacket}s into {@link #handleGatewayPacket}; {@code ConnectionEstablished} /
+ * {@code ConnectionFailed} events into the two handlers above; {@link ClientEvent.CloseConnection} to
+ * {@code closeConnection}; the portal's {@code authorization_created} to both {@code upsertConnection} and
+ * {@link #handlePortalMessage}. {@code TunnelOverPeerTest} runs exactly this loop.
+ */
+public final class ClientState {
+    public static final Duration REQUEST_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration SITE_DNS_TIMEOUT = Duration.ofSeconds(10);
+    static final int AUTHORIZATION_BUFFER = 128;
+    static final int CONNECTION_BUFFER = 128;
+    static final int DNS_NAT_BUFFER = 32;
+    static final IpPrefix DEFAULT_V4 = IpPrefix.of("0.0.0.0/0");
+    static final IpPrefix DEFAULT_V6 = IpPrefix.of("::/0");
+
+    private final ProxyIpAllocator allocator;
+    private final StubResolver stub;
+    private final SentinelMap sentinels = new SentinelMap();
+    private final RandomGenerator random;
+    private final SentinelTcpServer tcpDns;
+
+    private Interface iface;
+    private List<InetAddress> systemResolvers = List.of();
+    private final LinkedHashMap<UUID, Resource> resources = new LinkedHashMap<>();
+    private boolean internetActive;
+
+    private final Map<UUID, GatewayConnection> gateways = new HashMap<>();
+    private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
+    private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
+    private final Map<DnsNatKey, DnsNatEntry> dnsNat = new HashMap<>();
+    private final Map<Integer, PendingSiteQuery> siteQueries = new HashMap<>();
+    private final Map<Integer, PendingTunnelQuery> tunnelQueries = new HashMap<>();
+    private final Map<Long, DnsQuerySource> upstreamQueries = new HashMap<>();
+    private long nextUpstreamQueryId = 1;
+
+    private final ArrayDeque<byte[]> tunOut = new ArrayDeque<>();
+    private final ArrayDeque<GatewayTransmit> gatewayOut = new ArrayDeque<>();
+    private final ArrayDeque<ClientEvent> events = new ArrayDeque<>();
+    private TunConfig lastTunConfig;
+    private List<Resource> lastResources;
+    private final Counters counters = new Counters();
+
+    public ClientState(ProxyIpAllocator allocator, RandomGenerator random) {
+        this.allocator = allocator;
+        this.stub = new StubResolver(allocator);
+        this.random = random;
+        this.tcpDns = new SentinelTcpServer(random);
+    }
+
+    // ------------------------------------------------------------------ control inputs
+
+    public void setInterface(Interface iface) {
+        this.iface = Objects.requireNonNull(iface);
+        updateSentinels();
+        publish();
+    }
+
+    /** The OS resolvers, used when the portal configures none. */
+    public void setSystemResolvers(List<InetAddress> resolvers) {
+        this.systemResolvers = List.copyOf(resolvers);
+        updateSentinels();
+        publish();
+    }
+
+    /** Replaces the resource set (portal {@code init}). Device pools are ignored. */
+    public void setResources(List<Resource> list, Instant now) {
+        Map<UUID, Resource> incoming = new LinkedHashMap<>();
+        for (Resource r : list) {
+            if (isSupported(r)) {
+                incoming.put(r.id(), r);
+            }
+        }
+        for (UUID id : List.copyOf(resources.keySet())) {
+            if (!incoming.containsKey(id)) {
+                removeResource(id, now);
+            }
+        }
+        for (Resource r : incoming.values()) {
+            upsertResource(r, now);
+        }
+        publish();
+    }
+
+    public void upsertResource(Resource r, Instant now) {
+        if (!isSupported(r)) {
+            return;
+        }
+        Resource old = resources.get(r.id());
+        if (old != null && !sameAddressing(old, r)) {
+            removeResource(r.id(), now);
+        }
+        resources.put(r.id(), r);
+        refreshStub();
+        publish();
+    }
+
+    public void removeResource(UUID id, Instant now) {
+        Resource old = resources.remove(id);
+        if (old == null) {
+            return;
+        }
+        forgetAuthorization(id);
+        pendingAuthorizations.remove(id);
+        refreshStub();
+        publish();
+    }
+
+    /** The user's toggle; routes 0/0 only while on and the portal lists an Internet Resource. */
+    public void setInternetResourceActive(boolean active, Instant now) {
+        if (internetActive == active) {
+            return;
+        }
+        internetActive = active;
+        if (!active) {
+            internetResource().ifPresent(r -> {
+                forgetAuthorization(r.id());
+                pendingAuthorizations.remove(r.id());
+            });
+        }
+        publish();
+    }
+
+    // ------------------------------------------------------------------ portal inputs
+
+    /**
+     * Applies the portal messages this layer owns; relays, ICE candidates and client-to-client events belong to the
+     * connection layer and are ignored here. Returns whether the message was for this layer.
+     */
+    public boolean handlePortalMessage(PortalToClient message, Instant now) {
+        switch (message) {
+            case PortalToClient.Init init -> {
+                setInterface(init.iface());
+                setResources(init.resources(), now);
+            }
+            case PortalToClient.ConfigChanged c -> setInterface(c.iface());
+            case PortalToClient.ResourceCreatedOrUpdated u -> upsertResource(u.resource(), now);
+            case PortalToClient.ResourceDeleted d -> removeResource(d.id(), now);
+            case PortalToClient.AuthorizationCreated a -> handleAuthorizationCreated(a.resourceId(), a.siteId(),
+                    a.gatewayId(), a.gatewayIpv4(), a.gatewayIpv6(), now);
+            case PortalToClient.AuthorizationCreationFailed f -> handleAuthorizationFailed(f.resourceId(), now);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The portal's {@code authorization_created}; the shell also sets up the connection to the gateway. */
+    public void handleAuthorizationCreated(UUID resourceId, UUID siteId, UUID gatewayId, Inet4Address gatewayIpv4,
+                                           Inet6Address gatewayIpv6, Instant now) {
+        if (!resources.containsKey(resourceId)) {
+            return;
+        }
+        GatewayConnection g = gateways.computeIfAbsent(gatewayId,
+                id -> new GatewayConnection(id, siteId, gatewayIpv4, gatewayIpv6));
+        UUID previous = gatewayByResource.put(resourceId, gatewayId);
+        if (previous != null && !previous.equals(gatewayId)) {
+            forgetDnsNat(previous, resourceId);
+        }
+        PendingAuthorization pending = pendingAuthorizations.remove(resourceId);
+        if (pending != null) {
+            for (byte[] p : pending.packets.drain()) {
+                if (IpPacket.parse(p) instanceof ParseResult.Parsed(IpPacket packet)) {
+                    routeOutbound(packet, now);
+                }
+            }
+            for (PendingSiteDns q : pending.dnsQueries) {
+                forwardToSite(g, q.source(), q.query(), now);
+            }
+        }
+    }
+
+    /** {@code authorization_creation_failed}: drop the pending request and what it buffered. */
+    public void handleAuthorizationFailed(UUID resourceId, Instant now) {
+        pendingAuthorizations.remove(resourceId);
+    }
+
+    // ------------------------------------------------------------------ connection-layer inputs
+
+    public void handleConnectionEstablished(UUID gatewayId, Instant now) {
+        GatewayConnection g = gateways.get(gatewayId);
+        if (g == null || g.established) {
+            return;
+        }
+        g.established = true;
+        for (byte[] p : g.buffer.drain()) {
+            gatewayOut.add(new GatewayTransmit(gatewayId, p));
+        }
+    }
+
+    /** The connection failed (ICE/WireGuard gave up): forget the gateway; the next packet re-authorizes. */
+    public void handleConnectionFailed(UUID gatewayId, Instant now) {
+        forgetGateway(gatewayId);
+    }
+
+    /** A decrypted packet from a gateway. */
+    public void handleGatewayPacket(UUID gatewayId, byte[] bytes, Instant now) {
+        GatewayConnection g = gateways.get(gatewayId);
+        if (g == null) {
+            counters.droppedFromUnknownGateway++;
+            return;
+        }
+        IpPacket p;
+        switch (IpPacket.parse(bytes)) {
+            case ParseResult.Parsed(IpPacket packet) -> p = packet;
+            case ParseResult.Malformed m -> {
+                counters.malformedGatewayPackets++;
+                return;
+            }
+        }
+        if (p.isP2pControl()) {
+            handleControl(g, p, now);
+            return;
+        }
+        if (iface == null || !(p.destination().equals(iface.ipv4()) || p.destination().equals(iface.ipv6()))) {
+            counters.droppedInboundNotForUs++;
+            return;
+        }
+        InetAddress src = p.source();
+        if (src.equals(g.ipv4) || src.equals(g.ipv6)) {
+            if (p.isUdp() && p.sourcePort() == AddressPlan.GATEWAY_DNS_PORT && handleSiteDnsResponse(g, p, now)) {
+                return;
+            }
+            tunOut.add(p.bytes());
+            return;
+        }
+        if (!isAllowedSource(g, src)) {
+            counters.droppedInboundSource++;
+            return;
+        }
+        if (handleTunnelDnsResponse(p)) {
+            return;
+        }
+        tunOut.add(p.bytes());
+    }
+
+    // ------------------------------------------------------------------ TUN input
+
+    public void handleTunInput(byte[] bytes, Instant now) {
+        IpPacket p;
+        switch (IpPacket.parse(bytes)) {
+            case ParseResult.Parsed(IpPacket packet) -> p = packet;
+            case ParseResult.Malformed m -> {
+                counters.malformedTunPackets++;
+                return;
+            }
+        }
+        if (iface == null) {
+            counters.droppedNoRoute++;
+            return;
+        }
+        if (p.isP2pControl()) {
+            counters.droppedNoRoute++; // an application must never be able to speak the control protocol
+            return;
+        }
+        InetAddress src = p.source();
+        InetAddress dst = p.destination();
+        if (!(src.equals(iface.ipv4()) || src.equals(iface.ipv6())) || dst.equals(iface.ipv4())
+                || dst.equals(iface.ipv6()) || dst.isMulticastAddress()) {
+            counters.droppedNoRoute++;
+            return;
+        }
+        if (AddressPlan.isSentinel(dst)) {
+            handleSentinelPacket(p, now);
+            return;
+        }
+        routeOutbound(p, now);
+    }
+
+    private void routeOutbound(IpPacket p, Instant now) {
+        InetAddress dst = p.destination();
+        for (GatewayConnection g : gateways.values()) {
+            if (dst.equals(g.ipv4) || dst.equals(g.ipv6)) {
+                sendToGateway(g, p.bytes());
+                return;
+            }
+        }
+        Optional<Route> route = resolveRoute(p);
+        if (route.isEmpty()) {
+            counters.droppedNoRoute++;
+            return;
+        }
+        Route r = route.get();
+        if (!FilterEngine.permits(filtersOf(r.resource()), p)) {
+            tunOut.add(PacketBuilder.destinationUnreachable(p, UnreachableReason.PROHIBITED).bytes());
+            return;
+        }
+        UUID gatewayId = gatewayByResource.get(r.resource().id());
+        GatewayConnection g = gatewayId == null ? null : gateways.get(gatewayId);
+        if (g == null) {
+            PendingAuthorization pending = pendingAuthorizations.computeIfAbsent(r.resource().id(),
+                    id -> new PendingAuthorization());
+            pending.packets.add(p.bytes());
+            requestAuthorization(r.resource().id(), pending, now);
+            return;
+        }
+        if (r.domain() != null) {
+            sendViaDnsNat(g, (Resource.Dns) r.resource(), r.domain(), p.bytes(), now);
+        } else {
+            sendToGateway(g, p.bytes());
+        }
+    }
+
+    /** Routing precedence (reference §5.2): proxy-IP table, then CIDR table, then the Internet Resource. */
+    Optional<Route> resolveRoute(IpPacket p) {
+        InetAddress dst = p.destination();
+        if (AddressPlan.isProxy(dst)) {
+            Optional<String> name = allocator.nameOf(dst);
+            if (name.isEmpty()) {
+                return Optional.empty();
+            }
+            // Only resources that serve the packet's family: the gateway only learns the proxy addresses of the
+            // families a resource's ip_stack allows.
+            boolean v4 = dst instanceof Inet4Address;
+            List<Resource.Dns> candidates = new ArrayList<>();
+            for (Resource r : resources.values()) {
+                if (r instanceof Resource.Dns d && DomainPattern.of(d.address()).matches(name.get())
+                        && (v4 ? d.effectiveIpStack() != IpStack.IPV6_ONLY : d.effectiveIpStack() != IpStack.IPV4_ONLY)) {
+                    candidates.add(d);
+                }
+            }
+            return pickByFilter(candidates, p).map(r -> new Route(r, name.get()));
+        }
+        List<Resource.Cidr> cidrs = new ArrayList<>();
+        for (Resource r : resources.values()) {
+            if (r instanceof Resource.Cidr c && prefixOf(c).contains(dst)) {
+                cidrs.add(c);
+            }
+        }
+        if (!cidrs.isEmpty()) {
+            cidrs.sort(Comparator.<Resource.Cidr>comparingInt(c -> FilterEngine.permits(c.filters(), p) ? 0 : 1)
+                    .thenComparingInt(c -> -c.address().prefixLength()).thenComparing(Resource::id));
+            return Optional.of(new Route(cidrs.getFirst(), null));
+        }
+        if (internetActive && !AddressPlan.isTunnel(dst) && !isProxyRange(dst)) {
+            return internetResource().map(r -> new Route(r, null));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isProxyRange(InetAddress a) {
+        return AddressPlan.PROXY_V4.contains(a) || AddressPlan.PROXY_V6.contains(a);
+    }
+
+    private static <R extends Resource> Optional<Resource> pickByFilter(List<R> candidates, IpPacket p) {
+        return candidates.stream()
+                .sorted(Comparator.<R>comparingInt(r -> FilterEngine.permits(filtersOf(r), p) ? 0 : 1)
+                        .thenComparing(Resource::id))
+                .<Resource>map(r -> r).findFirst();
+    }
+
+    record Route(Resource resource, String domain) {}
+
+    // ------------------------------------------------------------------ DNS
+
+    private void handleSentinelPacket(IpPacket p, Instant now) {
+        Optional<Upstream> upstream = sentinels.upstreamOf(p.destination());
+        if (upstream.isEmpty()) {
+            counters.droppedNoRoute++;
+            return;
+        }
+        if (p.isUdp() && p.destinationPort() == 53) {
+            byte[] payload = p.payload();
+            DnsQuerySource source = new DnsQuerySource.Udp(p.source(), p.sourcePort(), p.destination(), null);
+            handleDnsQuery(source, payload, now);
+        } else if (p.isTcp() && p.destinationPort() == 53) {
+            for (SentinelTcpServer.Query q : tcpDns.handle(p, now, tunOut)) {
+                handleDnsQuery(q.source(), q.message(), now);
+            }
+        } else {
+            counters.droppedNoRoute++;
+        }
+    }
+
+    private void handleDnsQuery(DnsQuerySource source, byte[] bytes, Instant now) {
+        DnsMessage query;
+        switch (DnsCodec.decode(bytes)) {
+            case DnsCodec.DecodeResult.Decoded(DnsMessage m) -> query = m;
+            case DnsCodec.DecodeResult.Malformed m -> {
+                counters.malformedDnsQueries++;
+                return;
+            }
+        }
+        if (query.isResponse()) {
+            counters.malformedDnsQueries++;
+            return;
+        }
+        source = source.withQuery(query);
+        switch (stub.resolve(query)) {
+            case Resolution.LocalAnswer(DnsMessage response, Resolution.Assigned assigned) -> {
+                if (assigned != null) {
+                    refreshDnsNat(assigned, now);
+                }
+                reply(source, response);
+            }
+            case Resolution.RecurseSite(UUID resourceId, DnsMessage q) -> {
+                UUID gid = gatewayByResource.get(resourceId);
+                GatewayConnection g = gid == null ? null : gateways.get(gid);
+                if (g != null) {
+                    forwardToSite(g, source, q, now);
+                } else {
+                    PendingAuthorization pending = pendingAuthorizations.computeIfAbsent(resourceId,
+                            id -> new PendingAuthorization());
+                    pending.dnsQueries.add(new PendingSiteDns(source, q));
+                    requestAuthorization(resourceId, pending, now);
+                }
+            }
+            case Resolution.RecurseLocal(DnsMessage q) -> {
+                Upstream u = sentinels.upstreamOf(source.sentinel()).orElseThrow();
+                if (u instanceof Upstream.Do53(InetAddress server, boolean fromPortal) && fromPortal
+                        && recursesThroughTunnel(server)) {
+                    forwardThroughTunnel(source, server, bytes, now);
+                    return;
+                }
+                long id = nextUpstreamQueryId++;
+                upstreamQueries.put(id, source);
+                DnsTransport t = source instanceof DnsQuerySource.Tcp ? DnsTransport.TCP : DnsTransport.UDP;
+                events.add(new ClientEvent.UpstreamDnsQuery(id, u, t, bytes.clone()));
+            }
+        }
+    }
+
+    /** The result of an {@link ClientEvent.UpstreamDnsQuery}. */
+    public void handleUpstreamResult(long queryId, UpstreamResult result, Instant now) {
+        DnsQuerySource source = upstreamQueries.remove(queryId);
+        if (source == null) {
+            return;
+        }
+        switch (result) {
+            case UpstreamResult.Response(byte[] message) -> {
+                if (DnsCodec.decode(message) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
+                    reply(source, m.withId(source.queryId(m.id())));
+                } else {
+                    counters.malformedUpstreamResponses++;
+                }
+            }
+            case UpstreamResult.Timeout t -> {
+                if (source instanceof DnsQuerySource.Tcp) {
+                    servfail(source, now);
+                }
+            }
+            case UpstreamResult.Failed f -> servfail(source, now);
+        }
+    }
+
+    private void servfail(DnsQuerySource source, Instant now) {
+        source.originalQuery().ifPresent(q -> reply(source, q.respond(Rcode.SERVFAIL, List.of())));
+    }
+
+    private void reply(DnsQuerySource source, DnsMessage response) {
+        switch (source) {
+            case DnsQuerySource.Udp u -> {
+                byte[] wire = DnsCodec.encode(response, DnsCodec.MAX_UDP_PAYLOAD);
+                tunOut.add(PacketBuilder.udp(u.sentinel(), u.client(), 53, u.clientPort(), wire).bytes());
+            }
+            case DnsQuerySource.Tcp t -> tcpDns.respond(t, DnsCodec.encode(response), tunOut);
+        }
+    }
+
+    /**
+     * Portal-configured resolvers are reached through the tunnel while the Internet Resource is on, or when a CIDR
+     * resource covers the server and permits DNS over both UDP and TCP (reference §4.6).
+     */
+    private boolean recursesThroughTunnel(InetAddress server) {
+        if (AddressPlan.isTunnel(server) || isProxyRange(server)) {
+            return false;
+        }
+        if (internetActive && internetResource().isPresent()) {
+            return true;
+        }
+        InetAddress me = server instanceof Inet4Address ? iface.ipv4() : iface.ipv6();
+        IpPacket udp = PacketBuilder.udp(me, server, 49152, 53, new byte[0]);
+        IpPacket tcp = PacketBuilder.tcp(me, server, 49152, 53, 0, 0, IpPacket.TCP_SYN, 0, new byte[0]);
+        for (Resource r : resources.values()) {
+            if (r instanceof Resource.Cidr c && prefixOf(c).contains(server) && FilterEngine.permits(c.filters(), udp)
+                    && FilterEngine.permits(c.filters(), tcp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sends the query from our tunnel address like any application packet, so it is authorized and routed. */
+    private void forwardThroughTunnel(DnsQuerySource source, InetAddress server, byte[] query, Instant now) {
+        InetAddress me = server instanceof Inet4Address ? iface.ipv4() : iface.ipv6();
+        int port;
+        do {
+            port = 49152 + random.nextInt(65536 - 49152);
+        } while (tunnelQueries.containsKey(port) || siteQueries.containsKey(port));
+        tunnelQueries.put(port, new PendingTunnelQuery(server, source, now.plus(SITE_DNS_TIMEOUT)));
+        routeOutbound(PacketBuilder.udp(me, server, port, 53, query), now);
+    }
+
+    private boolean handleTunnelDnsResponse(IpPacket p) {
+        PendingTunnelQuery q = p.isUdp() && p.sourcePort() == 53 ? tunnelQueries.get(p.destinationPort()) : null;
+        if (q == null || !q.server().equals(p.source())) {
+            return false;
+        }
+        tunnelQueries.remove(p.destinationPort());
+        if (DnsCodec.decode(p.payload()) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
+            reply(q.source(), m.withId(q.source().queryId(m.id())));
+        } else {
+            counters.malformedUpstreamResponses++;
+        }
+        return true;
+    }
+
+    private void forwardToSite(GatewayConnection g, DnsQuerySource source, DnsMessage query, Instant now) {
+        boolean v4 = source.sentinel() instanceof Inet4Address;
+        InetAddress ourIp = v4 ? iface.ipv4() : iface.ipv6();
+        InetAddress gwIp = v4 ? g.ipv4 : g.ipv6;
+        int port;
+        do {
+            port = 49152 + random.nextInt(65536 - 49152);
+        } while (siteQueries.containsKey(port));
+        siteQueries.put(port, new PendingSiteQuery(g.id, source, now.plus(SITE_DNS_TIMEOUT)));
+        byte[] packet = PacketBuilder.udp(ourIp, gwIp, port, AddressPlan.GATEWAY_DNS_PORT, DnsCodec.encode(query))
+                .bytes();
+        sendToGateway(g, packet);
+    }
+
+    private boolean handleSiteDnsResponse(GatewayConnection g, IpPacket p, Instant now) {
+        PendingSiteQuery q = siteQueries.get(p.destinationPort());
+        if (q == null || !q.gateway().equals(g.id)) {
+            return false;
+        }
+        siteQueries.remove(p.destinationPort());
+        if (DnsCodec.decode(p.payload()) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
+            reply(q.source(), m.withId(q.source().queryId(m.id())));
+        } else {
+            counters.malformedUpstreamResponses++;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ DNS-resource NAT (reference §4.8)
+
+    private void refreshDnsNat(Resolution.Assigned assigned, Instant now) {
+        for (DnsResource r : assigned.resources()) {
+            UUID gid = gatewayByResource.get(r.id());
+            if (gid == null || !gateways.containsKey(gid)) {
+                continue;
+            }
+            DnsNatEntry e = dnsNat.get(new DnsNatKey(gid, assigned.domain(), r.id()));
+            if (e == null) {
+                continue; // created on the first packet
+            }
+            if (e.state == DnsNatState.CONFIRMED || e.state == DnsNatState.FAILED) {
+                e.state = DnsNatState.RECREATING;
+            }
+            sendAssignedIps(gateways.get(gid), e, now);
+        }
+    }
+
+    private void sendViaDnsNat(GatewayConnection g, Resource.Dns r, String domain, byte[] packet, Instant now) {
+        DnsNatKey key = new DnsNatKey(g.id, domain, r.id());
+        DnsNatEntry e = dnsNat.get(key);
+        if (e == null) {
+            ProxyIps ips = allocator.lookup(domain).orElseThrow();
+            List<InetAddress> assigned = new ArrayList<>();
+            IpStack stack = r.effectiveIpStack();
+            if (stack != IpStack.IPV6_ONLY) {
+                assigned.addAll(ips.v4());
+            }
+            if (stack != IpStack.IPV4_ONLY) {
+                assigned.addAll(ips.v6());
+            }
+            e = new DnsNatEntry(key, assigned);
+            dnsNat.put(key, e);
+        }
+        switch (e.state) {
+            case PENDING -> {
+                e.buffer.add(packet);
+                if (e.lastSent == null || !now.isBefore(e.lastSent.plus(REQUEST_INTERVAL))) {
+                    sendAssignedIps(g, e, now);
+                }
+            }
+            case CONFIRMED, RECREATING, FAILED -> sendToGateway(g, packet);
+        }
+    }
+
+    private void sendAssignedIps(GatewayConnection g, DnsNatEntry e, Instant now) {
+        e.lastSent = now;
+        sendToGateway(g, new P2pControlEvent.AssignedIps(e.key.resource(), e.key.domain(), e.proxyIps).encode());
+    }
+
+    private void handleControl(GatewayConnection g, IpPacket p, Instant now) {
+        if (!(P2pControlFrame.decode(p) instanceof P2pControlFrame.Result.Decoded(P2pControlFrame frame))) {
+            counters.malformedControlPackets++;
+            return;
+        }
+        switch (P2pControlEvent.decode(frame)) {
+            case P2pControlEvent.Event(P2pControlEvent.DomainStatus(UUID res, String domain, boolean active)) -> {
+                DnsNatEntry e = dnsNat.get(new DnsNatKey(g.id, domain.toLowerCase(java.util.Locale.ROOT), res));
+                if (e == null) {
+                    return;
+                }
+                e.state = active ? DnsNatState.CONFIRMED : DnsNatState.FAILED;
+                for (byte[] packet : e.buffer.drain()) {
+                    sendToGateway(g, packet);
+                }
+            }
+            case P2pControlEvent.Event(P2pControlEvent.Goodbye bye) -> {
+                forgetGateway(g.id);
+                events.add(new ClientEvent.CloseConnection(g.id));
+            }
+            case P2pControlEvent.Event(P2pControlEvent.AssignedIps a) -> counters.malformedControlPackets++;
+            case P2pControlEvent.UnknownType u -> counters.unknownControlEvents++;
+            case P2pControlEvent.Malformed m -> counters.malformedControlPackets++;
+        }
+    }
+
+    // ------------------------------------------------------------------ authorization and connections
+
+    private void requestAuthorization(UUID resourceId, PendingAuthorization pending, Instant now) {
+        if (pending.lastRequested != null && now.isBefore(pending.lastRequested.plus(REQUEST_INTERVAL))) {
+            return;
+        }
+        pending.lastRequested = now;
+        List<UUID> known = gateways.values().stream()
+                .sorted(Comparator.<GatewayConnection>comparingInt(g -> g.established ? 0 : 1)
+                        .thenComparing(g -> g.id))
+                .map(g -> g.id).toList();
+        events.add(new ClientEvent.RequestAuthorization(resourceId, known));
+    }
+
+    private void sendToGateway(GatewayConnection g, byte[] packet) {
+        if (g.established) {
+            gatewayOut.add(new GatewayTransmit(g.id, packet));
+        } else {
+            g.buffer.add(packet);
+        }
+    }
+
+    /** Drops the resource's authorization; a gateway left with nothing gets a Goodbye and is closed. */
+    private void forgetAuthorization(UUID resourceId) {
+        UUID gid = gatewayByResource.remove(resourceId);
+        if (gid == null) {
+            return;
+        }
+        forgetDnsNat(gid, resourceId);
+        if (!gatewayByResource.containsValue(gid)) {
+            GatewayConnection g = gateways.get(gid);
+            if (g != null && g.established) {
+                gatewayOut.add(new GatewayTransmit(gid, new P2pControlEvent.Goodbye().encode()));
+            }
+            forgetGateway(gid);
+            events.add(new ClientEvent.CloseConnection(gid));
+        }
+    }
+
+    private void forgetDnsNat(UUID gatewayId, UUID resourceId) {
+        dnsNat.keySet().removeIf(k -> k.gateway().equals(gatewayId) && k.resource().equals(resourceId));
+    }
+
+    private void forgetGateway(UUID gatewayId) {
+        gateways.remove(gatewayId);
+        gatewayByResource.values().removeIf(gatewayId::equals);
+        dnsNat.keySet().removeIf(k -> k.gateway().equals(gatewayId));
+        siteQueries.values().removeIf(q -> q.gateway().equals(gatewayId));
+    }
+
+    private boolean isAllowedSource(GatewayConnection g, InetAddress src) {
+        for (Map.Entry<UUID, UUID> e : gatewayByResource.entrySet()) {
+            if (!e.getValue().equals(g.id)) {
+                continue;
+            }
+            Resource r = resources.get(e.getKey());
+            boolean ok = switch (r) {
+                case Resource.Cidr c -> prefixOf(c).contains(src);
+                case Resource.Internet i -> true;
+                case Resource.Dns d -> allocator.nameOf(src)
+                        .map(n -> DomainPattern.of(d.address()).matches(n)).orElse(false);
+                case null, default -> false;
+            };
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ timers and outputs
+
+    public void handleTimeout(Instant now) {
+        siteQueries.values().removeIf(q -> !now.isBefore(q.expiresAt()));
+        for (Iterator<PendingTunnelQuery> it = tunnelQueries.values().iterator(); it.hasNext(); ) {
+            PendingTunnelQuery q = it.next();
+            if (!now.isBefore(q.expiresAt())) {
+                it.remove();
+                if (q.source() instanceof DnsQuerySource.Tcp) {
+                    servfail(q.source(), now); // UDP timeouts stay unanswered: the OS stub retries
+                }
+            }
+        }
+        tcpDns.expire(now);
+    }
+
+    public Instant pollTimeout() {
+        Instant t = null;
+        for (PendingSiteQuery q : siteQueries.values()) {
+            if (t == null || q.expiresAt().isBefore(t)) {
+                t = q.expiresAt();
+            }
+        }
+        for (PendingTunnelQuery q : tunnelQueries.values()) {
+            if (t == null || q.expiresAt().isBefore(t)) {
+                t = q.expiresAt();
+            }
+        }
+        Instant tcp = tcpDns.nextTimeout();
+        if (tcp != null && (t == null || tcp.isBefore(t))) {
+            t = tcp;
+        }
+        return t;
+    }
+
+    public byte[] pollTunPacket() {
+        return tunOut.poll();
+    }
+
+    public GatewayTransmit pollGatewayTransmit() {
+        return gatewayOut.poll();
+    }
+
+    public ClientEvent pollEvent() {
+        return events.poll();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Current TUN configuration, or null before the interface is known. */
+    public TunConfig tunConfig() {
+        if (iface == null) {
+            return null;
+        }
+        List<IpPrefix> routes = new ArrayList<>();
+        for (Resource r : resources.values()) {
+            if (r instanceof Resource.Cidr c) {
+                routes.add(prefixOf(c));
+            }
+        }
+        routes.add(AddressPlan.TUNNEL_V4);
+        routes.add(AddressPlan.TUNNEL_V6);
+        routes.add(AddressPlan.PROXY_V4);
+        routes.add(AddressPlan.PROXY_V6);
+        routes.add(AddressPlan.SENTINELS_V4);
+        routes.add(AddressPlan.SENTINELS_V6);
+        if (internetActive && internetResource().isPresent()) {
+            routes.add(DEFAULT_V4);
+            routes.add(DEFAULT_V6);
+        }
+        return new TunConfig(iface.ipv4(), iface.ipv6(), sentinels.asMap(), iface.searchDomain(),
+                routes.stream().distinct().toList());
+    }
+
+    public List<Resource> resources() {
+        return List.copyOf(resources.values());
+    }
+
+    public boolean internetResourceActive() {
+        return internetActive;
+    }
+
+    /** The gateway a resource is currently authorized through. */
+    public Optional<UUID> gatewayOf(UUID resourceId) {
+        return Optional.ofNullable(gatewayByResource.get(resourceId));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void publish() {
+        TunConfig c = tunConfig();
+        if (c != null && !c.equals(lastTunConfig)) {
+            lastTunConfig = c;
+            events.add(new ClientEvent.TunConfigChanged(c));
+        }
+        List<Resource> rs = resources();
+        if (!rs.equals(lastResources)) {
+            lastResources = rs;
+            events.add(new ClientEvent.ResourcesChanged(rs));
+        }
+    }
+
+    private void updateSentinels() {
+        if (iface == null) {
+            return;
+        }
+        List<InetAddress> do53 = iface.effectiveDo53().stream().map(a -> a.getAddress()).toList();
+        sentinels.update(SentinelMap.effective(do53, iface.upstreamDoh(), systemResolvers));
+    }
+
+    private void refreshStub() {
+        List<DnsResource> dns = new ArrayList<>();
+        for (Resource r : resources.values()) {
+            if (r instanceof Resource.Dns d) {
+                dns.add(new DnsResource(d.id(), DomainPattern.of(d.address()), d.effectiveIpStack()));
+            }
+        }
+        stub.setResources(dns);
+    }
+
+    private Optional<Resource> internetResource() {
+        return resources.values().stream().filter(r -> r instanceof Resource.Internet).findFirst();
+    }
+
+    private static boolean isSupported(Resource r) {
+        return r instanceof Resource.Dns || r instanceof Resource.Cidr || r instanceof Resource.Internet;
+    }
+
+    /** Two descriptions route the same way (only name, description and filters differ). */
+    private static boolean sameAddressing(Resource a, Resource b) {
+        return switch (a) {
+            case Resource.Dns x when b instanceof Resource.Dns y -> x.address().equals(y.address())
+                    && x.effectiveIpStack() == y.effectiveIpStack() && x.sites().equals(y.sites());
+            case Resource.Cidr x when b instanceof Resource.Cidr y -> x.address().equals(y.address())
+                    && x.sites().equals(y.sites());
+            case Resource.Internet x when b instanceof Resource.Internet y -> x.sites().equals(y.sites());
+            default -> false;
+        };
+    }
+
+    static List<Filter> filtersOf(Resource r) {
+        return switch (r) {
+            case Resource.Dns d -> d.filters();
+            case Resource.Cidr c -> c.filters();
+            default -> List.of();
+        };
+    }
+
+    static IpPrefix prefixOf(Resource.Cidr c) {
+        return new IpPrefix(c.address().address(), c.address().prefixLength());
+    }
+
+    // ------------------------------------------------------------------ state records
+
+    private static final class GatewayConnection {
+        final UUID id;
+        final UUID siteId;
+        final Inet4Address ipv4;
+        final Inet6Address ipv6;
+        boolean established;
+        final UniquePacketBuffer buffer = new UniquePacketBuffer(CONNECTION_BUFFER);
+
+        GatewayConnection(UUID id, UUID siteId, Inet4Address ipv4, Inet6Address ipv6) {
+            this.id = id;
+            this.siteId = siteId;
+            this.ipv4 = ipv4;
+            this.ipv6 = ipv6;
+        }
+    }
+
+    private static final class PendingAuthorization {
+        Instant lastRequested;
+        final UniquePacketBuffer packets = new UniquePacketBuffer(AUTHORIZATION_BUFFER);
+        final List<PendingSiteDns> dnsQueries = new ArrayList<>();
+    }
+
+    private record PendingSiteDns(DnsQuerySource source, DnsMessage query) {}
+
+    private record PendingSiteQuery(UUID gateway, DnsQuerySource source, Instant expiresAt) {}
+
+    private record PendingTunnelQuery(InetAddress server, DnsQuerySource source, Instant expiresAt) {}
+
+    record DnsNatKey(UUID gateway, String domain, UUID resource) {}
+
+    enum DnsNatState { PENDING, CONFIRMED, RECREATING, FAILED }
+
+    private static final class DnsNatEntry {
+        final DnsNatKey key;
+        final List<InetAddress> proxyIps;
+        DnsNatState state = DnsNatState.PENDING;
+        Instant lastSent;
+        final UniquePacketBuffer buffer = new UniquePacketBuffer(DNS_NAT_BUFFER);
+
+        DnsNatEntry(DnsNatKey key, List<InetAddress> proxyIps) {
+            this.key = key;
+            this.proxyIps = proxyIps;
+        }
+    }
+
+    /** Drop counters: every malformed or unroutable input is counted here instead of thrown. */
+    public static final class Counters {
+        long malformedTunPackets;
+        long malformedDnsQueries;
+        long malformedGatewayPackets;
+        long malformedControlPackets;
+        long malformedUpstreamResponses;
+        long unknownControlEvents;
+        long droppedNoRoute;
+        long droppedInboundSource;
+        long droppedInboundNotForUs;
+        long droppedFromUnknownGateway;
+
+        public long malformedTunPackets() {
+            return malformedTunPackets;
+        }
+
+        public long malformedDnsQueries() {
+            return malformedDnsQueries;
+        }
+
+        public long malformedGatewayPackets() {
+            return malformedGatewayPackets;
+        }
+
+        public long malformedControlPackets() {
+            return malformedControlPackets;
+        }
+
+        public long droppedNoRoute() {
+            return droppedNoRoute;
+        }
+
+        public long droppedInboundSource() {
+            return droppedInboundSource;
+        }
+
+        @Override
+        public String toString() {
+            return "Counters[malformedTun=" + malformedTunPackets + ", malformedDns=" + malformedDnsQueries
+                    + ", malformedGateway=" + malformedGatewayPackets + ", malformedControl="
+                    + malformedControlPackets + ", noRoute=" + droppedNoRoute + ", badSource="
+                    + droppedInboundSource + "]";
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.flint.connlib.tunnel;
+
+import static dev.flint.connlib.tunnel.NatTableTest.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flint.connlib.dns.DnsCodec;
+import dev.flint.connlib.dns.DnsMessage;
+import dev.flint.connlib.dns.DnsRecord;
+import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.dns.ProxyIpAllocator;
+import dev.flint.connlib.dns.RData;
+import dev.flint.connlib.dns.Rcode;
+import dev.flint.connlib.dns.RecordType;
+import dev.flint.connlib.packet.IpPacket;
+import dev.flint.connlib.packet.PacketBuilder;
+import dev.flint.connlib.packet.ParseResult;
+import dev.flint.connlib.portal.Filter;
+import dev.flint.connlib.portal.Interface;
+import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.portal.IpStack;
+import dev.flint.connlib.portal.PoolDevice;
+import dev.flint.connlib.portal.Resource;
+import dev.flint.connlib.portal.Site;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ClientStateTest {
+    static final Instant T0 = NatTableTest.T0;
+    static final Inet4Address ME4 = (Inet4Address) ip("100.64.0.1");
+    static final Inet6Address ME6 = (Inet6Address) ip("fd00:2021:1111::1");
+    static final UUID SITE = new UUID(0, 0xA);
+    static final UUID GW = new UUID(0, 0x61);
+    static final UUID GW2 = new UUID(0, 0x62);
+    static final Inet4Address GW4 = (Inet4Address) ip("100.64.0.11");
+    static final Inet6Address GW6 = (Inet6Address) ip("fd00:2021:1111::11");
+    static final UUID CIDR = new UUID(0, 0x3001);
+    static final UUID CIDR2 = new UUID(0, 0x3002);
+    static final UUID DNS = new UUID(0, 0x2001);
+    static final UUID INTERNET = new UUID(0, 0x1001);
+
+    final ClientState client = new ClientState(new ProxyIpAllocator(), new SplittableRandom(1));
+
+    ClientStateTest() {
+        client.setSystemResolvers(List.of(ip("192.0.2.53")));
+        client.setInterface(new Interface(ME4, ME6, List.of(), List.of(), List.of(), null));
+    }
+
+    static Resource.Cidr cidr(UUID id, String net, List<Filter> filters) {
+        IpPrefix p = IpPrefix.of(net);
+        return new Resource.Cidr(id, new IpNetwork(p.address(), p.prefix()), null, "n", List.of(new Site(SITE, "A")),
+                filters);
+    }
+
+    static Resource.Dns dns(String pattern, List<Filter> filters) {
+        return new Resource.Dns(DNS, pattern, null, "d", IpStack.DUAL, List.of(new Site(SITE, "A")), filters);
+    }
+
+    <T> List<T> events(Class<T> type) {
+        List<T> l = new ArrayList<>();
+        ClientEvent e;
+        while ((e = client.pollEvent()) != null) {
+            if (type.isInstance(e)) {
+                l.add(type.cast(e));
+            }
+        }
+        return l;
+    }
+
+    List<byte[]> transmits() {
+        List<byte[]> l = new ArrayList<>();
+        GatewayTransmit t;
+        while ((t = client.pollGatewayTransmit()) != null) {
+            l.add(t.packet());
+        }
+        return l;
+    }
+
+    List<IpPacket> tun() {
+        List<IpPacket> l = new ArrayList<>();
+        byte[] b;
+        while ((b = client.pollTunPacket()) != null) {
+            l.add(((ParseResult.Parsed) IpPacket.parse(b)).packet());
+        }
+        return l;
+    }
+
+    byte[] ping(String dst, int id) {
+        return PacketBuilder.icmpEchoRequest(ME4, ip(dst), id, 1, new byte[4]).bytes();
+    }
+
+    @Test
+    void firstPacketRequestsAuthorizationAtMostEveryTwoSecondsAndIsBufferedWithoutDuplicates() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        events(Object.class);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0.plusMillis(500)); // identical retransmission
+        client.handleTunInput(ping("10.0.0.6", 2), T0.plusMillis(1999));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).containsExactly(
+                new ClientEvent.RequestAuthorization(CIDR, List.of()));
+        client.handleTunInput(ping("10.0.0.6", 3), T0.plusSeconds(2));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
+
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(3));
+        assertThat(transmits()).isEmpty(); // connection not yet up
+        client.handleConnectionEstablished(GW, T0.plusSeconds(3));
+        assertThat(transmits()).hasSize(3).extracting(b -> ((ParseResult.Parsed) IpPacket.parse(b)).packet()
+                .icmpIdentifier()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void deniedByFilterIsAnsweredLocallyAndRequestsNothing() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of(new Filter.Tcp(443, 443))), T0);
+        events(Object.class);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        assertThat(events(ClientEvent.RequestAuthorization.class)).isEmpty();
+        IpPacket err = tun().getFirst();
+        assertThat(err.icmpType()).isEqualTo(3);
+        assertThat(err.icmpCode()).isEqualTo(13);
+        assertThat(err.source()).isEqualTo(ip("10.0.0.5"));
+    }
+
+    @Test
+    void resourcesOfASiteShareTheConnectionAndTheLastOneRemovedSaysGoodbye() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        transmits();
+        client.handleTunInput(ping("10.0.1.5", 2), T0.plusSeconds(1));
+        // the portal is told which gateway we already have, so it can reuse it
+        assertThat(events(ClientEvent.RequestAuthorization.class)).containsExactly(
+                new ClientEvent.RequestAuthorization(CIDR2, List.of(GW)));
+        client.handleAuthorizationCreated(CIDR2, SITE, GW, GW4, GW6, T0.plusSeconds(1));
+        assertThat(transmits()).hasSize(1); // straight onto the existing connection
+
+        client.removeResource(CIDR, T0.plusSeconds(2));
+        assertThat(transmits()).isEmpty();
+        assertThat(events(ClientEvent.CloseConnection.class)).isEmpty();
+        client.removeResource(CIDR2, T0.plusSeconds(2));
+        List<byte[]> bye = transmits();
+        assertThat(bye).hasSize(1);
+        assertThat(((ParseResult.Parsed) IpPacket.parse(bye.getFirst())).packet().isP2pControl()).isTrue();
+        assertThat(bye.getFirst()[40]).isEqualTo((byte) 2);
+        assertThat(events(ClientEvent.CloseConnection.class)).containsExactly(new ClientEvent.CloseConnection(GW));
+    }
+
+    @Test
+    void connectionFailureForgetsTheGatewayAndTheNextPacketReauthorizes() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        client.handleConnectionFailed(GW, T0.plusSeconds(30));
+        assertThat(client.gatewayOf(CIDR)).isEmpty();
+        client.handleTunInput(ping("10.0.0.5", 2), T0.plusSeconds(31));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).containsExactly(
+                new ClientEvent.RequestAuthorization(CIDR, List.of()));
+        client.handleAuthorizationCreated(CIDR, SITE, GW2, GW4, GW6, T0.plusSeconds(31));
+        assertThat(client.gatewayOf(CIDR)).contains(GW2);
+    }
+
+    @Test
+    void goodbyeFromTheGatewayClosesAtOnce() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
+        assertThat(events(ClientEvent.CloseConnection.class)).containsExactly(new ClientEvent.CloseConnection(GW));
+        assertThat(client.gatewayOf(CIDR)).isEmpty();
+    }
+
+    @Test
+    void dnsResourceNatIsAssignedBufferedRetransmittedEveryTwoSecondsAndFlushedOnActive() {
+        client.upsertResource(dns("*.example.com", List.of()), T0);
+        InetAddress sentinel = client.tunConfig().dnsBySentinel().keySet().iterator().next();
+        byte[] q = DnsCodec.encode(DnsMessage.query(5, "app.example.com", RecordType.A));
+        client.handleTunInput(PacketBuilder.udp(ME4, sentinel, 5555, 53, q).bytes(), T0);
+        IpPacket answer = tun().getFirst();
+        DnsMessage m = ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(answer.payload())).message();
+        assertThat(m.answers()).hasSize(4);
+        client.handleTunInput(ping("100.96.0.1", 1), T0);
+        client.handleAuthorizationCreated(DNS, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        List<byte[]> sent = transmits();
+        assertThat(sent).hasSize(1); // AssignedIps only; the ping waits for DomainStatus
+        assertThat(sent.getFirst()[40]).isEqualTo((byte) 0);
+        client.handleTunInput(ping("100.96.0.1", 2), T0.plusSeconds(1));
+        assertThat(transmits()).isEmpty();
+        client.handleTunInput(ping("100.96.0.1", 3), T0.plusSeconds(2));
+        assertThat(transmits()).hasSize(1).allMatch(b -> b[40] == 0); // re-sent AssignedIps
+        client.handleGatewayPacket(GW, new P2pControlEvent.DomainStatus(DNS, "app.example.com", true).encode(),
+                T0.plusSeconds(2));
+        assertThat(transmits()).hasSize(3);
+        // a new query for the name refreshes the gateway's resolution while packets keep flowing
+        client.handleTunInput(PacketBuilder.udp(ME4, sentinel, 5556, 53, q).bytes(), T0.plusSeconds(3));
+        assertThat(transmits()).hasSize(1).allMatch(b -> b[40] == 0);
+        client.handleTunInput(ping("100.96.0.1", 4), T0.plusSeconds(3));
+        assertThat(transmits()).hasSize(1);
+    }
+
+    @Test
+    void routesFollowResourcesAndTheInternetToggle() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        assertThat(client.tunConfig().routes()).contains(IpPrefix.of("10.0.0.0/24"), IpPrefix.of("100.64.0.0/11"),
+                IpPrefix.of("100.100.111.0/24")).doesNotContain(IpPrefix.of("0.0.0.0/0"));
+        client.setInternetResourceActive(true, T0);
+        assertThat(client.tunConfig().routes()).doesNotContain(IpPrefix.of("0.0.0.0/0")); // not listed yet
+        client.upsertResource(new Resource.Internet(INTERNET, null, true, List.of(new Site(SITE, "I"))), T0);
+        assertThat(client.tunConfig().routes()).contains(IpPrefix.of("0.0.0.0/0"), IpPrefix.of("::/0"));
+        client.upsertResource(new Resource.StaticDevicePool(new UUID(0, 9), "pool", List.<PoolDevice>of(),
+                List.of()), T0);
+        assertThat(client.resources()).extracting(Resource::id).containsExactly(CIDR, INTERNET);
+        assertThat(events(ClientEvent.TunConfigChanged.class).getLast().config()).isEqualTo(client.tunConfig());
+    }
+
+    @Test
+    void hostileInputIsCountedNeverThrown() {
+        client.handleTunInput(new byte[] {0x45, 1, 2}, T0);
+        assertThat(client.counters().malformedTunPackets()).isOne();
+        InetAddress sentinel = client.tunConfig().dnsBySentinel().keySet().iterator().next();
+        client.handleTunInput(PacketBuilder.udp(ME4, sentinel, 1, 53, new byte[] {1, 2, 3}).bytes(), T0);
+        assertThat(client.counters().malformedDnsQueries()).isOne();
+        client.handleTunInput(PacketBuilder.udp(ME4, ip("100.100.111.77"), 1, 53, new byte[20]).bytes(), T0);
+        assertThat(tun()).isEmpty(); // unmapped sentinel: silently dropped
+        // an application must not be able to inject control packets
+        client.handleTunInput(new P2pControlEvent.Goodbye().encode(), T0);
+        assertThat(transmits()).isEmpty();
+    }
+
+    @Test
+    void longUdpAnswersAreTruncatedAt1212BytesWithTc() {
+        InetAddress sentinel = client.tunConfig().dnsBySentinel().keySet().iterator().next();
+        DnsMessage q = DnsMessage.query(9, "big.example.org", RecordType.TXT);
+        client.handleTunInput(PacketBuilder.udp(ME4, sentinel, 7777, 53, DnsCodec.encode(q)).bytes(), T0);
+        ClientEvent.UpstreamDnsQuery up = events(ClientEvent.UpstreamDnsQuery.class).getFirst();
+        List<DnsRecord> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(DnsRecord.in("big.example.org", 60, new RData.Txt(List.of("y".repeat(60)))));
+        }
+        byte[] upstreamAnswer = DnsCodec.encode(q.withId(0).respond(Rcode.NOERROR, many));
+        client.handleUpstreamResult(up.queryId(), new UpstreamResult.Response(upstreamAnswer), T0);
+        IpPacket reply = tun().getFirst();
+        assertThat(reply.payload().length).isLessThanOrEqualTo(DnsCodec.MAX_UDP_PAYLOAD);
+        DnsMessage m = ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(reply.payload())).message();
+        assertThat(m.truncated()).isTrue();
+        assertThat(m.id()).isEqualTo(9);
+        // an upstream failure is SERVFAIL; a UDP timeout stays unanswered
+        client.handleTunInput(PacketBuilder.udp(ME4, sentinel, 7778, 53, DnsCodec.encode(q)).bytes(), T0);
+        client.handleUpstreamResult(events(ClientEvent.UpstreamDnsQuery.class).getFirst().queryId(),
+                new UpstreamResult.Timeout(), T0);
+        assertThat(tun()).isEmpty();
+        client.handleTunInput(PacketBuilder.udp(ME4, sentinel, 7779, 53, DnsCodec.encode(q)).bytes(), T0);
+        client.handleUpstreamResult(events(ClientEvent.UpstreamDnsQuery.class).getFirst().queryId(),
+                new UpstreamResult.Failed("refused"), T0);
+        assertThat(((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(tun().getFirst().payload())).message().rcode())
+                .isEqualTo(Rcode.SERVFAIL);
+    }
+}
