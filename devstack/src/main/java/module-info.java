@@ -8,7 +8,9 @@ module dev.flint.devstack {
     requires io.netty.codec.http;
     requires io.netty.handler;
     requires org.slf4j;
+    requires jdk.httpserver;
 
     exports dev.flint.devstack;
     exports dev.flint.devstack.netns;
+    exports dev.flint.devstack.topology;
 }

@@ -68,8 +68,13 @@ public final class Coturn {
     public static Coturn start(Topology topology, NetworkNamespace namespace, Config config) {
         NamespaceProcess process = topology.start(namespace, "coturn",
             commandLine(config, topology.runDirectory(), namespace.name() + "-coturn"));
-        namespace.awaitListening(NetworkNamespace.Transport.UDP, PORT, Duration.ofSeconds(20), process);
-        return new Coturn(config, process);
+        Coturn coturn = new Coturn(config, process);
+        for (int i = 0; i < config.addresses().size(); i++) {
+            // Every address: coturn carries on when one of its listeners fails to bind.
+            namespace.awaitListening(NetworkNamespace.Transport.UDP, coturn.address(i), Duration.ofSeconds(20),
+                process);
+        }
+        return coturn;
     }
 
     /** Wraps a coturn started some other way (detached, by the demo topology). */

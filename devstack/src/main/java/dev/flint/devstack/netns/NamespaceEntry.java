@@ -34,6 +34,7 @@ final class NamespaceEntry {
     private NamespaceEntry() {
     }
 
+    @SuppressWarnings("restricted") // this class is the one place that calls native code
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor,
             Linker.Option.captureCallState("errno"));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,20 +135,60 @@ public final class NamespaceProcess implements AutoCloseable {
             .ifPresent(NamespaceProcess::stop);
     }
 
+    /** Whether {@code pid} runs (not a zombie) and, with {@code startedAt} set, is still the process started then. */
+    public static boolean isRunning(long pid, Instant startedAt) {
+        return ProcessHandle.of(pid)
+            .filter(handle -> startedAt == null || handle.info().startInstant().map(startedAt::equals).orElse(false))
+            .filter(handle -> handle.isAlive() && !isZombie(pid))
+            .isPresent();
+    }
+
     private static void stop(ProcessHandle handle) {
         if (!handle.isAlive()) {
             return;
         }
         handle.destroy();
-        try {
-            handle.onExit().get(TERM_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            handle.destroyForcibly();
-            try {
-                handle.onExit().get(TERM_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (Exception again) {
-                throw new IllegalStateException("process " + handle.pid() + " survived SIGKILL", again);
+        if (awaitExit(handle)) {
+            return;
+        }
+        LOG.debug("pid {} ignored SIGTERM; killing it", handle.pid());
+        handle.destroyForcibly();
+        if (!awaitExit(handle)) {
+            throw new IllegalStateException("process " + handle.pid() + " survived SIGKILL");
+        }
+    }
+
+    /**
+     * Polls for the exit instead of {@code onExit()}, which for processes that are not our children (started by
+     * an earlier {@code devstack up}) only notices seconds later.
+     */
+    private static boolean awaitExit(ProcessHandle handle) {
+        long deadline = System.nanoTime() + TERM_GRACE_MILLIS * 1_000_000;
+        while (handle.isAlive() && !isZombie(handle.pid())) {
+            if (System.nanoTime() > deadline) {
+                return false;
             }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !handle.isAlive();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A zombie has exited and released its sockets and namespace; only its parent's wait is missing. Orphans of an
+     * earlier {@code devstack up} wait for init, which may reap them seconds later.
+     */
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -104,9 +105,12 @@ public final class NetworkNamespace {
 
     /**
      * Runs {@code task} on a fresh platform thread that has entered this namespace, and returns its result.
-     * Sockets created inside the task (a {@code DatagramSocket}, {@code DatagramChannel}, {@code ServerSocket}, a
-     * Netty channel constructed there) belong to this namespace for their whole life and may be used from any
-     * thread afterwards; connections opened later by other threads (an {@code HttpClient}'s) do not.
+     * Sockets created inside the task (a {@code DatagramSocket}, {@code DatagramChannel}, {@code SocketChannel}, a
+     * bound {@code ServerSocket}, a Netty channel constructed there) belong to this namespace for their whole life
+     * and may be used from any thread afterwards; connections opened later by other threads (an
+     * {@code HttpClient}'s) do not. A {@code java.net.Socket} creates its descriptor on connect or bind, so connect
+     * it inside the task. The same holds for TUN devices (opened and named inside the task, the interface appears
+     * in this namespace) and netlink sockets.
      */
     public <T> T call(Callable<T> task) throws Exception {
         Path nsFile = Path.of("/run/netns", name);
@@ -205,26 +209,53 @@ public final class NetworkNamespace {
         return result.stdout().lines().filter(s -> !s.isBlank()).map(s -> Long.parseLong(s.strip())).toList();
     }
 
-    /** The local ports with a listening socket here ({@code ss}), for waiting until a server is ready. */
+    /** Whether something here listens on {@code port} (any address), per {@code ss}. */
     public boolean isListening(Transport transport, int port) {
+        return listeningSockets(transport).stream().anyMatch(local -> local.endsWith(":" + port));
+    }
+
+    /** Whether something here listens on {@code address} exactly or on the wildcard address with its port. */
+    public boolean isListening(Transport transport, InetSocketAddress address) {
+        String host = new IpPrefix(address.getAddress(), address.getAddress().getAddress().length * 8).addressText();
+        String port = ":" + address.getPort();
+        boolean v6 = address.getAddress() instanceof Inet6Address;
+        List<String> accepted = v6 ? List.of("[" + host + "]" + port, "[::]" + port, "*" + port)
+            : List.of(host + port, "0.0.0.0" + port, "*" + port);
+        return listeningSockets(transport).stream().anyMatch(accepted::contains);
+    }
+
+    /** The local addresses ({@code ss} notation) of listening sockets. */
+    private List<String> listeningSockets(Transport transport) {
         String flag = transport == Transport.UDP ? "-Hlnu" : "-Hlnt";
-        String out = command("ss", flag).runAllowingFailure().stdout();
-        return out.lines().map(line -> line.trim().split("\\s+"))
+        return command("ss", flag).runAllowingFailure().stdout().lines()
+            .map(line -> line.trim().split("\\s+"))
             .filter(cols -> cols.length >= 4)
-            .anyMatch(cols -> cols[3].endsWith(":" + port));
+            .map(cols -> cols[3].replaceFirst("%[^\\]:]*", ""))
+            .toList();
     }
 
     /** Waits (polling {@code ss}) until something listens on {@code port}; throws if it does not within {@code timeout}. */
     public void awaitListening(Transport transport, int port, Duration timeout, NamespaceProcess owner) {
+        awaitListening(() -> isListening(transport, port), transport + " port " + port, timeout, owner);
+    }
+
+    /** Waits until something listens on {@code address} (or the wildcard with its port). */
+    public void awaitListening(Transport transport, InetSocketAddress address, Duration timeout,
+            NamespaceProcess owner) {
+        awaitListening(() -> isListening(transport, address), transport + " " + address, timeout, owner);
+    }
+
+    private void awaitListening(BooleanSupplier listening, String what, Duration timeout,
+            NamespaceProcess owner) {
         Instant deadline = Instant.now().plus(timeout);
-        while (!isListening(transport, port)) {
+        while (!listening.getAsBoolean()) {
             if (owner != null && !owner.isAlive()) {
                 throw new IllegalStateException(owner.label() + " exited (" + owner.exitCode() + ") before listening on "
-                    + transport + " " + port + " in " + name + ":\n" + owner.recentOutput());
+                    + what + " in " + name + ":\n" + owner.recentOutput());
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("nothing listens on " + transport + " " + port + " in " + name
-                    + " after " + timeout + (owner == null ? "" : ":\n" + owner.recentOutput()));
+                throw new IllegalStateException("nothing listens on " + what + " in " + name + " after " + timeout
+                    + (owner == null ? "" : ":\n" + owner.recentOutput()));
             }
             try {
                 Thread.sleep(50);

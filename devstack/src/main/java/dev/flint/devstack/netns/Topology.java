@@ -33,6 +33,7 @@ public final class Topology implements AutoCloseable {
 
     private final RunPrefix prefix;
     private final Deque<Step> steps = new ArrayDeque<>();
+    private final Thread closeOnExit;
     private boolean closed;
 
     private sealed interface Step {
@@ -60,6 +61,25 @@ public final class Topology implements AutoCloseable {
 
     private Topology(RunPrefix prefix) {
         this.prefix = prefix;
+        // A JVM that exits without closing the scope (a test run cut short) still removes what it built.
+        this.closeOnExit = new Thread(this::closeQuietly, "topology-" + prefix + "-exit");
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.warn("tear-down of {} at exit: {}", prefix, e.getMessage());
+        }
+    }
+
+    private void forgetExitHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(closeOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // Already running as (or alongside) the hook.
+        }
     }
 
     /** A new scope whose names start with {@code tag} (1-4 characters) and five random characters. */
@@ -109,7 +129,12 @@ public final class Topology implements AutoCloseable {
 
     /** Creates namespace {@code <prefix>-<role>} with loopback up. */
     public synchronized NetworkNamespace namespace(String role) {
+        requireOpen();
         String name = prefix.name(role);
+        if (Files.exists(Path.of("/run/netns", name))) {
+            // Never adopt (and later delete) a namespace this scope did not make.
+            throw new IllegalStateException("namespace " + name + " exists already");
+        }
         // Recorded first: a namespace whose set-up failed half-way is still removed.
         record(new Created.Namespace(name));
         return NetworkNamespace.create(name);
@@ -122,6 +147,8 @@ public final class Topology implements AutoCloseable {
 
     /** Starts a process in a namespace; it is stopped when the scope closes, before its namespace goes. */
     public synchronized NamespaceProcess start(NetworkNamespace namespace, String label, List<String> command) {
+        // Checked before starting: a process started after close() took its snapshot would never be stopped.
+        requireOpen();
         NamespaceProcess process = namespace.start(label, command);
         steps.push(new Action("stop " + process, process::close));
         return process;
@@ -130,6 +157,7 @@ public final class Topology implements AutoCloseable {
     /** Starts a process that outlives this JVM (see {@link NetworkNamespace#startDetached}); recorded by pid. */
     public synchronized NamespaceProcess startDetached(NetworkNamespace namespace, String label, List<String> command,
             Path logFile) {
+        requireOpen();
         NamespaceProcess process = namespace.startDetached(label, command, logFile);
         record(new Created.Process(label, namespace.name(), process.pid(), process.startedAt().orElse(null)));
         return process;
@@ -178,10 +206,30 @@ public final class Topology implements AutoCloseable {
             toUndo = new ArrayList<>(steps);
             steps.clear();
         }
+        if (Thread.currentThread() != closeOnExit) {
+            forgetExitHook();
+        }
         RuntimeException failure = undo(toUndo);
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Hands everything over without removing it (to a state file that a later process tears down with
+     * {@link #tearDown}); the scope is closed afterwards. In-process actions registered with {@link #onClose} are
+     * dropped.
+     */
+    public List<Created> release() {
+        List<Created> handedOver;
+        synchronized (this) {
+            requireOpen();
+            handedOver = created();
+            closed = true;
+            steps.clear();
+        }
+        forgetExitHook();
+        return handedOver;
     }
 
     /**

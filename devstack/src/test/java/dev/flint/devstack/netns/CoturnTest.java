@@ -23,11 +23,10 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class CoturnTest {
 
-    private static final InetAddress CLIENT = IpPrefix.parse("10.81.0.2").address();
-    private static final InetAddress ROUTER_INSIDE = IpPrefix.parse("10.81.0.1").address();
-    private static final InetAddress ROUTER_OUTSIDE = IpPrefix.parse("198.18.1.1").address();
     private static final InetAddress RELAY = IpPrefix.parse("198.18.1.20").address();
     private static final InetAddress PEER = IpPrefix.parse("198.18.1.30").address();
+    private static final InetAddress RELAY6 = IpPrefix.parse("2001:db8:18:1::20").address();
+    private static final InetAddress PEER6 = IpPrefix.parse("2001:db8:18:1::30").address();
     private static final Pattern TOTALS = Pattern.compile("tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)");
 
     @BeforeAll
@@ -43,46 +42,31 @@ class CoturnTest {
         long coturnPid;
         Path runDirectory;
         try (net) {
-            NetworkNamespace client = net.namespace("c");
-            NetworkNamespace router = net.namespace("r");
-            NetworkNamespace internet = net.namespace("i");
-            NetworkNamespace relay = net.namespace("relay");
-            net.veth(client, "eth0", router, "lan").up();
-            client.addAddress("eth0", new IpPrefix(CLIENT, 24));
-            router.addAddress("lan", new IpPrefix(ROUTER_INSIDE, 24));
-            client.addDefaultRoute(ROUTER_INSIDE);
-            // The "internet" is a bridge-less router namespace: one cable to the NAT, one to the relay.
-            net.veth(router, "wan", internet, "nat").up();
-            router.addAddress("wan", new IpPrefix(ROUTER_OUTSIDE, 28));
-            internet.addAddress("nat", IpPrefix.parse("198.18.1.2/28"));
-            router.addDefaultRoute(IpPrefix.parse("198.18.1.2").address());
-            net.veth(internet, "relay", relay, "eth0").up();
-            internet.addAddress("relay", IpPrefix.parse("198.18.1.17/28"));
-            relay.addAddress("eth0", new IpPrefix(RELAY, 28));
-            relay.addAddress("eth0", new IpPrefix(PEER, 28));
-            relay.addDefaultRoute(IpPrefix.parse("198.18.1.17").address());
-            internet.enableForwarding();
-            NatRouter.install(router, NatType.SYMMETRIC, "lan", "wan", null);
+            Internet internet = Internet.create(net, "inet", IpPrefix.parse("198.18.1.0/24"),
+                IpPrefix.parse("2001:db8:18:1::/64"));
+            Internet.NatSite site = internet.attachSite("nat", "c", NatType.SYMMETRIC, 2,
+                IpPrefix.parse("10.81.0.0/24"), IpPrefix.parse("fd81::/64"));
+            NetworkNamespace client = site.host();
+            NetworkNamespace relay = internet.attachHost("relay", 20);
+            NetworkNamespace peer = internet.attachHost("peer", 30);
 
-            Coturn coturn = Coturn.start(net, relay, Coturn.Config.of("test-secret", RELAY));
+            Coturn coturn = Coturn.start(net, relay, Coturn.Config.of("test-secret", RELAY, RELAY6));
             coturnPid = coturn.process().pid();
             runDirectory = net.runDirectory();
-            net.start(relay, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-p", "3480"));
-            relay.awaitListening(NetworkNamespace.Transport.UDP, 3480, Duration.ofSeconds(10), null);
+            net.start(peer, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-L",
+                new IpPrefix(PEER6, 128).addressText(), "-p", "3480"));
+            peer.awaitListening(NetworkNamespace.Transport.UDP, 3480, Duration.ofSeconds(10), null);
 
             String salt = TurnCredentials.saltForPublicKey("n8Wd8QBV4XGJqT9Q8yIUmJY1IhY1NJs8tGr4xx1sPnE=");
             TurnCredentials good = coturn.credentials(Instant.now().plus(Duration.ofHours(1)), salt);
             assertThat(good.username()).matches("\\d+:[A-Za-z0-9+/]{43}");
 
-            Command.Result relayed = uclient(client, good.username(), good.password());
-            assertThat(relayed.exitCode()).as(relayed.stdout()).isZero();
-            // The last progress line holds the totals.
-            Matcher totals = TOTALS.matcher(relayed.stdout());
-            int received = -1;
-            while (totals.find()) {
-                received = Integer.parseInt(totals.group(2));
-            }
-            assertThat(received).as("messages echoed back through the relay\n" + relayed.stdout()).isPositive();
+            assertEchoedThroughTheRelay(uclient(client, good.username(), good.password()));
+            // Over IPv6 too: NAT66 on the client's side, an IPv6 allocation on the dual-stack relay.
+            assertEchoedThroughTheRelay(client.command("turnutils_uclient", "-x", "-e",
+                new IpPrefix(PEER6, 128).addressText(), "-r", "3480", "-n", "3", "-m", "1", "-c", "-z", "5",
+                "-u", good.username(), "-w", good.password(), new IpPrefix(RELAY6, 128).addressText())
+                .runAllowingFailure());
 
             Command.Result wrong = uclient(client, good.username(), good.password().replace('A', 'B') + "x");
             assertThat(wrong.exitCode()).isNotZero();
@@ -98,6 +82,17 @@ class CoturnTest {
         assertThat(net.leftoverNamespaces()).isEmpty();
         assertThat(ProcessHandle.of(coturnPid).filter(ProcessHandle::isAlive)).isEmpty();
         assertThat(Files.exists(runDirectory)).as("pid file and user db removed").isFalse();
+    }
+
+    private static void assertEchoedThroughTheRelay(Command.Result run) {
+        assertThat(run.exitCode()).as(run.stdout()).isZero();
+        // The last progress line holds the totals.
+        Matcher totals = TOTALS.matcher(run.stdout());
+        int received = -1;
+        while (totals.find()) {
+            received = Integer.parseInt(totals.group(2));
+        }
+        assertThat(received).as("messages echoed back through the relay\n" + run.stdout()).isPositive();
     }
 
     private static Command.Result uclient(NetworkNamespace client, String username, String password) {

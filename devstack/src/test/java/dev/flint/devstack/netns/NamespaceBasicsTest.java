@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,8 +54,24 @@ class NamespaceBasicsTest {
             a.writeResolvConf(List.of(InetAddress.getByName("10.77.1.2")), List.of("flint.test"));
             assertThat(a.exec("cat", "/etc/resolv.conf")).contains("nameserver 10.77.1.2", "search flint.test");
 
+            // Sockets opened through the namespace live in it; ss there sees them.
+            try (var socket = b.openUdpSocket(new InetSocketAddress(IpPrefix.parse("fd77::2").address(), 0));
+                 var wildcard = b.openUdpSocket(new InetSocketAddress(0))) {
+                var bound = (InetSocketAddress) socket.getLocalSocketAddress();
+                assertThat(b.isListening(NetworkNamespace.Transport.UDP, bound)).isTrue();
+                assertThat(b.isListening(NetworkNamespace.Transport.UDP,
+                    new InetSocketAddress(IpPrefix.parse("fd77::1").address(), bound.getPort()))).isFalse();
+                assertThat(b.isListening(NetworkNamespace.Transport.UDP,
+                    new InetSocketAddress(IpPrefix.parse("10.77.0.2").address(), wildcard.getLocalPort()))).isTrue();
+                assertThat(a.isListening(NetworkNamespace.Transport.UDP, bound.getPort())).isFalse();
+            }
+
             NamespaceProcess sleeper = net.start(c, "sleeper", List.of("sleep", "300"));
             sleeperPid = sleeper.pid();
+            // ip netns exec enters the namespace just after it starts.
+            for (int i = 0; i < 1000 && !c.pids().contains(sleeperPid); i++) {
+                Thread.sleep(10);
+            }
             assertThat(c.pids()).contains(sleeperPid);
         }
         assertThat(NetworkNamespace.list()).noneMatch(net.prefix()::owns);

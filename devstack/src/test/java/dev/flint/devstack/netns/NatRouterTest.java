@@ -13,52 +13,55 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A client behind each NAT type talks to UDP servers on a "public" network. The servers report the source they
+ * A client behind each NAT type talks to UDP servers on a "public" network, over IPv4 and over IPv6 (NAT66). The servers report the source they
  * see (the mapping) and a socket the client never contacted sends to that mapping (the filtering).
  */
 @Tag("privileged")
 class NatRouterTest {
 
-    private static final InetAddress CLIENT = address("10.80.0.2");
-    private static final InetAddress ROUTER_INSIDE = address("10.80.0.1");
-    private static final InetAddress ROUTER_OUTSIDE = address("198.18.0.1");
-    private static final InetAddress SERVER_A = address("198.18.0.10");
-    private static final InetAddress SERVER_B = address("198.18.0.11");
+    private static final IpPrefix INTERNET = IpPrefix.parse("198.18.0.0/24");
+    private static final IpPrefix INTERNET6 = IpPrefix.parse("2001:db8:18::/64");
 
     @BeforeAll
     static void requireRoot() {
         assumeTrue(Topology.isSupported(), "needs root and iproute2");
     }
 
-    @ParameterizedTest
-    @EnumSource(NatType.class)
-    void mappingAndFilteringBehaveAsTheTypeSays(NatType type) throws Exception {
+    static Stream<Arguments> typesAndFamilies() {
+        // Full cone is an IPv4-only approximation (see NatRouter); over IPv6 it behaves as port-restricted.
+        return Stream.of(NatType.values()).flatMap(type -> type == NatType.FULL_CONE
+            ? Stream.of(Arguments.of(type, 4))
+            : Stream.of(Arguments.of(type, 4), Arguments.of(type, 6)));
+    }
+
+    @ParameterizedTest(name = "{0} IPv{1}")
+    @MethodSource("typesAndFamilies")
+    void mappingAndFilteringBehaveAsTheTypeSays(NatType type, int family) throws Exception {
         Topology net = Topology.create("nt");
         try (net) {
-            NetworkNamespace client = net.namespace("c");
-            NetworkNamespace router = net.namespace("r");
-            NetworkNamespace internet = net.namespace("p");
-            VethPair lan = net.veth(client, "eth0", router, "lan").up();
-            lan.a().addAddress(new IpPrefix(CLIENT, 24));
-            lan.b().addAddress(new IpPrefix(ROUTER_INSIDE, 24));
-            VethPair wan = net.veth(router, "wan", internet, "eth0").up();
-            wan.a().addAddress(new IpPrefix(ROUTER_OUTSIDE, 24));
-            wan.b().addAddress(new IpPrefix(SERVER_A, 24)).addAddress(new IpPrefix(SERVER_B, 24));
-            client.addDefaultRoute(ROUTER_INSIDE);
-            internet.addRoute(IpPrefix.parse("10.80.0.0/24"), ROUTER_OUTSIDE);
-            NatRouter.install(router, type, "lan", "wan", CLIENT);
+            Internet internet = Internet.create(net, "inet", INTERNET, INTERNET6);
+            Internet.NatSite site = internet.attachSite("r", "c", type, 2, IpPrefix.parse("10.80.0.0/24"),
+                IpPrefix.parse("fd80::/64"));
+            NetworkNamespace servers = internet.attachHost("p", 10);
+            IpPrefix a = family == 4 ? INTERNET.host(10) : internet.address6(10).orElseThrow();
+            IpPrefix b = family == 4 ? INTERNET.host(11) : internet.address6(11).orElseThrow();
+            servers.addAddress("eth0", b);
+            InetAddress client = (family == 4 ? site.hostAddress() : site.hostAddress6()).address();
+            InetAddress routerOutside = (family == 4 ? site.outside() : site.outside6()).address();
 
-            try (DatagramSocket socket = client.openUdpSocket(new InetSocketAddress(CLIENT, 0));
-                 DatagramSocket a1 = internet.openUdpSocket(new InetSocketAddress(SERVER_A, 7000));
-                 DatagramSocket b1 = internet.openUdpSocket(new InetSocketAddress(SERVER_B, 7001));
-                 DatagramSocket a2 = internet.openUdpSocket(new InetSocketAddress(SERVER_A, 7002));
-                 DatagramSocket stranger = internet.openUdpSocket(new InetSocketAddress(SERVER_A, 7999))) {
+            try (DatagramSocket socket = site.host().openUdpSocket(new InetSocketAddress(client, 0));
+                 DatagramSocket a1 = servers.openUdpSocket(new InetSocketAddress(a.address(), 7000));
+                 DatagramSocket b1 = servers.openUdpSocket(new InetSocketAddress(b.address(), 7001));
+                 DatagramSocket a2 = servers.openUdpSocket(new InetSocketAddress(a.address(), 7002));
+                 DatagramSocket stranger = servers.openUdpSocket(new InetSocketAddress(a.address(), 7999))) {
                 List<InetSocketAddress> seen = new ArrayList<>();
                 for (DatagramSocket server : List.of(a1, b1, a2)) {
                     send(socket, "hello", server.getLocalSocketAddress());
@@ -69,12 +72,12 @@ class NatRouterTest {
                 InetSocketAddress mapped = seen.getFirst();
 
                 switch (type) {
-                    case NONE -> assertThat(seen).containsOnly(new InetSocketAddress(CLIENT, socket.getLocalPort()));
+                    case NONE -> assertThat(seen).containsOnly(new InetSocketAddress(client, socket.getLocalPort()));
                     case FULL_CONE, PORT_RESTRICTED_CONE -> assertThat(seen)
                         .as("one outside port for every destination, the inside port preserved")
-                        .containsOnly(new InetSocketAddress(ROUTER_OUTSIDE, socket.getLocalPort()));
+                        .containsOnly(new InetSocketAddress(routerOutside, socket.getLocalPort()));
                     case SYMMETRIC -> {
-                        assertThat(seen).extracting(InetSocketAddress::getAddress).containsOnly(ROUTER_OUTSIDE);
+                        assertThat(seen).extracting(InetSocketAddress::getAddress).containsOnly(routerOutside);
                         assertThat(ports).as("a new outside port per destination").hasSizeGreaterThan(1);
                     }
                 }
@@ -118,7 +121,4 @@ class NatRouterTest {
             (InetSocketAddress) packet.getSocketAddress());
     }
 
-    private static InetAddress address(String literal) {
-        return IpPrefix.parse(literal).address();
-    }
 }

@@ -1,0 +1,318 @@
+package dev.flint.devstack.topology;
+
+import static dev.flint.devstack.topology.AddressPlan.*;
+
+import dev.flint.devstack.netns.Coturn;
+import dev.flint.devstack.netns.Created;
+import dev.flint.devstack.netns.Internet;
+import dev.flint.devstack.netns.Internet.NatSite;
+import dev.flint.devstack.netns.IpPrefix;
+import dev.flint.devstack.netns.JavaCommand;
+import dev.flint.devstack.netns.NamespaceProcess;
+import dev.flint.devstack.netns.NatType;
+import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.devstack.netns.NetworkNamespace.Transport;
+import dev.flint.devstack.netns.Topology;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds and removes the demo network (see package-info). {@link #up} leaves its processes running after the JVM
+ * exits and records everything in a state file; {@link #down} removes it from any process. A failure or Ctrl-C
+ * during {@code up} removes whatever was built so far.
+ */
+public final class DemoTopology {
+
+    /** Where {@code flint devstack} keeps its state. */
+    public static final Path DEFAULT_STATE = Topology.RUN_ROOT.resolve("devstack.state");
+
+    public static final String COTURN = "coturn";
+    public static final String DNSMASQ = "dnsmasq";
+    public static final String WEB_SERVER = "web";
+    public static final String IPERF3 = "iperf3";
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * What to build. {@code routeResources} lets the internet route straight to the gateway's site and resource
+     * network (needs {@code gatewayNat} NONE): plain routing for testing the topology; the tunnel replaces it.
+     * {@code ipv6} adds IPv6 to the internet, the sites and the relay (the resource network stays IPv4).
+     * {@code tag} starts the namespace names (tests use their own).
+     */
+    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag) {
+        public Options {
+            if (routeResources && gatewayNat != NatType.NONE) {
+                throw new IllegalArgumentException("routing to the resources needs the gateway NAT to be 'none'");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd");
+        }
+    }
+
+    private DemoTopology() {
+    }
+
+    /**
+     * Builds the topology, starts its servers and writes {@code stateFile}. Refuses when {@code stateFile} already
+     * describes a topology. Prints progress to {@code out}.
+     */
+    public static DevstackState up(Options options, Path stateFile, PrintStream out) {
+        Optional<DevstackState> existing = DevstackState.load(stateFile);
+        if (existing.isPresent()) {
+            throw new IllegalStateException("a devstack is already up (" + existing.get().prefix() + ", state in "
+                + stateFile + "); run 'flint devstack down' first");
+        }
+        Topology net = Topology.create(options.tag());
+        String secret = randomSecret();
+        Instant createdAt = Instant.now();
+        Runnable save = () -> new DevstackState(net.prefix(), options.clientNat(), options.gatewayNat(),
+            options.routeResources(), options.ipv6(), secret, createdAt, net.created()).save(stateFile);
+        Thread undoOnInterrupt = new Thread(() -> {
+            out.println("flint devstack: interrupted; removing what was built");
+            tearDown(net, stateFile);
+        }, "devstack-up-interrupted");
+        Runtime.getRuntime().addShutdownHook(undoOnInterrupt);
+        boolean built = false;
+        try {
+            build(net, options, secret, save, out);
+            save.run();
+            // From here on the state file owns it all: this JVM exits and leaves it running.
+            net.release();
+            built = true;
+            return DevstackState.load(stateFile).orElseThrow();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(undoOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running (Ctrl-C); it cleans up.
+            }
+            if (!built) {
+                tearDown(net, stateFile);
+            }
+        }
+    }
+
+    private static void tearDown(Topology net, Path stateFile) {
+        try {
+            net.close();
+        } finally {
+            try {
+                Files.deleteIfExists(stateFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static void build(Topology net, Options options, String secret, Runnable save, PrintStream out) {
+        Internet internet = Internet.create(net, Role.INTERNET.shortName(), INTERNET,
+            options.ipv6() ? INTERNET6 : null);
+        save.run();
+        NatSite client = internet.attachSite(Role.CLIENT_NAT.shortName(), Role.CLIENT.shortName(),
+            options.clientNat(), index(CLIENT_NAT_WAN), CLIENT_LAN, options.ipv6() ? CLIENT_LAN6 : null);
+        save.run();
+        NatSite gateway = internet.attachSite(Role.GATEWAY_NAT.shortName(), Role.GATEWAY.shortName(),
+            options.gatewayNat(), index(GATEWAY_NAT_WAN), GATEWAY_LAN, options.ipv6() ? GATEWAY_LAN6 : null);
+        save.run();
+        NetworkNamespace relayHost = internet.attachHost(Role.RELAY.shortName(), index(RELAY));
+        internet.attachHost(Role.PORTAL.shortName(), index(PORTAL));
+        NetworkNamespace resources = net.namespace(Role.RESOURCES.shortName());
+        save.run();
+        out.println("flint devstack: namespaces " + net.prefix() + "-{inet,portal,relay,natc,client,natg,gw,res}");
+
+        NetworkNamespace gw = gateway.host();
+        net.veth(resources, "eth0", gw, "res").up();
+        gw.addAddress("res", GATEWAY_RESOURCE_SIDE);
+        resources.addAddress("eth0", WEB);
+        resources.addAddress("eth0", IPERF);
+        resources.addAddress("eth0", DNS);
+        resources.addDefaultRoute(GATEWAY_RESOURCE_SIDE.address());
+        gw.enableForwarding();
+        if (options.routeResources()) {
+            internet.namespace().addRoute(RESOURCES, GATEWAY_NAT_WAN.address());
+            gateway.router().namespace().addRoute(RESOURCES, GATEWAY.address());
+        }
+        out.println("flint devstack: links, addresses and routes set; client NAT " + options.clientNat().label()
+            + ", gateway NAT " + options.gatewayNat().label()
+            + (options.routeResources() ? "; resources routed from the internet (no tunnel needed)" : ""));
+
+        client.host().writeResolvConf(List.of(DNS.address()), List.of(DOMAIN));
+        gw.writeResolvConf(List.of(DNS.address()), List.of(DOMAIN));
+
+        Path run = net.runDirectory();
+        save.run();
+        Path hosts = run.resolve("resource-hosts");
+        writeHosts(hosts);
+        List<NamespaceProcess> started = new ArrayList<>();
+        started.add(net.startDetached(resources, DNSMASQ, List.of("dnsmasq", "--keep-in-foreground",
+            "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--addn-hosts=" + hosts, "--pid-file=",
+            "--user=root", "--group=root", "--bind-interfaces", "--listen-address=" + DNS.addressText(),
+            "--port=" + DNS_PORT, "--local=/" + DOMAIN + "/", "--address=/" + WILDCARD_DOMAIN + "/" + WEB.addressText(),
+            "--log-queries", "--log-facility=-"), run.resolve(DNSMASQ + ".log")));
+        save.run();
+        started.add(net.startDetached(resources, WEB_SERVER, JavaCommand.forMain(ResourceWebServer.class,
+            List.of(WEB.addressText(), Integer.toString(WEB_PORT), "web." + DOMAIN)), run.resolve(WEB_SERVER + ".log")));
+        save.run();
+        started.add(net.startDetached(resources, IPERF3, List.of("iperf3", "--server", "--bind", IPERF.addressText(),
+            "--port", Integer.toString(IPERF_PORT)), run.resolve(IPERF3 + ".log")));
+        save.run();
+        Coturn.Config relay = new Coturn.Config(
+            options.ipv6() ? List.of(RELAY.address(), RELAY6.address()) : List.of(RELAY.address()),
+            secret, RELAY_MIN_PORT, RELAY_MAX_PORT);
+        started.add(net.startDetached(relayHost, COTURN,
+            Coturn.commandLine(relay, run, COTURN), run.resolve(COTURN + ".log")));
+        save.run();
+
+        resources.awaitListening(Transport.UDP, DNS_PORT, READY_TIMEOUT, started.get(0));
+        resources.awaitListening(Transport.TCP, WEB_PORT, READY_TIMEOUT, started.get(1));
+        resources.awaitListening(Transport.TCP, IPERF_PORT, READY_TIMEOUT, started.get(2));
+        for (InetAddress address : relay.addresses()) {
+            relayHost.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
+                started.get(3));
+        }
+        for (NamespaceProcess process : started) {
+            out.println("flint devstack: " + process.label() + " running (pid " + process.pid() + ") in "
+                + process.namespace());
+        }
+    }
+
+    /** The host number of {@code address} in the internet network. */
+    private static int index(IpPrefix address) {
+        byte[] bytes = address.address().getAddress();
+        return bytes[3] & 0xff;
+    }
+
+    private static void writeHosts(Path hosts) {
+        StringBuilder text = new StringBuilder();
+        for (HostName name : RESOURCE_NAMES) {
+            text.append(new IpPrefix(name.address(), 32).addressText()).append(' ').append(name.name()).append('\n');
+        }
+        try {
+            Files.writeString(hosts, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * Removes the topology described by {@code stateFile}: everything recorded, newest first, then any namespace
+     * that still carries its prefix (a run killed between creating and recording), then the state file. Returns
+     * false when there was nothing to remove.
+     */
+    public static boolean down(Path stateFile) {
+        Optional<DevstackState> loaded = DevstackState.load(stateFile);
+        if (loaded.isEmpty()) {
+            return false;
+        }
+        DevstackState state = loaded.get();
+        RuntimeException failure = Topology.tearDown(state.created());
+        for (String name : NetworkNamespace.list()) {
+            if (state.prefix().owns(name)) {
+                try {
+                    NetworkNamespace.existing(name).delete();
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : withSuppressed(failure, e);
+                }
+            }
+        }
+        try {
+            new Created.Directory(state.runDirectory()).remove();
+        } catch (RuntimeException e) {
+            failure = failure == null ? e : withSuppressed(failure, e);
+        }
+        List<String> left = leftovers(state);
+        if (!left.isEmpty()) {
+            RuntimeException leaked = new IllegalStateException("still there after down: " + String.join(", ", left)
+                + " (the state file " + stateFile + " is kept; run down again)");
+            throw failure == null ? leaked : withSuppressed(leaked, failure);
+        }
+        try {
+            Files.deleteIfExists(stateFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return true;
+    }
+
+    /** What of {@code state} still exists: namespaces with its prefix, live processes, its run directory. */
+    public static List<String> leftovers(DevstackState state) {
+        List<String> left = new ArrayList<>();
+        NetworkNamespace.list().stream().filter(state.prefix()::owns).map(n -> "namespace " + n).forEach(left::add);
+        for (Created.Process process : state.processes()) {
+            if (NamespaceProcess.isRunning(process.pid(), process.startedAt())) {
+                left.add(process.label() + " (pid " + process.pid() + ")");
+            }
+        }
+        if (Files.exists(state.runDirectory())) {
+            left.add("directory " + state.runDirectory());
+        }
+        return left;
+    }
+
+    private static RuntimeException withSuppressed(RuntimeException failure, Exception more) {
+        failure.addSuppressed(more);
+        return failure;
+    }
+
+    /** A human-readable account of what is up, from {@code stateFile} and the live system. */
+    public static String status(Path stateFile) {
+        Optional<DevstackState> loaded = DevstackState.load(stateFile);
+        if (loaded.isEmpty()) {
+            return "flint devstack: nothing is up (no " + stateFile + ")\n";
+        }
+        DevstackState state = loaded.get();
+        StringBuilder text = new StringBuilder("flint devstack " + state.prefix() + ", up since " + state.createdAt()
+            + "; client NAT " + state.clientNat().label() + ", gateway NAT " + state.gatewayNat().label()
+            + (state.resourcesRouted() ? ", resources routed" : "") + (state.ipv6() ? ", dual-stack" : ", IPv4 only")
+            + "\n");
+        text.append("namespaces:\n");
+        state.namespaces().forEach((role, namespace) -> text.append("  ")
+            .append(String.format("%-12s %-20s %s%n", role.shortName(), namespace.name(),
+                namespace.exists() ? "up" : "MISSING")));
+        text.append("processes:\n");
+        for (Created.Process process : state.processes()) {
+            boolean alive = NamespaceProcess.isRunning(process.pid(), process.startedAt());
+            text.append(String.format("  %-12s pid %-8d in %-20s %s  log %s%n", process.label(), process.pid(),
+                process.namespace(), alive ? "running" : "NOT RUNNING",
+                state.runDirectory().resolve(process.label() + ".log")));
+        }
+        text.append("relay: ").append(RELAY.addressText()).append(':').append(RELAY_PORT)
+            .append(state.ipv6() ? ", [" + RELAY6.addressText() + "]:" + RELAY_PORT : "")
+            .append(" realm firezone, static auth secret ").append(state.relaySecret()).append('\n');
+        text.append("addresses:\n").append(describe().indent(2));
+        return text.toString();
+    }
+
+    /** The DNS names the resource DNS server answers, for printing. */
+    public static List<String> resourceNames() {
+        List<String> names = new ArrayList<>();
+        for (HostName name : RESOURCE_NAMES) {
+            names.add(name.name() + " -> " + new IpPrefix(name.address(), 32).addressText());
+        }
+        names.add("*." + WILDCARD_DOMAIN + " -> " + WEB.addressText());
+        return names;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.flint.devstack.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.flint.devstack.Devstack;
+import dev.flint.devstack.netns.Command;
+import dev.flint.devstack.netns.Created;
+import dev.flint.devstack.netns.JavaCommand;
+import dev.flint.devstack.netns.NamespaceProcess;
+import dev.flint.devstack.netns.NatType;
+import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.devstack.netns.Topology;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@Tag("privileged")
+class DemoTopologyTest {
+
+    private Path stateFile;
+    private Set<String> rootLinksBefore;
+
+    @BeforeAll
+    static void requireTools() {
+        assumeTrue(Topology.isSupported(), "needs root and iproute2");
+        assumeTrue(Command.of("sh", "-c", "command -v turnserver && command -v dnsmasq && command -v iperf3 && command -v nft")
+            .runAllowingFailure().ok(), "needs coturn, dnsmasq-base, iperf3 and nftables");
+    }
+
+    @BeforeEach
+    void stateFile() {
+        stateFile = Topology.RUN_ROOT.resolve("test-" + UUID.randomUUID() + ".state");
+        rootLinksBefore = Set.copyOf(rootLinks());
+    }
+
+    @AfterEach
+    void downAnyway() {
+        DemoTopology.down(stateFile);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = NatType.class, names = {"NONE", "PORT_RESTRICTED_CONE", "SYMMETRIC"})
+    void clientReachesTheWebServerByNameThroughItsNatAndDownLeavesNothing(NatType clientNat) throws Exception {
+        DevstackState state = DemoTopology.up(new DemoTopology.Options(clientNat, NatType.NONE, true, false, "dt"),
+            stateFile, quiet());
+        NetworkNamespace client = state.namespace(Role.CLIENT);
+
+        // The client's resolver (its per-namespace resolv.conf) asks the resource network's dnsmasq.
+        assertThat(client.exec("getent", "hosts", "web.flint.test")).startsWith("172.20.0.10");
+        assertThat(client.exec("getent", "hosts", "anything.wild.flint.test")).startsWith("172.20.0.10");
+        assertThat(client.command("getent", "hosts", "missing.flint.test").runAllowingFailure().ok()).isFalse();
+
+        String page = httpGet(client, "172.20.0.10", "web.flint.test");
+        String seenAs = clientNat == NatType.NONE ? "10.10.1.2" : "198.18.0.2";
+        assertThat(page).contains("200 OK", "flint devstack resource web.flint.test", "you are " + seenAs);
+
+        assertThat(DemoTopology.status(stateFile)).contains("coturn", "running").doesNotContain("MISSING", "NOT RUNNING");
+        assertDownLeavesNothing(state);
+    }
+
+    @Test
+    void withNatsTheResourcesAreReachableOnlyFromTheGatewayAndTheCliDrivesItAll() throws Exception {
+        assertThat(Devstack.run("up", "--state", stateFile.toString(), "--nat", "symmetric")).isZero();
+        DevstackState state = DevstackState.load(stateFile).orElseThrow();
+        assertThat(state.clientNat()).isEqualTo(NatType.SYMMETRIC);
+        assertThat(Devstack.run("up", "--state", stateFile.toString())).as("a second up is refused").isEqualTo(1);
+
+        NetworkNamespace client = state.namespace(Role.CLIENT);
+        NetworkNamespace gateway = state.namespace(Role.GATEWAY);
+        assertThatThrownBy(() -> httpGet(client, "172.20.0.10", "web.flint.test"))
+            .as("no route to the resources without a tunnel").isInstanceOf(SocketException.class)
+            .hasMessageContaining("unreachable");
+        assertThat(gateway.exec("getent", "hosts", "iperf.flint.test")).startsWith("172.20.0.11");
+        assertThat(httpGet(gateway, "172.20.0.10", "web.flint.test")).contains("you are 172.20.0.1");
+        // The relay is on the internet, reachable from behind the client's NAT in both families.
+        assertThat(client.exec("ping", "-c", "1", "-W", "5", "198.18.0.10")).contains("1 received");
+        assertThat(client.exec("ping", "-6", "-c", "1", "-W", "5", "2001:db8:18::10")).contains("1 received");
+        assertThat(state.namespace(Role.RELAY).isListening(NetworkNamespace.Transport.UDP,
+            new InetSocketAddress(AddressPlan.RELAY6.address(), 3478))).isTrue();
+
+        assertThat(Devstack.run("down", "--state", stateFile.toString())).isZero();
+        assertNothingLeft(state);
+        assertThat(Devstack.run("down", "--state", stateFile.toString())).as("down twice is fine").isZero();
+    }
+
+    @Test
+    void interruptingUpRemovesWhatWasBuilt() throws Exception {
+        List<String> command = JavaCommand.forMain(Devstack.class, List.of("up", "--state", stateFile.toString()));
+        Process up = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
+        DevstackState partial = null;
+        try {
+            while (up.isAlive() && partial == null) {
+                partial = DevstackState.load(stateFile)
+                    .filter(s -> s.created().stream().anyMatch(Created.Namespace.class::isInstance)).orElse(null);
+                Thread.sleep(10);
+            }
+            assertThat(partial).as("up recorded its first namespace").isNotNull();
+            Command.of("kill", "-INT", Long.toString(up.pid())).run();
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(up.exitValue()).as("ended by the signal, not finished").isNotZero();
+        } finally {
+            up.destroyForcibly();
+        }
+        assertThat(Files.exists(stateFile)).isFalse();
+        assertThat(NetworkNamespace.list()).noneMatch(partial.prefix()::owns);
+        assertThat(Files.exists(partial.runDirectory())).isFalse();
+    }
+
+    private void assertDownLeavesNothing(DevstackState state) {
+        assertThat(DemoTopology.down(stateFile)).isTrue();
+        assertNothingLeft(state);
+    }
+
+    private void assertNothingLeft(DevstackState state) {
+        assertThat(NetworkNamespace.list()).noneMatch(state.prefix()::owns);
+        assertThat(state.processes()).hasSize(4).allSatisfy(p ->
+            assertThat(NamespaceProcess.isRunning(p.pid(), null)).as(p.label()).isFalse());
+        assertThat(DemoTopology.leftovers(state)).isEmpty();
+        assertThat(Files.exists(stateFile)).isFalse();
+        assertThat(Files.exists(state.runDirectory())).isFalse();
+        for (Role role : Role.values()) {
+            assertThat(Files.exists(Path.of("/etc/netns", state.namespace(role).name()))).isFalse();
+        }
+        List<String> appeared = rootLinks().stream().filter(l -> !rootLinksBefore.contains(l)).toList();
+        assertThat(appeared).as("links of ours in the root namespace")
+            .doesNotContainAnyElementsOf(List.of("br0", "wan", "lan", "eth0", "res", "natc", "natg", "relay", "portal"));
+        assertThat(Command.of("nft", "list", "tables").run()).doesNotContain("flint_nat");
+    }
+
+    private static List<String> rootLinks() {
+        return Command.of("ip", "-o", "link", "show").run().lines()
+            .map(line -> line.split(":\\s+", 3)[1].split("@", 2)[0]).toList();
+    }
+
+    /** A plain HTTP/1.0 GET over a socket opened inside {@code namespace}. */
+    private static String httpGet(NetworkNamespace namespace, String address, String host) throws Exception {
+        // java.net.Socket creates its file descriptor on connect, so connect inside the namespace.
+        Socket socket = namespace.call(() -> {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(address, 80), 10_000);
+            return s;
+        });
+        try (socket) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+}
