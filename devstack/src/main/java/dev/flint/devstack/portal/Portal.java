@@ -363,6 +363,11 @@ final class Portal {
         return registry.remove(session.deviceId, session);
     }
 
+    /** The session's account as the current config has it (the session keeps the one it connected with). */
+    private Account accountOf(DeviceSession session) {
+        return config.account(session.account.id()).orElse(session.account);
+    }
+
     private boolean live(DeviceSession session) {
         Map<UUID, DeviceSession> registry = session.kind == DeviceSession.Kind.CLIENT ? clients : gateways;
         return registry.get(session.deviceId) == session;
@@ -393,7 +398,7 @@ final class Portal {
                     .filter(g -> g.gatewayId().equals(session.deviceId) && g.expiresAt().isAfter(now))
                     .map(g -> new Authorization(g.clientId(), g.resourceId(), g.expiresAt())).toList();
                 session.push(new PortalToGateway.Init(new GatewayInterface(session.ipv4, session.ipv6),
-                    new GatewayConfig(true, true), session.account.slug(), relaysFor(session), authorizations,
+                    new GatewayConfig(true, true), accountOf(session).slug(), relaysFor(session), authorizations,
                     flowLogs()));
             }
         }
@@ -494,12 +499,12 @@ final class Portal {
 
     private void requestAuthorization(DeviceSession client, ClientToPortal.RequestAuthorization request) {
         UUID resourceId = request.resourceId();
-        Optional<ResourceEntry> resource = client.account.resource(resourceId);
+        Optional<ResourceEntry> resource = accountOf(client).resource(resourceId);
         if (resource.isEmpty()) {
             client.push(new PortalToClient.AuthorizationCreationFailed(resourceId, "not_found", List.of()));
             return;
         }
-        Optional<Policy> policy = client.account.policyFor(client.user.id(), resourceId);
+        Optional<Policy> policy = accountOf(client).policyFor(client.user.id(), resourceId);
         if (policy.isEmpty()) {
             client.push(new PortalToClient.AuthorizationCreationFailed(resourceId, "forbidden", List.of()));
             return;
@@ -703,7 +708,7 @@ final class Portal {
     // ---- views ---------------------------------------------------------------------------------------
 
     private List<Resource> resourcesFor(DeviceSession client) {
-        return render(client.account, client);
+        return render(accountOf(client), client);
     }
 
     private static List<Resource> render(Account account, DeviceSession client) {
@@ -750,9 +755,10 @@ final class Portal {
     }
 
     private Interface clientInterface(DeviceSession client) {
-        List<InetAddress> do53 = client.account.upstreamDo53();
+        Account account = accountOf(client);
+        List<InetAddress> do53 = account.upstreamDo53();
         List<InetSocketAddress> legacy = do53.stream().map(ip -> new InetSocketAddress(ip, 53)).toList();
-        return new Interface(client.ipv4, client.ipv6, do53, List.of(), legacy, client.account.searchDomain());
+        return new Interface(client.ipv4, client.ipv6, do53, List.of(), legacy, account.searchDomain());
     }
 
     private FlowLogsConfig flowLogs() {
