@@ -68,8 +68,8 @@ public final class PortalConfigReader {
         if (lifetime <= 0) {
             throw new IllegalArgumentException("token_lifetime_secs must be positive");
         }
-        List<RelayEntry> relays = list(root, "relays", (n, path) -> relay(n, path));
-        List<Account> accounts = list(root, "accounts", PortalConfigReader::account);
+        List<RelayEntry> relays = list(root, "", "relays", (n, path) -> relay(n, path));
+        List<Account> accounts = list(root, "", "accounts", PortalConfigReader::account);
         Set<String> slugs = new HashSet<>();
         for (Account a : accounts) {
             if (!slugs.add(a.slug())) {
@@ -111,22 +111,22 @@ public final class PortalConfigReader {
         }
         String searchDomain = n.hasNonNull("search_domain") ? n.get("search_domain").asText() : null;
 
-        List<User> users = list(n, "users", (u, p) -> {
+        List<User> users = list(n, path, "users", (u, p) -> {
             String email = text(u, "email", p);
             return new User(id(u, p, slug + ":user:" + email.toLowerCase(Locale.ROOT)), optText(u, "name", email),
                 email, text(u, "password", p));
         });
-        List<SiteEntry> sites = list(n, "sites", (s, p) -> {
+        List<SiteEntry> sites = list(n, path, "sites", (s, p) -> {
             String siteName = text(s, "name", p);
             return new SiteEntry(id(s, p, slug + ":site:" + siteName), siteName);
         });
-        List<GatewayEntry> gateways = list(n, "gateways", (g, p) -> {
+        List<GatewayEntry> gateways = list(n, path, "gateways", (g, p) -> {
             String gwName = text(g, "name", p);
             return new GatewayEntry(id(g, p, slug + ":gateway:" + gwName), gwName, siteId(sites, g, p),
                 text(g, "token", p));
         });
-        List<ResourceEntry> resources = list(n, "resources", (r, p) -> resource(r, p, slug, sites));
-        List<Policy> policies = list(n, "policies", (pol, p) -> {
+        List<ResourceEntry> resources = list(n, path, "resources", (r, p) -> resource(r, p, slug, sites));
+        List<Policy> policies = list(n, path, "policies", (pol, p) -> {
             String resourceName = text(pol, "resource", p);
             ResourceEntry resource = resources.stream().filter(r -> r.name().equals(resourceName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(p + ".resource: no resource named " + resourceName));
@@ -244,24 +244,29 @@ public final class PortalConfigReader {
         return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static <T> List<T> list(JsonNode parent, String field, BiFunction<JsonNode, String, T> element) {
+    private static <T> List<T> list(JsonNode parent, String parentPath, String field,
+                                    BiFunction<JsonNode, String, T> element) {
         JsonNode list = parent.path(field);
         if (list.isMissingNode() || list.isNull()) {
             return List.of();
         }
         if (!list.isArray()) {
-            throw new IllegalArgumentException(field + ": must be a list");
+            throw new IllegalArgumentException(prefix(parentPath) + field + ": must be a list");
         }
         List<T> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode n = list.get(i);
-            String path = field + "[" + i + "]";
+            String path = prefix(parentPath) + field + "[" + i + "]";
             if (!n.isObject()) {
                 throw new IllegalArgumentException(path + ": must be an object");
             }
             out.add(element.apply(n, path));
         }
         return out;
+    }
+
+    private static String prefix(String path) {
+        return path.isEmpty() ? "" : path + ".";
     }
 
     private static String text(JsonNode n, String field, String path) {
