@@ -1,5 +1,7 @@
 package dev.flint.devstack.portal;
 
+import dev.flint.devstack.topology.DemoTopology;
+import dev.flint.devstack.topology.DevstackState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,9 @@ public final class PortalMain {
           --config FILE          JSON config (default: the bundled devstack-sample.json)
           --listen IP:PORT       override the config's listen address
           --relay-secret SECRET  override the config's relay_secret (coturn's static-auth-secret)
+          --devstack             take the relay secret from the running `flint devstack up`
+                                 (its state file, default /run/flint-devstack/devstack.state)
+          --state FILE           the devstack state file for --devstack
           --print-sample         print the commented sample config and exit
         """;
 
@@ -38,6 +43,8 @@ public final class PortalMain {
         Path file = null;
         String listen = null;
         String relaySecret = null;
+        boolean fromDevstack = false;
+        Path state = DemoTopology.DEFAULT_STATE;
         try {
             while (!rest.isEmpty()) {
                 String option = rest.removeFirst();
@@ -45,6 +52,8 @@ public final class PortalMain {
                     case "--config" -> file = Path.of(value(rest, option));
                     case "--listen" -> listen = value(rest, option);
                     case "--relay-secret" -> relaySecret = value(rest, option);
+                    case "--devstack" -> fromDevstack = true;
+                    case "--state" -> state = Path.of(value(rest, option));
                     case "--print-sample" -> {
                         System.out.print(sample());
                         return 0;
@@ -55,6 +64,11 @@ public final class PortalMain {
                     }
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
+            }
+            if (fromDevstack) {
+                Path stateFile = state;
+                relaySecret = DevstackState.load(stateFile).map(DevstackState::relaySecret).orElseThrow(() ->
+                    new IllegalArgumentException("no devstack state at " + stateFile + " (run flint devstack up)"));
             }
             PortalConfig config = load(file, listen, relaySecret);
             try (PortalEmulator portal = PortalEmulator.start(config)) {
