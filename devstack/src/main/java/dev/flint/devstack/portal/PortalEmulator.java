@@ -37,7 +37,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -288,10 +287,5 @@ public final class PortalEmulator implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    /** How long the emulator waits for a gateway's answer; exposed for documentation and tests. */
-    public static Duration authorizationTimeout() {
-        return Portal.AUTHORIZATION_TIMEOUT;
     }
 }

@@ -486,8 +486,9 @@ class PortalEmulatorTest {
     }
 
     @Test
-    void legacyClientSocketSpeaksV1EventNames() throws Exception {
-        try (PhoenixPeer gw = gateway(newKey())) {
+    void legacySocketsSpeakV1EventNames() throws Exception {
+        try (PhoenixPeer gw = PhoenixPeer.connect(group, ws("/gateway/websocket", "gw-legacy", newKey(), ""),
+            "gateway", "change-me-gateway-token", GATEWAY_UA)) {
             gw.await("init", WAIT);
             String token = portal.issueToken("demo", "alice@flint.test", "n");
             try (PhoenixPeer alice = PhoenixPeer.connect(group, ws("/client/websocket", "legacy", newKey(), ""),
@@ -496,8 +497,8 @@ class PortalEmulatorTest {
                 ResourceEntry web = resource("Web by name");
                 alice.send("create_flow", JSON.createObjectNode().put("resource_id", web.id().toString())
                     .set("connected_gateway_ids", JSON.createArrayNode()));
-                JsonNode create = gw.await("create_authorization", WAIT);
-                gw.send("authorization_created", JSON.createObjectNode().put("ref", create.get("ref").asText()));
+                JsonNode create = gw.await("authorize_flow", WAIT);
+                gw.send("flow_authorized", JSON.createObjectNode().put("ref", create.get("ref").asText()));
                 JsonNode flow = alice.await("flow_created", WAIT);
                 assertThat(flow.get("resource_id").asText()).isEqualTo(web.id().toString());
             }

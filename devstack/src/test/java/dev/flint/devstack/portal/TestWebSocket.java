@@ -44,17 +44,17 @@ final class TestWebSocket implements AutoCloseable {
 
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final Channel channel;
+    private volatile Channel channel;
 
-    private TestWebSocket(Channel channel) {
-        this.channel = channel;
+    private TestWebSocket() {
     }
 
     static TestWebSocket connect(EventLoopGroup group, URI uri, HttpHeaders headers) throws Exception {
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri,
             WebSocketVersion.V13, null, false, headers, 1 << 20);
         CompletableFuture<TestWebSocket> ready = new CompletableFuture<>();
-        TestWebSocket[] self = new TestWebSocket[1];
+        // Created before connecting: the handshake answer may arrive before connect() returns.
+        TestWebSocket[] self = {new TestWebSocket()};
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -76,6 +76,7 @@ final class TestWebSocket implements AutoCloseable {
                                         return;
                                     }
                                     handshaker.finishHandshake(ctx.channel(), r);
+                                    self[0].channel = ctx.channel();
                                     ready.complete(self[0]);
                                 } else if (msg instanceof TextWebSocketFrame text) {
                                     self[0].received.add(text.text());
@@ -87,9 +88,7 @@ final class TestWebSocket implements AutoCloseable {
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
                                 ready.completeExceptionally(new IllegalStateException("closed before upgrade"));
-                                if (self[0] != null) {
-                                    self[0].closed.complete(null);
-                                }
+                                self[0].closed.complete(null);
                             }
 
                             @Override
@@ -101,7 +100,6 @@ final class TestWebSocket implements AutoCloseable {
                 }
             })
             .connect(uri.getHost(), uri.getPort()).sync().channel();
-        self[0] = new TestWebSocket(ch);
         try {
             return ready.get(20, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
