@@ -13,4 +13,5 @@ module dev.flint.devstack {
     exports dev.flint.devstack;
     exports dev.flint.devstack.netns;
     exports dev.flint.devstack.topology;
+    exports dev.flint.devstack.portal;
 }

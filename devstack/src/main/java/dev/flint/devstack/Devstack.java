@@ -2,6 +2,7 @@ package dev.flint.devstack;
 
 import dev.flint.devstack.netns.NatType;
 import dev.flint.devstack.netns.Topology;
+import dev.flint.devstack.portal.PortalMain;
 import dev.flint.devstack.topology.AddressPlan;
 import dev.flint.devstack.topology.DemoTopology;
 import dev.flint.devstack.topology.DevstackState;
@@ -27,6 +28,7 @@ public final class Devstack {
           status   show what is up
           down     stop everything and remove every namespace, link, rule and process
           plan     print the address plan
+          portal   run the portal emulator in the foreground (flint devstack portal --help)
 
           --state FILE   state file (default /run/flint-devstack/devstack.state)
         """;
@@ -47,6 +49,7 @@ public final class Devstack {
                 case "up" -> up(rest);
                 case "down" -> down(rest);
                 case "status" -> status(rest);
+                case "portal" -> PortalMain.run(rest.toArray(String[]::new));
                 case "plan" -> {
                     System.out.print(AddressPlan.describe());
                     yield 0;

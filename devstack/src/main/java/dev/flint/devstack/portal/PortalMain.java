@@ -1,0 +1,151 @@
+package dev.flint.devstack.portal;
+
+import dev.flint.devstack.topology.DemoTopology;
+import dev.flint.devstack.topology.DevstackState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code flint devstack portal}: runs the portal emulator in the foreground until interrupted, reloading the
+ * config file when it changes.
+ */
+public final class PortalMain {
+
+    static final String USAGE = """
+        Usage: flint devstack portal [OPTIONS]
+
+          --config FILE          JSON config (default: the bundled devstack-sample.json)
+          --listen IP:PORT       override the config's listen address
+          --relay-secret SECRET  override the config's relay_secret (coturn's static-auth-secret)
+          --devstack             take the relay secret from the running `flint devstack up`
+                                 (its state file, default /run/flint-devstack/devstack.state)
+          --state FILE           the devstack state file for --devstack
+          --print-sample         print the commented sample config and exit
+        """;
+
+    private PortalMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
+        Path file = null;
+        String listen = null;
+        String relaySecret = null;
+        boolean fromDevstack = false;
+        Path state = DemoTopology.DEFAULT_STATE;
+        try {
+            while (!rest.isEmpty()) {
+                String option = rest.removeFirst();
+                switch (option) {
+                    case "--config" -> file = Path.of(value(rest, option));
+                    case "--listen" -> listen = value(rest, option);
+                    case "--relay-secret" -> relaySecret = value(rest, option);
+                    case "--devstack" -> fromDevstack = true;
+                    case "--state" -> state = Path.of(value(rest, option));
+                    case "--print-sample" -> {
+                        System.out.print(sample());
+                        return 0;
+                    }
+                    case "-h", "--help" -> {
+                        System.out.print(USAGE);
+                        return 0;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (fromDevstack) {
+                Path stateFile = state;
+                relaySecret = DevstackState.load(stateFile).map(DevstackState::relaySecret).orElseThrow(() ->
+                    new IllegalArgumentException("no devstack state at " + stateFile + " (run flint devstack up)"));
+            }
+            PortalConfig config = load(file, listen, relaySecret);
+            try (PortalEmulator portal = PortalEmulator.start(config)) {
+                System.out.println("portal emulator: " + portal.baseUri() + " (sign in at " + portal.baseUri()
+                    + "<account>?as=gui-client)");
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                watch(portal, file, listen, relaySecret, stop);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("flint devstack portal: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("flint devstack portal: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static void watch(PortalEmulator portal, Path file, String listen, String relaySecret,
+                              CountDownLatch stop) throws InterruptedException {
+        FileTime seen = modified(file);
+        while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            FileTime now = modified(file);
+            if (now != null && !now.equals(seen)) {
+                seen = now;
+                try {
+                    portal.reload(load(file, listen, relaySecret));
+                    System.out.println("portal emulator: reloaded " + file);
+                } catch (IOException | IllegalArgumentException e) {
+                    System.err.println("portal emulator: keeping the previous config, " + file + ": "
+                        + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return file == null ? null : Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static PortalConfig load(Path file, String listen, String relaySecret) throws IOException {
+        PortalConfig config = file == null ? PortalConfigReader.parse(sample()) : PortalConfigReader.read(file);
+        if (listen != null) {
+            config = config.withListen(PortalConfigReader.socketAddress(listen, "--listen"));
+        }
+        if (relaySecret != null) {
+            config = new PortalConfig(config.listen(), config.tokenLifetime(), config.signingSecret(), relaySecret,
+                config.relays(), config.accounts());
+        }
+        return config;
+    }
+
+    /** The bundled, commented sample config. */
+    public static String sample() {
+        try (InputStream in = PortalMain.class.getResourceAsStream("/devstack-sample.json")) {
+            if (in == null) {
+                throw new IllegalStateException("devstack-sample.json is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String value(Deque<String> rest, String option) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return rest.removeFirst();
+    }
+}
