@@ -10,4 +10,5 @@ module dev.flint.devstack {
     requires org.slf4j;
 
     exports dev.flint.devstack;
+    exports dev.flint.devstack.netns;
 }

@@ -1,0 +1,159 @@
+package dev.flint.devstack.netns;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process running inside a network namespace. {@code ip netns exec} switches namespace and then execs the
+ * program, so {@link #pid()} is the program itself and signals reach it directly.
+ */
+public final class NamespaceProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceProcess.class);
+    private static final int KEPT_LINES = 80;
+    private static final long TERM_GRACE_MILLIS = 3000;
+
+    private final String label;
+    private final NetworkNamespace namespace;
+    private final Process process;
+    private final Instant startedAt;
+    private final Deque<String> recent = new ArrayDeque<>();
+
+    private NamespaceProcess(String label, NetworkNamespace namespace, Process process) {
+        this.label = label;
+        this.namespace = namespace;
+        this.process = process;
+        this.startedAt = process.info().startInstant().orElse(null);
+    }
+
+    static NamespaceProcess start(NetworkNamespace namespace, String label, List<String> command, Path logFile) {
+        List<String> full = new ArrayList<>();
+        if (logFile != null) {
+            // Its own session: Ctrl-C in the terminal that ran `devstack up` later must not reach it.
+            full.add("setsid");
+        }
+        full.addAll(Command.of(command).inNamespace(namespace.name()).args());
+        LOG.debug("$ {} &", String.join(" ", full));
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+            .redirectInput(Redirect.from(new File("/dev/null")));
+        if (logFile != null) {
+            builder.redirectOutput(Redirect.appendTo(logFile.toFile()));
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new CommandFailedException(full, -1, "cannot start: " + e.getMessage());
+        }
+        NamespaceProcess started = new NamespaceProcess(label, namespace, process);
+        if (logFile == null) {
+            Thread.ofVirtual().name(label + "-output").start(started::pumpOutput);
+        }
+        return started;
+    }
+
+    private void pumpOutput() {
+        try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                LOG.debug("[{}] {}", label, line);
+                synchronized (recent) {
+                    if (recent.size() == KEPT_LINES) {
+                        recent.removeFirst();
+                    }
+                    recent.addLast(line);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("[{}] output closed: {}", label, e.getMessage());
+        }
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public NetworkNamespace namespace() {
+        return namespace;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** When the process started, as the kernel reports it; recorded so a later stop never hits a reused pid. */
+    public Optional<Instant> startedAt() {
+        return Optional.ofNullable(startedAt);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, or -1 while it runs. */
+    public int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /** The last lines the process wrote (empty for detached processes, whose output is in their log file). */
+    public String recentOutput() {
+        synchronized (recent) {
+            return String.join("\n", recent);
+        }
+    }
+
+    /** SIGTERM, a short grace period, then SIGKILL; returns once the process is gone. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            LOG.debug("stopping {} (pid {})", label, process.pid());
+        }
+        stop(process.toHandle());
+    }
+
+    /**
+     * Stops a process known only by pid (from a state file). With {@code startedAt} set, a pid that now belongs to
+     * a process started at another time is left alone.
+     */
+    public static void stop(long pid, Instant startedAt) {
+        ProcessHandle.of(pid)
+            .filter(handle -> startedAt == null || handle.info().startInstant().map(startedAt::equals).orElse(false))
+            .ifPresent(NamespaceProcess::stop);
+    }
+
+    private static void stop(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return;
+        }
+        handle.destroy();
+        try {
+            handle.onExit().get(TERM_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            handle.destroyForcibly();
+            try {
+                handle.onExit().get(TERM_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (Exception again) {
+                throw new IllegalStateException("process " + handle.pid() + " survived SIGKILL", again);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label + " (pid " + process.pid() + " in " + namespace + ")";
+    }
+}
