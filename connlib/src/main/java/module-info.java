@@ -5,7 +5,7 @@ module dev.flint.connlib {
     requires org.slf4j;
 
     // exports dev.flint.connlib.packet;  (added when the package has code)
-    // exports dev.flint.connlib.wireguard;  (added when the package has code)
+    exports dev.flint.connlib.wireguard;
     // exports dev.flint.connlib.stun;  (added when the package has code)
     // exports dev.flint.connlib.turn;  (added when the package has code)
     // exports dev.flint.connlib.ice;  (added when the package has code)
