@@ -1,5 +1,6 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.wireguard.WireGuardKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -253,8 +254,15 @@ public record WireGuardConfig(InterfaceSection iface, List<PeerSection> peers) {
         }
 
         private static WireGuardKey key(int n, String name, String value) throws Problem {
-            return WireGuardKey.parseBase64(value).orElseThrow(() -> new Problem(n,
-                name + " is not a WireGuard key (44 characters of base64 encoding 32 bytes, as 'wg genkey' prints)"));
+            if (value.length() == 44 && value.endsWith("=")) {
+                try {
+                    return WireGuardKey.fromBase64(value);
+                } catch (IllegalArgumentException e) {
+                    // Reported below with the same sentence as any other malformed key.
+                }
+            }
+            throw new Problem(n,
+                name + " is not a WireGuard key (44 characters of base64 encoding 32 bytes, as 'wg genkey' prints)");
         }
 
         private static int number(int n, String name, String value, int min, int max) throws Problem {
