@@ -12,7 +12,7 @@ import java.util.concurrent.FutureTask;
  * TUN devices and netlink sockets it opens belong to that namespace, while the rest of the test JVM
  * stays where it was. Threads it starts inherit the namespace.
  */
-final class InNamespace {
+public final class InNamespace {
 
     private static final int CLONE_NEWNET = 0x40000000;
 
@@ -25,7 +25,7 @@ final class InNamespace {
     private InNamespace() {
     }
 
-    static <T> T call(NetworkNamespace ns, Callable<T> body) throws Exception {
+    public static <T> T call(NetworkNamespace ns, Callable<T> body) throws Exception {
         FutureTask<T> task = new FutureTask<>(() -> {
             int fd = JnaLibc.open("/run/netns/" + ns.name(), JnaLibc.O_CLOEXEC);
             try {
@@ -49,7 +49,7 @@ final class InNamespace {
     }
 
     /** A thread in the namespace that runs {@code body} in the background. */
-    static Thread start(NetworkNamespace ns, String name, Runnable body) {
+    public static Thread start(NetworkNamespace ns, String name, Runnable body) {
         return Thread.ofPlatform().name(name).daemon().start(() -> {
             int fd = JnaLibc.open("/run/netns/" + ns.name(), JnaLibc.O_CLOEXEC);
             try {
