@@ -34,6 +34,7 @@ public final class RtNetlink implements AutoCloseable {
     private static final short NLM_F_REPLACE = 0x100;
 
     private static final short IFLA_MTU = 4;
+    private static final short IFLA_TXQLEN = 13;
     private static final short IFA_ADDRESS = 1;
     private static final short IFA_LOCAL = 2;
     private static final short RTA_DST = 1;
@@ -96,6 +97,13 @@ public final class RtNetlink implements AutoCloseable {
         link(RTM_NEWLINK, 0, index, 0, 0);
         attribute(IFLA_MTU, mtu);
         commit("set MTU " + mtu + " on link " + index);
+    }
+
+    /** Sets the link's transmit queue length: how many packets the kernel holds for a slow reader. */
+    public void setTxQueueLength(int index, int packets) throws IOException {
+        link(RTM_NEWLINK, 0, index, 0, 0);
+        attribute(IFLA_TXQLEN, packets);
+        commit("set transmit queue length " + packets + " on link " + index);
     }
 
     public void deleteLink(int index) throws IOException {

@@ -51,6 +51,7 @@ public final class PlainWireGuard implements AutoCloseable {
     private static final int BATCH = 64;
     private static final int POLL_MILLIS = 100;
     private static final int QUEUED_PER_PEER = 128;
+    private static final int TX_QUEUE_LENGTH = 1000;
 
     /** What the shell keeps per peer beside the engine's own state (the engine has no getter for these). */
     static final class PeerEntry {
@@ -128,6 +129,8 @@ public final class PlainWireGuard implements AutoCloseable {
                     Duration.ofSeconds(p.persistentKeepalive().orElse(0)), endpoint, p.allowedIps(), now);
             }
             nl.setMtu(index, mtu);
+            // TUN's default of 500 packets drops TCP bursts while the reader waits for a core.
+            nl.setTxQueueLength(index, TX_QUEUE_LENGTH);
             for (IpPrefix a : config.iface().addresses()) {
                 nl.addAddress(index, a.address(), a.length());
             }

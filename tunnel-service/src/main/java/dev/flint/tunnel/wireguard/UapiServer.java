@@ -72,7 +72,7 @@ public final class UapiServer implements AutoCloseable {
         while (open) {
             try {
                 SocketChannel client = server.accept();
-                Thread.ofVirtual().name("wg-uapi-client").start(() -> serve(client));
+                Thread.ofPlatform().daemon().name("wg-uapi-client").start(() -> serve(client));
             } catch (IOException e) {
                 if (open) {
                     LOG.warn("userspace API socket {} failed: {}", path, e.getMessage());

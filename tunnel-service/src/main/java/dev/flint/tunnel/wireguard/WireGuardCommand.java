@@ -21,6 +21,15 @@ public final class WireGuardCommand {
     private WireGuardCommand() {
     }
 
+    /**
+     * Where relative paths are meant from: the launcher changes into the project directory before
+     * starting Java, so it passes the caller's directory in {@code FLINT_CALLER_DIR}.
+     */
+    static Path callerDirectory() {
+        String dir = System.getenv("FLINT_CALLER_DIR");
+        return dir == null || dir.isBlank() ? Path.of("").toAbsolutePath() : Path.of(dir);
+    }
+
     /** Runs the command; returns the exit status for a problem, or blocks until the interface is stopped. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         Path configPath = null;
@@ -41,7 +50,7 @@ public final class WireGuardCommand {
                 err.println(USAGE);
                 return 2;
             } else if (configPath == null) {
-                configPath = Path.of(a);
+                configPath = callerDirectory().resolve(a);
             } else {
                 err.println("flint-tunnel wireguard: only one configuration file, please ('" + a + "' is extra).");
                 return 2;

@@ -64,7 +64,9 @@ class RtNetlinkTest {
                 int index = RtNetlink.linkIndex("flnl0");
                 nl.setMtu(index, 1380);
                 nl.setLinkUp(index);
+                nl.setTxQueueLength(index, 1234);
                 JsonNode link = ipJson("link", "show", "flnl0").get(0);
+                assertThat(link.get("txqlen").asInt()).isEqualTo(1234);
                 assertThat(link.get("ifindex").asInt()).isEqualTo(index);
                 assertThat(link.get("mtu").asInt()).isEqualTo(1380);
                 assertThat(link.get("flags").toString()).contains("\"UP\"");
