@@ -58,7 +58,6 @@ class WireGuardInteropTest {
         lab.startWireguardGo(null, false);
         lab.startFlint(lab.flintConfig(null, true, ""));
         assertThat(lab.flint.recentOutput()).contains(lab.flintIf + " is up");
-        assertThat(Map.of()).isEmpty();
         Map<String, String> before = WireGuardLab.dumpPeer(lab.flintIf);
         assertThat(before.get("latest-handshake")).isEqualTo("0");
         assertThat(before.get("endpoint")).isEqualTo("192.168.77.2:" + WireGuardLab.GO_PORT);
@@ -78,6 +77,12 @@ class WireGuardInteropTest {
         assertThat(Long.parseLong(go.get("rx"))).isGreaterThanOrEqualTo(Long.parseLong(flint.get("tx")) - 200);
         String human = Command.of("wg", "show", lab.flintIf).run();
         assertThat(human).contains("latest handshake:").contains("transfer:");
+
+        // SIGTERM: the interface and the wg socket go away with the process.
+        lab.flint.close();
+        assertThat(lab.flint.exitCode()).as("ended by SIGTERM, not killed").isEqualTo(143);
+        assertThat(lab.a.command("ip", "link", "show", lab.flintIf).runAllowingFailure().ok()).isFalse();
+        assertThat(Files.exists(UapiServer.DIRECTORY.resolve(lab.flintIf + ".sock"))).isFalse();
     }
 
     @Test

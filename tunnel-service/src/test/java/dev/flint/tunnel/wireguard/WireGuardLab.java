@@ -124,8 +124,9 @@ final class WireGuardLab implements AutoCloseable {
             FlintTunnel.class.getName(), "wireguard", file.toString(), "--interface", flintIf));
         flint = net.start(a, "flint", cmd);
         Path socket = UapiServer.DIRECTORY.resolve(flintIf + ".sock");
-        await(Duration.ofSeconds(90), () -> Files.exists(socket) || !flint.isAlive(),
-            "Flint's UAPI socket " + socket);
+        await(Duration.ofSeconds(90), () -> flint.recentOutput().contains(flintIf + " is up") || !flint.isAlive(),
+            "Flint to report " + flintIf + " up");
+        assertThat(socket).exists();
         assertThat(flint.isAlive()).as("Flint is running; its output:\n" + flint.recentOutput()).isTrue();
     }
 
