@@ -28,6 +28,12 @@ final class ReplayWindow {
         return Long.compareUnsigned(counter, highest) > 0 || highest - counter < WINDOW;
     }
 
+    /** Forgets every counter (benchmarks replay a fixed set of datagrams; the protocol never resets a window). */
+    synchronized void reset() {
+        java.util.Arrays.fill(ring, 0);
+        last = 0;
+    }
+
     /** Records {@code counter} if it is new and inside the window; false for duplicates, old or over-limit ones. */
     synchronized boolean accept(long counter, long limit) {
         if (Long.compareUnsigned(counter, limit) >= 0) {

@@ -20,6 +20,7 @@ final class TransportCipher {
     private final Cipher opener;
     private final byte[] nonce = new byte[12];
     private final ByteBuffer zeros = ByteBuffer.allocate(16);
+    private byte[] scratch = new byte[2048];
 
     private TransportCipher() {
         try {
@@ -46,12 +47,27 @@ final class TransportCipher {
         ChaChaPoly.writeNonce(nonce, counter);
         try {
             sealer.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
-            if (padding == 0) {
-                sealer.doFinal(plaintext, out);
+            if (plaintext.hasArray() && out.hasArray()) {
+                if (padding == 0) {
+                    sealer.doFinal(plaintext, out);
+                } else {
+                    sealer.update(plaintext, out);
+                    zeros.clear().limit(padding);
+                    sealer.doFinal(zeros, out);
+                }
+                return;
+            }
+            // The JDK copies direct buffers through fresh arrays; a per-thread scratch array avoids that garbage.
+            int length = plaintext.remaining();
+            byte[] in = scratch(length + padding);
+            plaintext.get(in, 0, length);
+            java.util.Arrays.fill(in, length, length + padding, (byte) 0);
+            if (out.hasArray()) {
+                int n = sealer.doFinal(in, 0, length + padding, out.array(), out.arrayOffset() + out.position());
+                out.position(out.position() + n);
             } else {
-                sealer.update(plaintext, out);
-                zeros.clear().limit(padding);
-                sealer.doFinal(zeros, out);
+                int n = sealer.doFinal(in, 0, length + padding, in, 0); // in place
+                out.put(in, 0, n);
             }
         } catch (ShortBufferException e) {
             throw new IllegalArgumentException("output buffer too small", e);
@@ -68,7 +84,20 @@ final class TransportCipher {
         ChaChaPoly.writeNonce(nonce, counter);
         try {
             opener.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce));
-            opener.doFinal(ciphertext, out);
+            if (ciphertext.hasArray() && out.hasArray()) {
+                opener.doFinal(ciphertext, out);
+                return true;
+            }
+            int length = ciphertext.remaining();
+            byte[] in = scratch(length);
+            ciphertext.get(in, 0, length);
+            if (out.hasArray()) {
+                int n = opener.doFinal(in, 0, length, out.array(), out.arrayOffset() + out.position());
+                out.position(out.position() + n);
+            } else {
+                int n = opener.doFinal(in, 0, length, in, 0); // in place
+                out.put(in, 0, n);
+            }
             return true;
         } catch (AEADBadTagException e) {
             return false;
@@ -77,5 +106,12 @@ final class TransportCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK's ChaCha20-Poly1305 failed", e);
         }
+    }
+
+    private byte[] scratch(int length) {
+        if (scratch.length < length + ChaChaPoly.TAG_LENGTH) {
+            scratch = new byte[Math.max(length + ChaChaPoly.TAG_LENGTH, 2 * scratch.length)];
+        }
+        return scratch;
     }
 }

@@ -185,12 +185,19 @@ public final class WireGuardNode {
     }
 
     /**
-     * Starts a handshake now (unless one was sent less than REKEY_TIMEOUT ago), e.g. when ICE nominated a path.
-     * The initiation is available from {@link #pollTransmit()}.
+     * Sends a handshake initiation now (unless one was sent less than REKEY_TIMEOUT ago), e.g. when ICE nominated
+     * a path. If a handshake is already being retried, this resends within that attempt (REKEY_ATTEMPT_TIME still
+     * counts from its start). The initiation is available from {@link #pollTransmit()}.
      */
     public void initiateHandshake(WireGuardPeer peer, Instant now) {
+        long t = nanos(now);
         synchronized (lock) {
-            sendInitiation(peer, nanos(now), false);
+            boolean handshaking = peer.handshakeAttemptStartNanos != 0;
+            if (!handshaking) {
+                sendInitiation(peer, t, false);
+            } else if (t - peer.lastHandshakeSentNanos >= rekeyTimeoutNanos) {
+                sendInitiation(peer, t, true); // resend now, within the attempt already running
+            }
         }
     }
 
@@ -412,6 +419,7 @@ public final class WireGuardNode {
             return drop(refused);
         }
         peer.roamTo(from);
+        peer.rxBytes.add(WireGuardMessage.INITIATION_LENGTH);
         authenticatedReceived(peer, nowNanos);
 
         int index = newIndex(peer);
@@ -433,6 +441,9 @@ public final class WireGuardNode {
         }
         transmits.add(new Transmit(peer, from != null ? from : peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
+        // As wireguard-go: a response counts as a handshake sent, so the responder, which cannot send data until
+        // the initiator confirms, does not start a crossing handshake of its own within REKEY_TIMEOUT.
+        peer.lastHandshakeSentNanos = nowNanos;
         authenticatedSent(peer, nowNanos);
         return peer.handshakeResult;
     }
@@ -447,6 +458,7 @@ public final class WireGuardNode {
             return drop(refused);
         }
         peer.roamTo(from);
+        peer.rxBytes.add(WireGuardMessage.RESPONSE_LENGTH);
         authenticatedReceived(peer, nowNanos);
         NoiseHandshake.SessionKeys keys = peer.handshake.beginSession().orElseThrow();
         installSession(peer, keys, nowNanos);
@@ -628,7 +640,7 @@ public final class WireGuardNode {
             if (peer.handshakeAttemptStartNanos != 0) {
                 return; // already handshaking: the retransmit timer carries on
             }
-            if (peer.lastInitiationSentNanos != 0 && nowNanos - peer.lastInitiationSentNanos < rekeyTimeoutNanos) {
+            if (peer.lastHandshakeSentNanos != 0 && nowNanos - peer.lastHandshakeSentNanos < rekeyTimeoutNanos) {
                 return;
             }
         }
@@ -653,7 +665,7 @@ public final class WireGuardNode {
         if (!retry) {
             peer.handshakeAttemptStartNanos = nowNanos;
         }
-        peer.lastInitiationSentNanos = nowNanos;
+        peer.lastHandshakeSentNanos = nowNanos;
         peer.retransmitAtNanos = nowNanos + rekeyTimeoutNanos + jitter();
         transmits.add(new Transmit(peer, peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);

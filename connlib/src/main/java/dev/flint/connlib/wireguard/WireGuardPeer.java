@@ -43,7 +43,7 @@ public final class WireGuardPeer {
     long addedNanos;
     long persistentKeepaliveAttemptNanos;
     long handshakeAttemptStartNanos;
-    long lastInitiationSentNanos;
+    long lastHandshakeSentNanos;
     long retransmitAtNanos;
     long newHandshakeJitterNanos;
     long sessionDerivedNanos;
