@@ -3,12 +3,17 @@
 # Flint<->Flint, Flint<->wireguard-go and wireguard-go<->wireguard-go, in one run on one topology.
 # Prints a table (Mbit/s, both directions) and the Flint<->Flint : wireguard-go<->wireguard-go ratio.
 #
-# Usage (as root): tunnel-service/bench/iperf-tunnel.sh [SECONDS]      (default 10 s per direction)
+# Usage (as root): tunnel-service/bench/iperf-tunnel.sh [SECONDS [ROUNDS]]
+#   SECONDS per direction (default 10), ROUNDS of all three pairs (default 2; the table shows the mean).
+# Each pair first runs WARMUP unmeasured seconds (default 20), so both implementations are measured
+# warm: Flint's JIT needs that long to compile its data path on a busy 2-core machine.
 # Needs: iperf3, wireguard-go, wireguard-tools, iproute2; builds Flint through ./flint if needed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_PER_RUN="${1:-10}"
+ROUNDS="${2:-2}"
+WARMUP="${WARMUP:-20}"
 TAG="fb$(printf '%04x' $((RANDOM % 65536)))"
 NS_L="$TAG-l"
 NS_R="$TAG-r"
@@ -58,6 +63,7 @@ ip -n "$NS_R" addr add 192.168.91.2/24 dev veth0
 ip -n "$NS_L" link set veth0 up
 ip -n "$NS_R" link set veth0 up
 
+umask 077
 wg genkey >"$WORK/l.key"; wg pubkey <"$WORK/l.key" >"$WORK/l.pub"
 wg genkey >"$WORK/r.key"; wg pubkey <"$WORK/r.key" >"$WORK/r.pub"
 
@@ -111,24 +117,31 @@ run_pair() {
   [ $ok -eq 1 ] || { cat "$WORK"/*.log >&2; die "no tunnel between $left and $right"; }
   ip netns exec "$NS_R" iperf3 -s -B 10.91.0.2 -D --pidfile "$WORK/iperf.pid"
   sleep 0.5
-  RESULT["$left-$right-lr"]="$(measure "$NS_L" 10.91.0.2)"
-  RESULT["$left-$right-rl"]="$(measure "$NS_L" 10.91.0.2 -R)"
+  ip netns exec "$NS_L" iperf3 -c 10.91.0.2 -t "$WARMUP" >/dev/null 2>&1 || true
+  local lr rl
+  lr="$(measure "$NS_L" 10.91.0.2)"
+  rl="$(measure "$NS_L" 10.91.0.2 -R)"
+  printf '  round %s  %-6s <-> %-6s  %8s Mbit/s  %8s Mbit/s\n' "$round" "$left" "$right" "$lr" "$rl"
+  RESULT["$left-$right-lr"]="$(awk -v a="${RESULT[$left-$right-lr]:-0}" -v b="$lr" -v n="$ROUNDS" 'BEGIN { print a + b / n }')"
+  RESULT["$left-$right-rl"]="$(awk -v a="${RESULT[$left-$right-rl]:-0}" -v b="$rl" -v n="$ROUNDS" 'BEGIN { print a + b / n }')"
   kill "$(cat "$WORK/iperf.pid")" 2>/dev/null || true
   stop_sides
   sleep 1
 }
 
-printf 'iperf3 TCP, %s s per direction, MTU 1420, %s CPUs (%s), kernel %s\n' \
-  "$SECONDS_PER_RUN" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(uname -r)"
+printf 'iperf3 TCP, %s s per direction after %s s warm-up, MTU 1420, %s CPUs (%s), kernel %s\n' \
+  "$SECONDS_PER_RUN" "$WARMUP" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(uname -r)"
 printf 'load average before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-run_pair go go
-run_pair flint go
-run_pair flint flint
+for round in $(seq "$ROUNDS"); do
+  run_pair go go
+  run_pair flint go
+  run_pair flint flint
+done
 
-printf '\n%-28s %14s %14s\n' "pair (left <-> right)" "left->right" "right->left"
-printf '%-28s %14s %14s\n' "wireguard-go <-> wireguard-go" "${RESULT[go-go-lr]} Mbit/s" "${RESULT[go-go-rl]} Mbit/s"
-printf '%-28s %14s %14s\n' "Flint <-> wireguard-go" "${RESULT[flint-go-lr]} Mbit/s" "${RESULT[flint-go-rl]} Mbit/s"
-printf '%-28s %14s %14s\n' "Flint <-> Flint" "${RESULT[flint-flint-lr]} Mbit/s" "${RESULT[flint-flint-rl]} Mbit/s"
+printf '\nmean of %s rounds:\n%-30s %14s %14s\n' "$ROUNDS" "pair (left <-> right)" "left->right" "right->left"
+printf '%-30s %14s %14s\n' "wireguard-go <-> wireguard-go" "${RESULT[go-go-lr]} Mbit/s" "${RESULT[go-go-rl]} Mbit/s"
+printf '%-30s %14s %14s\n' "Flint <-> wireguard-go" "${RESULT[flint-go-lr]} Mbit/s" "${RESULT[flint-go-rl]} Mbit/s"
+printf '%-30s %14s %14s\n' "Flint <-> Flint" "${RESULT[flint-flint-lr]} Mbit/s" "${RESULT[flint-flint-rl]} Mbit/s"
 awk -v f="${RESULT[flint-flint-lr]}" -v g="${RESULT[go-go-lr]}" -v f2="${RESULT[flint-flint-rl]}" -v g2="${RESULT[go-go-rl]}" \
   'BEGIN { if (g > 0 && g2 > 0) printf "\nratio Flint<->Flint / wireguard-go<->wireguard-go: %.2f (left->right), %.2f (right->left)\n", f / g, f2 / g2 }'
 printf 'load average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

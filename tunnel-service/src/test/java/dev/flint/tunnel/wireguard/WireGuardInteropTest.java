@@ -97,6 +97,30 @@ class WireGuardInteropTest {
     }
 
     @Test
+    void dropsPacketsWhoseSourceThePeerMayNotUse() throws Exception {
+        lab.startWireguardGo(null, false);
+        lab.startFlint(lab.flintConfig(null, true, ""));
+        assertThat(WireGuardLab.pingUntilReply(lab.a, GO_IP, Duration.ofSeconds(20))).isTrue();
+        // wireguard-go gets a second address outside the AllowedIPs Flint has for it (10.99.0.2/32):
+        // its authenticated packets from there must not reach Flint's interface.
+        lab.b.ip("addr", "add", "10.99.0.3/24", "dev", lab.goIf);
+        long rxBefore = Long.parseLong(WireGuardLab.dumpPeer(lab.flintIf).get("rx"));
+        long tunBefore = tunReceivedPackets();
+        assertThat(lab.b.command("ping", "-c", "3", "-W", "1", "-i", "0.3", "-I", "10.99.0.3", FLINT_IP)
+            .runAllowingFailure().ok()).isFalse();
+        // They did arrive and decrypt (the transfer counter grew), and none was written to the TUN.
+        assertThat(Long.parseLong(WireGuardLab.dumpPeer(lab.flintIf).get("rx"))).isGreaterThan(rxBefore);
+        assertThat(tunReceivedPackets()).isEqualTo(tunBefore);
+        assertThat(lab.b.command("ping", "-c", "1", "-W", "2", "-I", GO_IP, FLINT_IP).runAllowingFailure().ok()).isTrue();
+    }
+
+    /** Packets Flint wrote into its TUN interface (the kernel counts them as received). */
+    long tunReceivedPackets() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lab.a.ip("-j", "-s", "link", "show", lab.flintIf));
+        return json.get(0).get("stats64").get("rx").get("packets").asLong();
+    }
+
+    @Test
     void presharedKeyMustMatch() throws Exception {
         WireGuardKey psk = WireGuardKey.generatePreshared(new SecureRandom());
         lab.startWireguardGo(psk, false);
