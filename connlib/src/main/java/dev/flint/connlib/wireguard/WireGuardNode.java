@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,34 +24,46 @@ import java.util.random.RandomGenerator;
  * <h2>Driving it</h2>
  *
  * <ul>
- *   <li>Outgoing IP packet: {@link #encrypt(WireGuardPeer, ByteBuffer, ByteBuffer, Instant)} writes one complete
- *       type-4 datagram into the caller's buffer (heap or direct) and allocates nothing. {@link Encrypted#NO_SESSION}
- *       means no session yet; a handshake has been requested.
- *   <li>Incoming datagram (any WireGuard type): {@link #decrypt(InetSocketAddress, ByteBuffer, ByteBuffer, Instant)}
- *       writes the inner IP packet (padding removed) into the caller's buffer and returns a cached
- *       {@link Received} naming the peer; handshake messages and cookie replies are consumed and answered through
- *       {@link #pollTransmit()}.
- *   <li>Time: call {@link #handleTimeout(Instant)} when {@link #pollTimeout()} says, and after every batch of
- *       encrypt/decrypt calls check {@link #pollTimeout()} again: the data path requests handshakes (rekey after
- *       time or messages, no session) by making the timeout due now.
- *   <li>Outputs, polled until empty after each input: {@link #pollTransmit()} (handshake messages, cookie
- *       replies, keepalives, each with an endpoint hint), {@link #pollEvent()} (handshake completed, connection
- *       expired).
+ *   <li>Outgoing IP packet: {@link #encrypt(WireGuardPeer, ByteBuffer, ByteBuffer, Instant)} reads the packet
+ *       (position to limit) and writes one complete type-4 datagram at the output buffer's position (heap or
+ *       direct; {@link #encryptedLength(int)} bytes), advancing it. Encryption in place works: put the packet at
+ *       {@code out.position() + 16} of a heap buffer and pass a slice of it as the plaintext. {@link
+ *       Encrypted#NO_SESSION} means no usable session; a handshake has been requested and queueing the packet is
+ *       the caller's choice (Firezone drops or queues; wireguard-go stages).
+ *   <li>Incoming datagram of any WireGuard type: {@link #decrypt(InetSocketAddress, ByteBuffer, ByteBuffer,
+ *       Instant)} consumes it and returns a cached {@link Received}: {@code DATA} (the inner IP packet, padding
+ *       removed, was written at the output buffer's position, which advanced by its length), {@code KEEPALIVE},
+ *       {@code HANDSHAKE} (a handshake message or cookie reply was consumed: poll now) or {@code DROPPED} with a
+ *       {@link DropReason} (also counted in {@link #dropCounters()}). Nothing in the datagram can make it throw.
+ *       The source address is used for roaming ({@link WireGuardPeer#endpoint()} follows the latest authenticated
+ *       packet), cookies and as the reply address of handshake responses.
+ *   <li>Time: call {@link #handleTimeout(Instant)} when {@link #pollTimeout()} says, and check {@link
+ *       #pollTimeout()} again after every batch of encrypt/decrypt calls: the data path asks for handshakes (rekey
+ *       after time or messages, no session) by making the timeout due at once.
+ *   <li>Outputs, polled until empty after every input: {@link #pollTransmit()} (initiations, responses, cookie
+ *       replies, keepalives; each with its peer and an endpoint hint that may be null when the engine knows no
+ *       address, as in Firezone's ICE mode where the shell owns the path), {@link #pollEvent()} ({@link
+ *       WireGuardEvent.HandshakeCompleted}, {@link WireGuardEvent.ConnectionExpired}).
+ *   <li>Control: {@link #addPeer}, {@link #removePeer}, {@link #initiateHandshake}, {@link #setUnderLoad}, and
+ *       the peer's setters (endpoint, preshared key, persistent keepalive). The static key is fixed per node.
  * </ul>
  *
  * <h2>Threads</h2>
  *
- * {@code encrypt} and {@code decrypt} of transport data may run on any number of threads at once, also for the
- * same peer and the same session: the send counter is reserved atomically, every thread gets its own JDK
- * {@code Cipher}, the replay window is synchronised per session, and the peer/index lookups are lock-free
- * snapshots. Rare transitions found on the data path (first packet on a new session, a handshake request) take the
- * node's lock briefly. Everything else — handshake messages inside {@code decrypt}, timers, polling, adding and
- * removing peers — runs under the node's lock; one control thread is the intended caller. Datagrams of one peer are
- * numbered in {@code encrypt} call order; a shell that wants the receiver to see them in order sends them in that
- * order (out-of-order arrival within 8192 packets is accepted anyway).
+ * {@code encrypt} and the transport-data case of {@code decrypt} may run on any number of threads at once, also
+ * for the same peer and the same session: the send counter is reserved atomically, every thread has its own JDK
+ * {@code Cipher}, the replay window is synchronised per session, and index and session lookups read immutable
+ * snapshots. They allocate nothing of their own. The rare transitions they find (first packet on a new session,
+ * a handshake request) take the node's lock briefly or set a flag for {@code handleTimeout}. Everything else —
+ * handshake messages and cookie replies inside {@code decrypt}, timers, polling, peers — runs under the node's
+ * lock, so it is safe from any thread; one control thread is the intended caller. Counters are assigned in
+ * {@code encrypt} call order: a shell that encrypts one peer's packets on several workers and wants them received
+ * in order must send them in counter order (the receiver accepts up to 8192 packets of reordering anyway, so
+ * order matters for TCP performance, not for correctness). Statistics and timer inputs written by the data path
+ * are last-writer-wins; a lost race moves a timer by the length of one batch.
  *
- * <p>{@code now} is the wall clock as an {@link Instant}: it stamps handshake initiations (TAI64N) and drives the
- * timers, so it must not run backwards by much.
+ * <p>{@code now} is the wall clock as an {@link Instant}: it stamps handshake initiations (TAI64N, which peers
+ * require to increase) and drives the timers.
  */
 public final class WireGuardNode {
     /** The whitepaper's constants. */
@@ -92,6 +103,9 @@ public final class WireGuardNode {
     private final ArrayDeque<WireGuardEvent> events = new ArrayDeque<>();
     private final DropCounters drops = new DropCounters();
     private volatile boolean underLoad;
+    private int handshakeRateLimit;
+    private long handshakeWindowStartNanos;
+    private int handshakesInWindow;
 
     /**
      * @param privateKey our static private key
@@ -178,6 +192,16 @@ public final class WireGuardNode {
     /** Under load, initiations and responses need a valid MAC2; without one they get a cookie reply. */
     public void setUnderLoad(boolean underLoad) {
         this.underLoad = underLoad;
+    }
+
+    /**
+     * Also counts as under load while more than {@code perSecond} handshake messages with a valid MAC1 arrived in
+     * the current one-second window, node-wide (Firezone: 100). Zero, the default, turns this off.
+     */
+    public void setHandshakeRateLimit(int perSecond) {
+        synchronized (lock) {
+            handshakeRateLimit = Math.max(0, perSecond);
+        }
     }
 
     public DropCounters dropCounters() {
@@ -371,7 +395,7 @@ public final class WireGuardNode {
     private Received receiveControl(InetSocketAddress from, byte[] msg, Instant now) {
         long nowNanos = nanos(now);
         Decoding decoding = WireGuardMessage.decode(ByteBuffer.wrap(msg));
-        if (decoding instanceof Decoding.Malformed(DropReason reason, String detail)) {
+        if (decoding instanceof Decoding.Malformed(DropReason reason, _)) {
             return drop(reason);
         }
         WireGuardMessage message = ((Decoding.Decoded) decoding).message();
@@ -388,7 +412,7 @@ public final class WireGuardNode {
         if (!cookieChecker.checkMac1(msg)) {
             return drop(DropReason.INVALID_MAC1);
         }
-        if (underLoad && !cookieChecker.checkMac2(msg, from, nowNanos)) {
+        if (isUnderLoad(nowNanos) && !cookieChecker.checkMac2(msg, from, nowNanos)) {
             int sender = message instanceof HandshakeInitiation i ? i.sender() : ((HandshakeResponse) message).sender();
             CookieReply reply = cookieChecker.createReply(msg, sender, from, nowNanos, random);
             transmits.add(new Transmit(null, from, reply.encode()));
@@ -400,6 +424,19 @@ public final class WireGuardNode {
             case CookieReply c -> throw new AssertionError("handled above");
             case TransportData t -> throw new AssertionError("not a control message");
         };
+    }
+
+    /** The flag, or the rate limit exceeded; counts this message (as boringtun's limiter, reset once a second). */
+    private boolean isUnderLoad(long nowNanos) {
+        if (handshakeRateLimit == 0) {
+            return underLoad;
+        }
+        if (nowNanos - handshakeWindowStartNanos >= 1_000_000_000L || nowNanos < handshakeWindowStartNanos) {
+            handshakeWindowStartNanos = nowNanos;
+            handshakesInWindow = 0;
+        }
+        handshakesInWindow++;
+        return underLoad || handshakesInWindow > handshakeRateLimit;
     }
 
     private Received receiveInitiation(InetSocketAddress from, HandshakeInitiation msg, Instant now, long nowNanos) {
@@ -819,9 +856,5 @@ public final class WireGuardNode {
     private static long getLongLe(ByteBuffer b, int at) {
         long v = b.getLong(at);
         return b.order() == ByteOrder.LITTLE_ENDIAN ? v : Long.reverseBytes(v);
-    }
-
-    List<WireGuardPeer> peersForTest() {
-        return new ArrayList<>(peerList);
     }
 }

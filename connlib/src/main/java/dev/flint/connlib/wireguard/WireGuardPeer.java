@@ -24,6 +24,7 @@ public final class WireGuardPeer {
     volatile Keypair next;
 
     private volatile InetSocketAddress endpoint;
+    private volatile WireGuardKey presharedKey;
     private volatile long persistentKeepaliveNanos;
     private volatile Instant lastHandshake;
     private volatile boolean removed;
@@ -66,6 +67,7 @@ public final class WireGuardPeer {
         this.handshake = new NoiseHandshake(localStaticPrivate, publicKey.raw(), presharedKey == null ? null : presharedKey.raw());
         this.cookies = new CookieGenerator(publicKey.raw());
         this.endpoint = endpoint;
+        this.presharedKey = presharedKey;
         this.persistentKeepaliveNanos = persistentKeepalive == null ? 0 : persistentKeepalive.toNanos();
         this.addedNanos = nowNanos;
         this.dataResult = new Received(Received.Kind.DATA, this, null);
@@ -105,9 +107,15 @@ public final class WireGuardPeer {
         persistentKeepaliveNanos = interval == null || interval.isNegative() ? 0 : interval.toNanos();
     }
 
+    /** The preshared key, empty when none is set (WireGuard then uses 32 zero bytes). */
+    public Optional<WireGuardKey> presharedKey() {
+        return Optional.ofNullable(presharedKey);
+    }
+
     /** Sets or (with null) clears the preshared key; it applies to the next handshake. */
     public void setPresharedKey(WireGuardKey presharedKey) {
         synchronized (node.lock) {
+            this.presharedKey = presharedKey;
             handshake.setPresharedKey(presharedKey == null ? null : presharedKey.raw());
         }
     }

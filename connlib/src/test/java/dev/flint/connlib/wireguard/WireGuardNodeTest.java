@@ -279,4 +279,43 @@ class WireGuardNodeTest {
         back.get(got);
         assertThat(got).isEqualTo(ipv4(1280, 5));
     }
+
+    @Test
+    void encryptionInPlaceNeedsNoSecondBuffer() {
+        for (WireGuardConfig config : List.of(WireGuardConfig.standard(), WireGuardConfig.firezoneIce())) {
+            var p = new NodePair(config, 17);
+            p.handshake();
+            byte[] packet = ipv4(1000 + 5, 6);
+            ByteBuffer buffer = ByteBuffer.allocate(1100);
+            buffer.position(16).put(packet).flip().position(16); // the packet where the ciphertext goes
+            ByteBuffer plaintext = buffer.slice();
+            ByteBuffer out = buffer.clear();
+            assertThat(p.a.encrypt(p.bOnA, plaintext, out, p.now)).isEqualTo(Encrypted.SENT);
+            assertThat(out.position()).isEqualTo(p.a.encryptedLength(packet.length));
+            assertThat(p.deliver(p.a, java.util.Arrays.copyOf(buffer.array(), out.position())).kind())
+                    .isEqualTo(Received.Kind.DATA);
+            assertThat(p.lastPlaintext).isEqualTo(packet);
+        }
+    }
+
+    @Test
+    void aHandshakeRateLimitAsksForCookiesOnlyAboveTheLimit() {
+        var p = new NodePair(WireGuardConfig.standard(), 18);
+        p.b.setHandshakeRateLimit(2);
+        var strangers = new java.util.ArrayList<byte[]>();
+        for (int i = 0; i < 3; i++) {
+            var other = new WireGuardNode(WireGuardKey.generatePrivate(new ScriptedRandom(200 + i)),
+                    WireGuardConfig.standard(), new ScriptedRandom(300 + i));
+            other.initiateHandshake(other.addPeer(p.b.publicKey(), null, null, p.addrB, p.now), p.now);
+            strangers.add(other.pollTransmit().orElseThrow().payload());
+        }
+        assertThat(p.deliver(p.a, strangers.get(0)).dropReason()).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(p.deliver(p.a, strangers.get(1)).dropReason()).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(p.deliver(p.a, strangers.get(2)).dropReason()).isEqualTo(DropReason.COOKIE_REQUIRED);
+        p.drain(p.b);
+        // A new second: the real peer gets through without a cookie.
+        p.now = p.now.plusSeconds(1);
+        p.handshake();
+        assertThat(p.b.dropCounters().count(DropReason.COOKIE_REQUIRED)).isEqualTo(1);
+    }
 }
