@@ -15,5 +15,7 @@ module dev.flint.tunnel {
     requires org.slf4j;
 
     exports dev.flint.tunnel;
+    exports dev.flint.tunnel.linux;
+    exports dev.flint.tunnel.wireguard;
     exports dev.flint.tunnel.p2p;
 }
