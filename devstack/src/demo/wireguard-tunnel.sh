@@ -7,7 +7,7 @@
 # every step worked. Needs root, wireguard-go, wireguard-tools, iperf3, iproute2.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 TAG="fd$(printf '%04x' $((RANDOM % 65536)))"
 NS_FLINT="$TAG-flint"
 NS_GO="$TAG-go"
