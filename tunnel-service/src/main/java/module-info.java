@@ -15,4 +15,6 @@ module dev.flint.tunnel {
     requires org.slf4j;
 
     exports dev.flint.tunnel;
+    exports dev.flint.tunnel.linux;
+    exports dev.flint.tunnel.wireguard;
 }

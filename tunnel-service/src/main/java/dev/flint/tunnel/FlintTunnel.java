@@ -15,6 +15,8 @@ public final class FlintTunnel {
         switch (command) {
             case "--version", "version" -> System.out.println("flint-tunnel " + version());
             case "--help", "-h", "help" -> System.out.println(usage());
+            case "wireguard" -> System.exit(dev.flint.tunnel.wireguard.WireGuardCommand.run(
+                argv.subList(1, argv.size()), System.out, System.err));
             default -> {
                 System.err.println("flint-tunnel: unknown command '" + command + "'.");
                 System.err.println(usage());
@@ -34,6 +36,8 @@ public final class FlintTunnel {
 
             Commands:
               --version           print the version and exit
+              wireguard CONFIG [--interface NAME]
+                                  run a plain WireGuard interface from a wg-quick style file
             """;
     }
 }

@@ -1,0 +1,606 @@
+package dev.flint.tunnel.wireguard;
+
+import dev.flint.connlib.wireguard.Encrypted;
+import dev.flint.connlib.wireguard.Received;
+import dev.flint.connlib.wireguard.Transmit;
+import dev.flint.connlib.wireguard.WireGuardEvent;
+import dev.flint.connlib.wireguard.WireGuardKey;
+import dev.flint.connlib.wireguard.WireGuardNode;
+import dev.flint.connlib.wireguard.WireGuardPeer;
+import dev.flint.tunnel.PacketBatch;
+import dev.flint.tunnel.linux.DatagramBatch;
+import dev.flint.tunnel.linux.LinuxTunDevice;
+import dev.flint.tunnel.linux.LinuxUdpSocket;
+import dev.flint.tunnel.linux.RtNetlink;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A plain WireGuard interface: a TUN device and a UDP port around connlib's {@link WireGuardNode},
+ * configured from a wg-quick file and afterwards through the userspace API.
+ *
+ * <p>Three threads: the <em>outbound</em> thread reads TUN batches, picks each packet's peer by
+ * longest-prefix match over AllowedIPs, encrypts into a datagram batch and sends it with one
+ * {@code sendmmsg}; the <em>inbound</em> thread receives datagram batches, decrypts into a TUN batch,
+ * drops packets whose source the sending peer is not allowed to use, and writes the rest; the
+ * <em>control</em> thread runs the engine's timers and sends its handshakes and keepalives. One
+ * outbound thread keeps each peer's packets in order; on two cores a thread per direction is as much
+ * parallel crypto as pays (see BENCHMARKS.md).
+ */
+public final class PlainWireGuard implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlainWireGuard.class);
+    static final int DEFAULT_MTU = 1420;
+    private static final int BATCH = 64;
+    private static final int POLL_MILLIS = 100;
+    private static final int QUEUED_PER_PEER = 128;
+    private static final int TX_QUEUE_LENGTH = 1000;
+
+    /** What the shell keeps per peer beside the engine's own state (the engine has no getter for these). */
+    static final class PeerEntry {
+        final WireGuardPeer peer;
+        volatile WireGuardKey presharedKey;
+
+        PeerEntry(WireGuardPeer peer, WireGuardKey presharedKey) {
+            this.peer = peer;
+            this.presharedKey = presharedKey;
+        }
+    }
+
+    private final Object configLock = new Object();
+    private volatile WireGuardNode node;
+    private volatile WireGuardKey privateKey;
+    private final Map<WireGuardKey, PeerEntry> peers = new ConcurrentHashMap<>();
+    private volatile AllowedIps<WireGuardPeer> allowed = new AllowedIps<>();
+    private final LinuxTunDevice tun;
+    private final int linkIndex;
+    private volatile LinuxUdpSocket udp;
+    private volatile int fwmark;
+    private final Map<WireGuardPeer, ArrayBlockingQueue<byte[]>> waiting = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile Thread control;
+    private volatile boolean running = true;
+
+    final AtomicLong droppedNoPeer = new AtomicLong();
+    final AtomicLong droppedSource = new AtomicLong();
+    final AtomicLong droppedNoEndpoint = new AtomicLong();
+
+    private PlainWireGuard(WireGuardKey privateKey, LinuxTunDevice tun, int linkIndex, LinuxUdpSocket udp) {
+        this.privateKey = privateKey;
+        this.node = newNode(privateKey, tun.mtu());
+        this.tun = tun;
+        this.linkIndex = linkIndex;
+        this.udp = udp;
+    }
+
+    private WireGuardNode newNode(WireGuardKey key, int mtu) {
+        return new WireGuardNode(key,
+            dev.flint.connlib.wireguard.WireGuardConfig.standard().withPadding(16, mtu), random);
+    }
+
+    /**
+     * Creates interface {@code name} from {@code config}: TUN device with the config's MTU and
+     * addresses, routes for every peer's AllowedIPs, the UDP port, and the data-plane threads.
+     * On failure, whatever was created is removed again.
+     */
+    public static PlainWireGuard start(WireGuardConfig config, String name) throws IOException {
+        int mtu = config.iface().mtu().orElse(DEFAULT_MTU);
+        LinuxTunDevice tun = LinuxTunDevice.open(name, mtu, LinuxTunDevice.PacketIo.FFM);
+        LinuxUdpSocket udp = null;
+        boolean started = false;
+        try (RtNetlink nl = RtNetlink.open()) {
+            int index = RtNetlink.linkIndex(tun.name());
+            udp = LinuxUdpSocket.bind(config.iface().listenPort().orElse(0));
+            if (config.iface().fwmark().orElse(0) != 0) {
+                udp.setMark(config.iface().fwmark().getAsInt());
+            }
+            PlainWireGuard wg = new PlainWireGuard(config.iface().privateKey(), tun, index, udp);
+            wg.fwmark = config.iface().fwmark().orElse(0);
+            Instant now = Instant.now();
+            for (WireGuardConfig.PeerSection p : config.peers()) {
+                InetSocketAddress endpoint = null;
+                if (p.endpoint().isPresent()) {
+                    try {
+                        endpoint = p.endpoint().get().resolve();
+                    } catch (UnknownHostException e) {
+                        throw new IOException("cannot resolve the endpoint " + p.endpoint().get()
+                            + " of peer " + p.publicKey().toBase64());
+                    }
+                }
+                wg.addPeer(p.publicKey(), p.presharedKey().orElse(null),
+                    Duration.ofSeconds(p.persistentKeepalive().orElse(0)), endpoint, p.allowedIps(), now);
+            }
+            nl.setMtu(index, mtu);
+            // TUN's default of 500 packets drops TCP bursts while the reader waits for a core.
+            nl.setTxQueueLength(index, TX_QUEUE_LENGTH);
+            for (IpPrefix a : config.iface().addresses()) {
+                nl.addAddress(index, a.address(), a.length());
+            }
+            nl.setLinkUp(index);
+            for (WireGuardConfig.PeerSection p : config.peers()) {
+                for (IpPrefix prefix : p.allowedIps()) {
+                    nl.addRoute(index, prefix.address(), prefix.length());
+                }
+            }
+            wg.startThreads();
+            started = true;
+            return wg;
+        } finally {
+            if (!started) {
+                // Closing the TUN descriptor removes the interface with its addresses and routes.
+                if (udp != null) {
+                    udp.close();
+                }
+                tun.close();
+            }
+        }
+    }
+
+    private void startThreads() {
+        control = Thread.ofPlatform().name("wg-control-" + tun.name()).start(this::controlLoop);
+        threads.add(control);
+        threads.add(Thread.ofPlatform().name("wg-out-" + tun.name()).start(this::outboundLoop));
+        threads.add(Thread.ofPlatform().name("wg-in-" + tun.name()).start(this::inboundLoop));
+    }
+
+    public String interfaceName() {
+        return tun.name();
+    }
+
+    public int mtu() {
+        return tun.mtu();
+    }
+
+    // ------------------------------------------------------------------ configuration (UAPI)
+
+    WireGuardKey privateKey() {
+        return privateKey;
+    }
+
+    int listenPort() {
+        return udp.port();
+    }
+
+    int fwmark() {
+        return fwmark;
+    }
+
+    WireGuardNode node() {
+        return node;
+    }
+
+    List<PeerEntry> peerEntries() {
+        List<PeerEntry> out = new ArrayList<>(peers.values());
+        out.sort((a, b) -> a.peer.publicKey().toBase64().compareTo(b.peer.publicKey().toBase64()));
+        return out;
+    }
+
+    Optional<PeerEntry> peerEntry(WireGuardKey key) {
+        return Optional.ofNullable(peers.get(key));
+    }
+
+    List<IpPrefix> allowedIps(WireGuardPeer peer) {
+        return allowed.prefixesOf(peer);
+    }
+
+    Object configLock() {
+        return configLock;
+    }
+
+    /** Replaces the private key. The engine fixes its key at construction, so peers move to a new node. */
+    void setPrivateKey(WireGuardKey key) {
+        synchronized (configLock) {
+            if (key.equals(privateKey)) {
+                return;
+            }
+            WireGuardNode fresh = newNode(key, tun.mtu());
+            AllowedIps<WireGuardPeer> table = new AllowedIps<>();
+            Instant now = Instant.now();
+            AllowedIps<WireGuardPeer> old = allowed;
+            for (PeerEntry e : List.copyOf(peers.values())) {
+                if (e.peer.publicKey().equals(key.publicKey())) {
+                    // WireGuard drops a peer whose key becomes our own.
+                    peers.remove(e.peer.publicKey());
+                    continue;
+                }
+                WireGuardPeer p = fresh.addPeer(e.peer.publicKey(), e.presharedKey,
+                    e.peer.persistentKeepalive().orElse(null), e.peer.endpoint(), now);
+                for (IpPrefix prefix : old.prefixesOf(e.peer)) {
+                    table.insert(prefix, p);
+                }
+                peers.put(p.publicKey(), new PeerEntry(p, e.presharedKey));
+            }
+            privateKey = key;
+            node = fresh;
+            allowed = table;
+            wakeControl();
+        }
+    }
+
+    void setListenPort(int port) throws IOException {
+        synchronized (configLock) {
+            if (port == udp.port() && port != 0) {
+                return;
+            }
+            LinuxUdpSocket fresh = LinuxUdpSocket.bind(port);
+            if (fwmark != 0) {
+                fresh.setMark(fwmark);
+            }
+            LinuxUdpSocket old = udp;
+            udp = fresh;
+            old.close();
+        }
+    }
+
+    void setFwmark(int mark) throws IOException {
+        synchronized (configLock) {
+            udp.setMark(mark);
+            fwmark = mark;
+        }
+    }
+
+    PeerEntry addPeer(WireGuardKey publicKey, WireGuardKey psk, Duration keepalive, InetSocketAddress endpoint,
+            List<IpPrefix> allowedIps, Instant now) {
+        synchronized (configLock) {
+            WireGuardPeer p = node.addPeer(publicKey, psk, keepalive, endpoint, now);
+            PeerEntry e = new PeerEntry(p, psk);
+            peers.put(publicKey, e);
+            if (!allowedIps.isEmpty()) {
+                AllowedIps<WireGuardPeer> table = allowed.copy();
+                for (IpPrefix prefix : allowedIps) {
+                    table.insert(prefix, p);
+                }
+                allowed = table;
+            }
+            wakeControl();
+            return e;
+        }
+    }
+
+    void removePeer(PeerEntry e) {
+        synchronized (configLock) {
+            peers.remove(e.peer.publicKey());
+            AllowedIps<WireGuardPeer> table = allowed.copy();
+            table.removePeer(e.peer);
+            allowed = table;
+            node.removePeer(e.peer);
+            waiting.remove(e.peer);
+        }
+    }
+
+    void removeAllPeers() {
+        synchronized (configLock) {
+            for (PeerEntry e : List.copyOf(peers.values())) {
+                removePeer(e);
+            }
+        }
+    }
+
+    void replaceAllowedIps(PeerEntry e) {
+        synchronized (configLock) {
+            AllowedIps<WireGuardPeer> table = allowed.copy();
+            table.removePeer(e.peer);
+            allowed = table;
+        }
+    }
+
+    void addAllowedIp(PeerEntry e, IpPrefix prefix) {
+        synchronized (configLock) {
+            AllowedIps<WireGuardPeer> table = allowed.copy();
+            table.insert(prefix, e.peer);
+            allowed = table;
+        }
+    }
+
+    void setPresharedKey(PeerEntry e, WireGuardKey psk) {
+        e.presharedKey = psk;
+        e.peer.setPresharedKey(psk);
+    }
+
+    void setPersistentKeepalive(PeerEntry e, Duration interval) {
+        e.peer.setPersistentKeepalive(interval);
+        wakeControl();
+    }
+
+    // ------------------------------------------------------------------ data plane
+
+    private void wakeControl() {
+        Thread c = control;
+        if (c != null) {
+            LockSupport.unpark(c);
+        }
+    }
+
+    /** The raw socket address last used for a peer, recomputed only when the engine's endpoint changes. */
+    private static final class EndpointCache {
+        InetSocketAddress address;
+        MemorySegment raw;
+    }
+
+    private void outboundLoop() {
+        int slot = Math.max(tun.mtu(), 1500) + 128;
+        Map<WireGuardPeer, EndpointCache> endpoints = new IdentityHashMap<>();
+        try (PacketBatch packets = new PacketBatch(BATCH, slot);
+             DatagramBatch datagrams = new DatagramBatch(BATCH, slot + 64)) {
+            while (running) {
+                int n = tun.read(packets, POLL_MILLIS);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                Instant now = Instant.now();
+                WireGuardNode engine = node;
+                AllowedIps<WireGuardPeer> table = allowed;
+                PacketBatch out = datagrams.packets();
+                int j = 0;
+                for (int i = 0; i < n; i++) {
+                    int length = packets.length(i);
+                    WireGuardPeer peer = table.lookupDestination(packets.segment(i), 0, length);
+                    if (peer == null) {
+                        droppedNoPeer.incrementAndGet();
+                        continue;
+                    }
+                    InetSocketAddress endpoint = peer.endpoint();
+                    if (endpoint == null) {
+                        droppedNoEndpoint.incrementAndGet();
+                        continue;
+                    }
+                    ByteBuffer plaintext = packets.buffer(i);
+                    plaintext.clear().limit(length);
+                    ByteBuffer datagram = out.buffer(j);
+                    datagram.clear();
+                    Encrypted r = engine.encrypt(peer, plaintext, datagram, now);
+                    if (r == Encrypted.SENT) {
+                        out.setLength(j, datagram.position());
+                        EndpointCache c = endpoints.computeIfAbsent(peer, k -> new EndpointCache());
+                        if (c.address != endpoint) {
+                            c.address = endpoint;
+                            c.raw = DatagramBatch.encode(endpoint);
+                        }
+                        datagrams.setAddress(j, c.raw);
+                        j++;
+                    } else if (r == Encrypted.NO_SESSION) {
+                        plaintext.clear().limit(length);
+                        byte[] copy = new byte[length];
+                        plaintext.get(copy);
+                        waiting.computeIfAbsent(peer, k -> new ArrayBlockingQueue<>(QUEUED_PER_PEER)).offer(copy);
+                        wakeControl();
+                    }
+                }
+                if (j > 0) {
+                    out.setCount(j);
+                    sendBatch(datagrams);
+                }
+                if (endpoints.size() > 4 * peers.size() + 16) {
+                    endpoints.clear();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                LOG.error("outbound data path of {} stopped: {}", tun.name(), e.toString(), e);
+            }
+        }
+    }
+
+    private void sendBatch(DatagramBatch batch) throws IOException {
+        while (true) {
+            LinuxUdpSocket s = udp;
+            try {
+                s.send(batch);
+                return;
+            } catch (IOException e) {
+                if (!running || s == udp) {
+                    throw e;
+                }
+                // The listen port changed under us: send on the new socket.
+            }
+        }
+    }
+
+    /** Caches the InetSocketAddress of the last source, so steady traffic allocates none. */
+    private static final class SourceCache {
+        final MemorySegment raw = MemorySegment.ofArray(new byte[28]);
+        InetSocketAddress address;
+    }
+
+    private void inboundLoop() {
+        int slot = Math.max(tun.mtu(), 1500) + 128;
+        SourceCache source = new SourceCache();
+        try (DatagramBatch datagrams = new DatagramBatch(BATCH, slot + 64);
+             PacketBatch packets = new PacketBatch(BATCH, slot)) {
+            while (running) {
+                LinuxUdpSocket s = udp;
+                int n = s.receive(datagrams, POLL_MILLIS);
+                if (n < 0) {
+                    if (s == udp) {
+                        break;
+                    }
+                    continue;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                Instant now = Instant.now();
+                WireGuardNode engine = node;
+                AllowedIps<WireGuardPeer> table = allowed;
+                PacketBatch in = datagrams.packets();
+                boolean control = false;
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                    if (source.address == null || !datagrams.addressEquals(i, source.raw)) {
+                        MemorySegment.copy(datagrams.address(i), 0, source.raw, 0, 28);
+                        source.address = datagrams.socketAddress(i);
+                    }
+                    ByteBuffer datagram = in.buffer(i);
+                    datagram.clear().limit(in.length(i));
+                    ByteBuffer plaintext = packets.buffer(k);
+                    plaintext.clear();
+                    Received r = engine.decrypt(source.address, datagram, plaintext, now);
+                    switch (r.kind()) {
+                        case DATA -> {
+                            int length = plaintext.position();
+                            if (table.lookupSource(packets.segment(k), 0, length) != r.peer()) {
+                                droppedSource.incrementAndGet();
+                            } else {
+                                packets.setLength(k++, length);
+                            }
+                        }
+                        case HANDSHAKE -> control = true;
+                        case KEEPALIVE, DROPPED -> {
+                        }
+                    }
+                }
+                if (k > 0) {
+                    packets.setCount(k);
+                    tun.write(packets);
+                }
+                if (control) {
+                    wakeControl();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                LOG.error("inbound data path of {} stopped: {}", tun.name(), e.toString(), e);
+            }
+        }
+    }
+
+    private void controlLoop() {
+        try (DatagramBatch batch = new DatagramBatch(16, 2048)) {
+            while (running) {
+                WireGuardNode engine = node;
+                Instant now = Instant.now();
+                Optional<Instant> due = engine.pollTimeout();
+                if (due.isPresent() && !due.get().isAfter(now)) {
+                    engine.handleTimeout(now);
+                }
+                drainTransmits(engine, batch);
+                for (Optional<WireGuardEvent> ev = engine.pollEvent(); ev.isPresent(); ev = engine.pollEvent()) {
+                    switch (ev.get()) {
+                        case WireGuardEvent.HandshakeCompleted hc -> {
+                            LOG.info("handshake with peer {} completed", hc.peer().publicKey().toBase64());
+                            flushWaiting(engine, hc.peer(), batch);
+                        }
+                        case WireGuardEvent.ConnectionExpired ce -> {
+                            LOG.info("peer {}: {}", ce.peer().publicKey().toBase64(), ce.cause());
+                            waiting.remove(ce.peer());
+                        }
+                    }
+                }
+                drainTransmits(engine, batch);
+                Optional<Instant> next = engine.pollTimeout();
+                long waitNanos = 50_000_000L;
+                if (next.isPresent()) {
+                    long until = Duration.between(Instant.now(), next.get()).toNanos();
+                    waitNanos = Math.max(0, Math.min(waitNanos, until));
+                }
+                if (waitNanos > 0) {
+                    LockSupport.parkNanos(waitNanos);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                LOG.error("control loop of {} stopped: {}", tun.name(), e.toString(), e);
+            }
+        }
+    }
+
+    private void drainTransmits(WireGuardNode engine, DatagramBatch batch) throws IOException {
+        PacketBatch out = batch.packets();
+        out.clear();
+        for (Optional<Transmit> t = engine.pollTransmit(); t.isPresent(); t = engine.pollTransmit()) {
+            InetSocketAddress to = t.get().endpoint();
+            if (to == null) {
+                droppedNoEndpoint.incrementAndGet();
+                continue;
+            }
+            int slot = out.count();
+            if (!out.add(ByteBuffer.wrap(t.get().payload()))) {
+                continue;
+            }
+            batch.setAddress(slot, DatagramBatch.encode(to));
+            if (out.count() == out.capacity()) {
+                sendBatch(batch);
+                out.clear();
+            }
+        }
+        if (out.count() > 0) {
+            sendBatch(batch);
+            out.clear();
+        }
+    }
+
+    private void flushWaiting(WireGuardNode engine, WireGuardPeer peer, DatagramBatch batch) throws IOException {
+        ArrayBlockingQueue<byte[]> queue = waiting.get(peer);
+        InetSocketAddress endpoint = peer.endpoint();
+        if (queue == null || endpoint == null) {
+            return;
+        }
+        MemorySegment raw = DatagramBatch.encode(endpoint);
+        PacketBatch out = batch.packets();
+        out.clear();
+        Instant now = Instant.now();
+        for (byte[] p = queue.poll(); p != null; p = queue.poll()) {
+            int slot = out.count();
+            ByteBuffer datagram = out.buffer(slot);
+            datagram.clear();
+            if (engine.encrypt(peer, ByteBuffer.wrap(p), datagram, now) == Encrypted.SENT) {
+                out.setLength(slot, datagram.position());
+                batch.setAddress(slot, raw);
+                out.setCount(slot + 1);
+                if (out.count() == out.capacity()) {
+                    sendBatch(batch);
+                    out.clear();
+                }
+            }
+        }
+        if (out.count() > 0) {
+            sendBatch(batch);
+            out.clear();
+        }
+    }
+
+    /** Stops the threads, closes the port and removes the interface. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wakeControl();
+        udp.close();
+        for (Thread t : threads) {
+            try {
+                t.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (RtNetlink nl = RtNetlink.open()) {
+            nl.deleteLink(linkIndex);
+        } catch (IOException e) {
+            LOG.debug("interface {} already gone: {}", tun.name(), e.getMessage());
+        }
+        tun.close();
+    }
+}
