@@ -179,7 +179,7 @@ public final class TunnelService implements AutoCloseable {
     private void handle(IpcConnection<GuiMessage, ServiceMessage> connection, GuiMessage message) throws IOException {
         LOG.debug("GUI: {}", message);
         switch (message) {
-            case GuiMessage.Connect connect -> connection.send(connect(connect));
+            case GuiMessage.Connect connect -> connect(connection, connect);
             case GuiMessage.Disconnect ignored -> {
                 synchronized (this) {
                     endSession("the user disconnected");
@@ -198,23 +198,27 @@ public final class TunnelService implements AutoCloseable {
         }
     }
 
-    private ServiceMessage connect(GuiMessage.Connect connect) {
+    /** Answers {@code ConnectResult} before the session can report anything, then starts it. */
+    private void connect(IpcConnection<GuiMessage, ServiceMessage> connection, GuiMessage.Connect connect)
+            throws IOException {
         Session created;
         synchronized (this) {
             if (session != null) {
-                return ServiceMessage.ConnectResult.failed("Flint is already connected; disconnect first.");
+                connection.send(ServiceMessage.ConnectResult.failed("Flint is already connected; disconnect first."));
+                return;
             }
             try {
                 created = sessions.create(connect.token(), connect.internetResourceEnabled());
             } catch (Session.UnavailableException e) {
                 LOG.warn("Cannot connect: {}", e.getMessage());
-                return ServiceMessage.ConnectResult.failed(e.getMessage());
+                connection.send(ServiceMessage.ConnectResult.failed(e.getMessage()));
+                return;
             }
             session = created;
             state = State.CONNECTING;
+            connection.send(ServiceMessage.ConnectResult.ok());
         }
         created.start(new SessionEvents(created));
-        return ServiceMessage.ConnectResult.ok();
     }
 
     private ServiceMessage applySettings(AdvancedSettings requested) {

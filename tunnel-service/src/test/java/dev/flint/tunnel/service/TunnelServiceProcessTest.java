@@ -273,4 +273,53 @@ class TunnelServiceProcessTest {
         }
         assertThat(service.isAlive()).isTrue();
     }
+
+    static ServiceMessage next(IpcConnection<ServiceMessage, GuiMessage> gui) throws IOException {
+        DecodeResult<ServiceMessage> result = gui.receive();
+        assertThat(result).isInstanceOf(DecodeResult.Decoded.class);
+        return ((DecodeResult.Decoded<ServiceMessage>) result).message();
+    }
+
+    @Test
+    void oneGuiAtATimeAndTheGuiCommandsWork() throws Exception {
+        NamespaceProcess service = startService();
+        try (IpcConnection<ServiceMessage, GuiMessage> gui = IpcConnection.guiSide(UnixSocket.connect(socket))) {
+            ServiceMessage.Hello hello = (ServiceMessage.Hello) next(gui);
+            assertThat(hello.deviceId()).isEqualTo(Files.readString(dir.resolve("state/device_id")).strip());
+
+            try (IpcConnection<ServiceMessage, GuiMessage> second = IpcConnection.guiSide(UnixSocket.connect(socket))) {
+                assertThat(next(second)).isInstanceOfSatisfying(ServiceMessage.Disconnected.class,
+                        d -> assertThat(d.reason()).contains("already connected"));
+                assertThat(second.receive()).isInstanceOf(DecodeResult.EndOfStream.class);
+            }
+
+            gui.send(new GuiMessage.Connect("token", false));
+            assertThat(next(gui)).isEqualTo(ServiceMessage.ConnectResult.ok());
+            assertThat(next(gui)).isInstanceOf(ServiceMessage.ResourcesUpdated.class);
+            assertUp();
+            gui.send(new GuiMessage.Connect("token", false));
+            assertThat(next(gui)).isInstanceOfSatisfying(ServiceMessage.ConnectResult.class,
+                    r -> assertThat(r.succeeded()).isFalse());
+
+            dev.flint.ipc.AdvancedSettings settings = new dev.flint.ipc.AdvancedSettings(
+                    java.net.URI.create("https://auth.corp.example/"), java.net.URI.create("wss://api.corp.example/"),
+                    "debug");
+            gui.send(new GuiMessage.ApplyAdvancedSettings(settings));
+            assertThat(next(gui)).isEqualTo(ServiceMessage.AdvancedSettingsApplied.ok(settings));
+            assertThat(Files.readString(dir.resolve("state/advanced_settings.json"))).contains("api.corp.example");
+
+            gui.send(new GuiMessage.ClearLogs());
+            assertThat(next(gui)).isEqualTo(ServiceMessage.LogsCleared.ok());
+
+            // Disconnect without signing out: the OS is restored, the GUI stays connected.
+            gui.send(new GuiMessage.Disconnect());
+            assertThat(next(gui)).isInstanceOf(ServiceMessage.DisconnectedGracefully.class);
+            assertThat(clean()).isTrue();
+            gui.send(new GuiMessage.Connect("token", true));
+            assertThat(next(gui)).isEqualTo(ServiceMessage.ConnectResult.ok());
+            assertThat(tunExists()).isTrue();
+        }
+        await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
+        assertThat(service.isAlive()).isTrue();
+    }
 }
