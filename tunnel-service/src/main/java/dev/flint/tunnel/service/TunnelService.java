@@ -55,6 +55,7 @@ public final class TunnelService implements AutoCloseable {
     private UUID deviceId;
     private AdvancedSettings settings;
     private Thread acceptor;
+    private NetworkChangeMonitor networkChanges;
 
     // Guarded by this.
     private IpcConnection<GuiMessage, ServiceMessage> gui;
@@ -86,6 +87,8 @@ public final class TunnelService implements AutoCloseable {
         SocketFilePolicy base = SocketFilePolicy.tunnelService();
         server = UnixSocketServer.bind(paths.socket(),
                 new SocketFilePolicy(base.socketMode(), socketGroup, base.directoryMode()));
+        networkChanges = NetworkChangeMonitor.start(tunnel.name(), java.time.Duration.ofMillis(500),
+                changed -> networkChanged());
         acceptor = Thread.ofPlatform().name("ipc-accept").start(this::acceptLoop);
         LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), paths.socket());
     }
@@ -121,6 +124,7 @@ public final class TunnelService implements AutoCloseable {
                 continue;
             }
             synchronized (this) {
+                awaitPreviousGui();
                 if (gui != null || terminating) {
                     LOG.info("Turned away a second GUI ({}) while one is connected", socket.peer());
                     sendQuietly(connection, new ServiceMessage.Disconnected(
@@ -131,6 +135,26 @@ public final class TunnelService implements AutoCloseable {
                 gui = connection;
             }
             Thread.ofVirtual().name("ipc-gui").start(() -> serve(connection));
+        }
+    }
+
+    /**
+     * A GUI that restarts can connect before its old connection's end has been processed here (the
+     * kernel closes the socket first); give that a moment instead of turning the new GUI away.
+     */
+    private void awaitPreviousGui() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+        while (gui != null && !terminating) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -167,8 +191,16 @@ public final class TunnelService implements AutoCloseable {
                 if (gui == connection) {
                     gui = null;
                     endSession("the GUI disconnected");
+                    notifyAll();
                 }
             }
+        }
+    }
+
+    /** Reference §2.7: a connected session re-establishes its connections; a connecting one is left alone. */
+    private synchronized void networkChanged() {
+        if (session != null && state == State.CONNECTED) {
+            session.reset("network changed");
         }
     }
 
@@ -380,6 +412,9 @@ public final class TunnelService implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+        }
+        if (networkChanges != null) {
+            networkChanges.close();
         }
         LOG.info("Tunnel service stopped");
         stopped.countDown();

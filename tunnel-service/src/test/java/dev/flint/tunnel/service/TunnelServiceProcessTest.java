@@ -317,6 +317,8 @@ class TunnelServiceProcessTest {
             assertThat(clean()).isTrue();
             gui.send(new GuiMessage.Connect("token", true));
             assertThat(next(gui)).isEqualTo(ServiceMessage.ConnectResult.ok());
+            // Resources are reported once the interface is configured.
+            assertThat(next(gui)).isInstanceOf(ServiceMessage.ResourcesUpdated.class);
             assertThat(tunExists()).isTrue();
         }
         await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
