@@ -3,14 +3,14 @@ package dev.flint.tunnel.service;
 import dev.flint.tunnel.linux.LinuxTunDevice;
 import dev.flint.tunnel.linux.RtNetlink;
 import java.io.IOException;
-import java.net.InetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code tun-flint} on Linux: a non-persistent TUN device (the kernel deletes it when the last
  * descriptor closes, so even a {@code kill -9} of the service removes it and every route on it),
- * MTU 1280, host addresses and routes set over rtnetlink.
+ * MTU 1280, host addresses over rtnetlink, routes in Flint's own table behind a
+ * {@code not fwmark} rule ({@link PolicyRouting}).
  */
 public final class LinuxTunnelInterface implements TunnelInterface {
     public static final String DEFAULT_NAME = "tun-flint";
@@ -50,9 +50,11 @@ public final class LinuxTunnelInterface implements TunnelInterface {
                 netlink.addAddress(index, config.ipv6().get(), 128);
             }
             netlink.setLinkUp(index);
-            for (Cidr route : config.routes()) {
-                InetAddress network = route.address();
-                netlink.addRoute(index, network, route.prefixLength());
+            try (PolicyRouting policy = PolicyRouting.open()) {
+                for (Cidr route : config.routes()) {
+                    policy.addRoute(index, route);
+                }
+                policy.addRules();
             }
         } catch (IOException e) {
             down();
@@ -75,8 +77,12 @@ public final class LinuxTunnelInterface implements TunnelInterface {
         }
     }
 
+    /** Also removes the policy routing rules, which outlive the device. */
     @Override
     public boolean removeIfPresent(String interfaceName) throws IOException {
+        try (PolicyRouting policy = PolicyRouting.open()) {
+            policy.removeRules();
+        }
         int index;
         try {
             index = RtNetlink.linkIndex(interfaceName);

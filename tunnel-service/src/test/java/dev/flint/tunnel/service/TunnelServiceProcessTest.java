@@ -124,12 +124,17 @@ class TunnelServiceProcessTest {
     }
 
     String routes(String family) {
-        return ns.command("ip", family, "route", "show").runAllowingFailure().stdout();
+        return ns.command("ip", family, "route", "show", "table", "all").runAllowingFailure().stdout();
+    }
+
+    String rules(String family) {
+        return ns.command("ip", family, "rule", "show").runAllowingFailure().stdout();
     }
 
     boolean clean() {
         try {
             return !tunExists() && !routes("-4").contains(TUN) && !routes("-6").contains(TUN)
+                    && !rules("-4").contains("0xfd002021") && !rules("-6").contains("0xfd002021")
                     && java.util.Arrays.equals(Files.readAllBytes(resolvConf), originalResolvConf);
         } catch (IOException e) {
             return false;
@@ -139,8 +144,13 @@ class TunnelServiceProcessTest {
     void assertUp() throws IOException {
         String addresses = ns.ip("addr", "show", "dev", TUN);
         assertThat(addresses).contains("100.64.0.7/32").contains("fd00:2021:1111::7/128").contains("mtu 1280");
-        assertThat(routes("-4")).contains("100.64.0.0/11 dev " + TUN).contains("10.99.0.0/16 dev " + TUN);
-        assertThat(routes("-6")).contains("fd00:2021:1111::/107 dev " + TUN);
+        // Resource routes live in Flint's table, entered by every packet not carrying Flint's mark.
+        String table = ns.ip("-4", "route", "show", "table", "0x2021fd00");
+        assertThat(table).contains("100.64.0.0/11 dev " + TUN).contains("10.99.0.0/16 dev " + TUN);
+        assertThat(ns.ip("-6", "route", "show", "table", "0x2021fd00")).contains("fd00:2021:1111::/107 dev " + TUN);
+        assertThat(ns.ip("-4", "route", "show")).doesNotContain(TUN);
+        assertThat(rules("-4")).contains("100:").contains("not from all fwmark 0xfd002021 lookup 539098368");
+        assertThat(rules("-6")).contains("not from all fwmark 0xfd002021 lookup 539098368");
         String dns = Files.readString(resolvConf);
         assertThat(dns).contains("nameserver 100.100.111.1").contains("nameserver fd00:2021:1111:8000:100:100:111:0")
                 .contains("search corp.example").doesNotContain("192.0.2.53");
@@ -191,6 +201,7 @@ class TunnelServiceProcessTest {
         // The kernel removed the TUN device with its last descriptor; resolv.conf is still rewritten.
         await("the TUN device to vanish", () -> !tunExists(), Duration.ofSeconds(5), service);
         assertThat(resolvConfChanged()).isTrue();
+        assertThat(rules("-4")).as("the rule outlives the device").contains("0xfd002021");
         assertThat(Files.exists(dir.resolve("state/cleanup-journal.json"))).isTrue();
         gui.close();
 
