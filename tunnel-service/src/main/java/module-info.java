@@ -20,5 +20,7 @@ module dev.flint.tunnel {
     exports dev.flint.tunnel.service;
     exports dev.flint.tunnel.dns;
     exports dev.flint.tunnel.cleanup;
+    exports dev.flint.tunnel.windows;
+    exports dev.flint.tunnel.macos;
     exports dev.flint.tunnel.wireguard;
 }

@@ -7,7 +7,11 @@ import java.util.Optional;
 public enum DnsMode {
     SYSTEMD_RESOLVED("systemd-resolved"),
     ETC_RESOLV_CONF("etc-resolv-conf"),
-    DISABLED("disabled");
+    DISABLED("disabled"),
+    /** Windows: a Name Resolution Policy Table rule. */
+    NRPT("nrpt"),
+    /** macOS: a dynamic-store DNS entry written with {@code scutil}. */
+    SCUTIL("scutil");
 
     private final String cliName;
 

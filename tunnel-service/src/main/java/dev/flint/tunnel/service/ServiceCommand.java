@@ -105,6 +105,10 @@ public final class ServiceCommand {
                 default -> throw new IllegalArgumentException("'" + flag + "' is not a known flag");
             }
         }
+        if (dns == DnsMode.NRPT || dns == DnsMode.SCUTIL) {
+            throw new IllegalArgumentException("the " + dns.cliName() + " DNS mode is for Windows or macOS; on Linux use "
+                    + "systemd-resolved, etc-resolv-conf or disabled");
+        }
         return new Options(mode, paths, dns, anyExe, staticInterface, tokenFile, name);
     }
 
@@ -113,6 +117,7 @@ public final class ServiceCommand {
             case SYSTEMD_RESOLVED -> new ResolvedDns();
             case ETC_RESOLV_CONF -> new ResolvConfDns(options.paths().resolvConf(), options.paths().resolvConfBackup());
             case DISABLED -> new DisabledDns();
+            case NRPT, SCUTIL -> throw new IllegalStateException("parse() admits only the Linux modes");
         };
     }
 
