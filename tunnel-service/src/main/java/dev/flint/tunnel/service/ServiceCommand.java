@@ -65,7 +65,8 @@ public final class ServiceCommand {
             return 1;
         }
         try (logs) {
-            return mode.equals("headless") ? headless(options, env, err) : serve(options, logs, env, err);
+            return mode.equals("headless") ? headless(options, logs, env, err)
+                    : serve(options, logs, env, err, Optional.empty());
         }
     }
 
@@ -144,14 +145,15 @@ public final class ServiceCommand {
                 new LinuxTunnelInterface(options.interfaceName()), dnsControl(options), sessions(options), logs, group);
     }
 
-    private static int serve(Options options, LogControl logs, Map<String, String> env, PrintStream err) {
+    private static int serve(Options options, LogControl logs, Map<String, String> env, PrintStream err,
+                             Optional<String> headlessToken) {
         if (!Files.exists(Path.of("/dev/net/tun"))) {
             err.println("flint-tunnel: this machine has no /dev/net/tun, so no tunnel can be created.");
             return 1;
         }
         TunnelService service = build(options, Optional.of(logs));
         try {
-            service.start();
+            service.start(headlessToken.isEmpty());
         } catch (IOException e) {
             err.println("flint-tunnel: the service could not start: " + e.getMessage());
             service.close();
@@ -159,6 +161,14 @@ public final class ServiceCommand {
         }
         CountDownLatch signalled = new CountDownLatch(1);
         onTermination(signalled);
+        if (headlessToken.isPresent()) {
+            Optional<String> failure = service.startHeadless(headlessToken.get());
+            if (failure.isPresent()) {
+                err.println("flint-tunnel: " + failure.get());
+                service.close();
+                return 1;
+            }
+        }
         try {
             SystemdNotify.send(env, "READY=1");
         } catch (IOException e) {
@@ -174,7 +184,7 @@ public final class ServiceCommand {
         return 0;
     }
 
-    private static int headless(Options options, Map<String, String> env, PrintStream err) {
+    private static int headless(Options options, LogControl logs, Map<String, String> env, PrintStream err) {
         String token;
         try {
             token = options.tokenFile().isPresent()
@@ -188,16 +198,8 @@ public final class ServiceCommand {
             err.println("flint-tunnel: headless mode needs a token in --token-file FILE or $FLINT_TOKEN.");
             return 2;
         }
-        Session session;
-        try {
-            session = sessions(options).create(token, false);
-        } catch (Session.UnavailableException e) {
-            err.println("flint-tunnel: " + e.getMessage());
-            return 1;
-        }
-        err.println("flint-tunnel: headless mode with a static interface is not supported yet; use run-interactive.");
-        session.close();
-        return 1;
+        // Like Firezone's headless client: no IPC socket, the session lives until SIGTERM/SIGINT.
+        return serve(options, logs, env, err, Optional.of(token));
     }
 
     private static void onTermination(CountDownLatch signalled) {

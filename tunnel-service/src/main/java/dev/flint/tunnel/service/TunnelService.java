@@ -78,17 +78,26 @@ public final class TunnelService implements AutoCloseable {
 
     /** Repairs what a dead predecessor left, loads the state files and binds the socket. */
     public void start() throws IOException {
+        start(true);
+    }
+
+    /** As {@link #start()}; without {@code serveIpc} (headless mode) no socket is bound. */
+    public void start(boolean serveIpc) throws IOException {
         List<String> failures = new Repair(paths.cleanupJournal(), tunnel::removeIfPresent).run();
         failures.forEach(f -> LOG.warn("{}", f));
         tunnel.removeIfPresent(tunnel.name());
         deviceId = stateFiles.deviceId();
         settings = stateFiles.advancedSettings();
         logs.ifPresent(l -> l.applyFilter(settings.logFilter()));
+        networkChanges = NetworkChangeMonitor.start(tunnel.name(), java.time.Duration.ofMillis(500),
+                changed -> networkChanged());
+        if (!serveIpc) {
+            LOG.info("Tunnel service {} running headless", FlintVersion.current());
+            return;
+        }
         SocketFilePolicy base = SocketFilePolicy.tunnelService();
         server = UnixSocketServer.bind(paths.socket(),
                 new SocketFilePolicy(base.socketMode(), socketGroup, base.directoryMode()));
-        networkChanges = NetworkChangeMonitor.start(tunnel.name(), java.time.Duration.ofMillis(500),
-                changed -> networkChanged());
         acceptor = Thread.ofPlatform().name("ipc-accept").start(this::acceptLoop);
         LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), paths.socket());
     }
@@ -235,22 +244,48 @@ public final class TunnelService implements AutoCloseable {
             throws IOException {
         Session created;
         synchronized (this) {
-            if (session != null) {
-                connection.send(ServiceMessage.ConnectResult.failed("Flint is already connected; disconnect first."));
-                return;
-            }
             try {
-                created = sessions.create(connect.token(), connect.internetResourceEnabled());
+                created = createSession(connect.token(), connect.internetResourceEnabled());
             } catch (Session.UnavailableException e) {
-                LOG.warn("Cannot connect: {}", e.getMessage());
                 connection.send(ServiceMessage.ConnectResult.failed(e.getMessage()));
                 return;
             }
-            session = created;
-            state = State.CONNECTING;
             connection.send(ServiceMessage.ConnectResult.ok());
         }
         created.start(new SessionEvents(created));
+    }
+
+    private Session createSession(String token, boolean internetResourceEnabled) throws Session.UnavailableException {
+        if (session != null) {
+            throw new Session.UnavailableException("Flint is already connected; disconnect first.");
+        }
+        Session created;
+        try {
+            created = sessions.create(token, internetResourceEnabled);
+        } catch (Session.UnavailableException e) {
+            LOG.warn("Cannot connect: {}", e.getMessage());
+            throw e;
+        }
+        session = created;
+        state = State.CONNECTING;
+        return created;
+    }
+
+    /**
+     * Headless mode: a session without a GUI, until {@link #close()}. Returns why it cannot start,
+     * or empty once it has been started.
+     */
+    public Optional<String> startHeadless(String token) {
+        Session created;
+        synchronized (this) {
+            try {
+                created = createSession(token, false);
+            } catch (Session.UnavailableException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        created.start(new SessionEvents(created));
+        return Optional.empty();
     }
 
     private ServiceMessage applySettings(AdvancedSettings requested) {

@@ -335,4 +335,44 @@ class TunnelServiceProcessTest {
         await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
         assertThat(service.isAlive()).isTrue();
     }
+
+    @Test
+    void headlessRunsASessionUntilSigterm() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "headless-token\n");
+        NamespaceProcess headless = net.start(ns, "headless", JavaCommand.forMain(FlintTunnel.class, List.of(
+                "headless", "--token-file", token.toString(), "--dns-control", "etc-resolv-conf",
+                "--state-dir", dir.resolve("state").toString(), "--runtime-dir", dir.resolve("run").toString(),
+                "--log-dir", dir.resolve("log").toString(), "--static-interface", staticInterface.toString())));
+        await("the tunnel", this::tunExists, Duration.ofSeconds(20), headless);
+        await("DNS", this::resolvConfChanged, Duration.ofSeconds(5), headless);
+        assertUp();
+        assertThat(Files.exists(socket)).isFalse();
+        new ProcessBuilder("kill", "-TERM", Long.toString(headless.pid())).start().waitFor();
+        await("the service to exit", () -> !headless.isAlive(), Duration.ofSeconds(10), headless);
+        assertThat(headless.exitCode()).isZero();
+        assertThat(clean()).isTrue();
+    }
+
+    @Test
+    void headlessSaysWhatItLacksInASentence() throws Exception {
+        Command.Result result = Command.of(JavaCommand.forMain(FlintTunnel.class, List.of("headless",
+                "--state-dir", dir.resolve("state").toString(), "--log-dir", dir.resolve("log").toString(),
+                "--runtime-dir", dir.resolve("run").toString())))
+                .inNamespace(ns.name()).runAllowingFailure();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("needs a token");
+
+        // With a token but no static interface, the portal session is what is missing: said, not stubbed.
+        Command.Result withToken = Command.of(JavaCommand.forMain(FlintTunnel.class, List.of("headless",
+                "--state-dir", dir.resolve("state").toString(), "--log-dir", dir.resolve("log").toString(),
+                "--runtime-dir", dir.resolve("run").toString(), "--dns-control", "disabled",
+                "--token-file", writeToken().toString()))).inNamespace(ns.name()).runAllowingFailure();
+        assertThat(withToken.exitCode()).isEqualTo(1);
+        assertThat(withToken.stderr()).contains("cannot sign in to a portal yet").doesNotContain("Exception");
+    }
+
+    Path writeToken() throws IOException {
+        return Files.writeString(dir.resolve("token"), "a-token");
+    }
 }
