@@ -5,7 +5,7 @@
 #
 # Usage (as root): tunnel-service/bench/iperf-tunnel.sh [SECONDS [ROUNDS]]
 #   SECONDS per direction (default 10), ROUNDS of all three pairs (default 2; the table shows the mean).
-# Each pair first runs WARMUP unmeasured seconds (default 20), so both implementations are measured
+# Each pair first runs WARMUP unmeasured seconds (default 20, half each way), so both are measured
 # warm: Flint's JIT needs that long to compile its data path on a busy 2-core machine.
 # Needs: iperf3, wireguard-go, wireguard-tools, iproute2; builds Flint through ./flint if needed.
 set -euo pipefail
@@ -117,7 +117,8 @@ run_pair() {
   [ $ok -eq 1 ] || { cat "$WORK"/*.log >&2; die "no tunnel between $left and $right"; }
   ip netns exec "$NS_R" iperf3 -s -B 10.91.0.2 -D --pidfile "$WORK/iperf.pid"
   sleep 0.5
-  ip netns exec "$NS_L" iperf3 -c 10.91.0.2 -t "$WARMUP" >/dev/null 2>&1 || true
+  ip netns exec "$NS_L" iperf3 -c 10.91.0.2 -t "$((WARMUP / 2))" >/dev/null 2>&1 || true
+  ip netns exec "$NS_L" iperf3 -c 10.91.0.2 -t "$((WARMUP / 2))" -R >/dev/null 2>&1 || true
   local lr rl
   lr="$(measure "$NS_L" 10.91.0.2)"
   rl="$(measure "$NS_L" 10.91.0.2 -R)"

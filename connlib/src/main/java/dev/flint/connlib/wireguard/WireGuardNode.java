@@ -103,6 +103,9 @@ public final class WireGuardNode {
     private final ArrayDeque<WireGuardEvent> events = new ArrayDeque<>();
     private final DropCounters drops = new DropCounters();
     private volatile boolean underLoad;
+    private int handshakeRateLimit;
+    private long handshakeWindowStartNanos;
+    private int handshakesInWindow;
 
     /**
      * @param privateKey our static private key
@@ -189,6 +192,16 @@ public final class WireGuardNode {
     /** Under load, initiations and responses need a valid MAC2; without one they get a cookie reply. */
     public void setUnderLoad(boolean underLoad) {
         this.underLoad = underLoad;
+    }
+
+    /**
+     * Also counts as under load while more than {@code perSecond} handshake messages with a valid MAC1 arrived in
+     * the current one-second window, node-wide (Firezone: 100). Zero, the default, turns this off.
+     */
+    public void setHandshakeRateLimit(int perSecond) {
+        synchronized (lock) {
+            handshakeRateLimit = Math.max(0, perSecond);
+        }
     }
 
     public DropCounters dropCounters() {
@@ -382,7 +395,7 @@ public final class WireGuardNode {
     private Received receiveControl(InetSocketAddress from, byte[] msg, Instant now) {
         long nowNanos = nanos(now);
         Decoding decoding = WireGuardMessage.decode(ByteBuffer.wrap(msg));
-        if (decoding instanceof Decoding.Malformed(DropReason reason, String detail)) {
+        if (decoding instanceof Decoding.Malformed(DropReason reason, _)) {
             return drop(reason);
         }
         WireGuardMessage message = ((Decoding.Decoded) decoding).message();
@@ -399,7 +412,7 @@ public final class WireGuardNode {
         if (!cookieChecker.checkMac1(msg)) {
             return drop(DropReason.INVALID_MAC1);
         }
-        if (underLoad && !cookieChecker.checkMac2(msg, from, nowNanos)) {
+        if (isUnderLoad(nowNanos) && !cookieChecker.checkMac2(msg, from, nowNanos)) {
             int sender = message instanceof HandshakeInitiation i ? i.sender() : ((HandshakeResponse) message).sender();
             CookieReply reply = cookieChecker.createReply(msg, sender, from, nowNanos, random);
             transmits.add(new Transmit(null, from, reply.encode()));
@@ -411,6 +424,19 @@ public final class WireGuardNode {
             case CookieReply c -> throw new AssertionError("handled above");
             case TransportData t -> throw new AssertionError("not a control message");
         };
+    }
+
+    /** The flag, or the rate limit exceeded; counts this message (as boringtun's limiter, reset once a second). */
+    private boolean isUnderLoad(long nowNanos) {
+        if (handshakeRateLimit == 0) {
+            return underLoad;
+        }
+        if (nowNanos - handshakeWindowStartNanos >= 1_000_000_000L || nowNanos < handshakeWindowStartNanos) {
+            handshakeWindowStartNanos = nowNanos;
+            handshakesInWindow = 0;
+        }
+        handshakesInWindow++;
+        return underLoad || handshakesInWindow > handshakeRateLimit;
     }
 
     private Received receiveInitiation(InetSocketAddress from, HandshakeInitiation msg, Instant now, long nowNanos) {

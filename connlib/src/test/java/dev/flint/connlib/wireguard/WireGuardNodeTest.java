@@ -297,4 +297,25 @@ class WireGuardNodeTest {
             assertThat(p.lastPlaintext).isEqualTo(packet);
         }
     }
+
+    @Test
+    void aHandshakeRateLimitAsksForCookiesOnlyAboveTheLimit() {
+        var p = new NodePair(WireGuardConfig.standard(), 18);
+        p.b.setHandshakeRateLimit(2);
+        var strangers = new java.util.ArrayList<byte[]>();
+        for (int i = 0; i < 3; i++) {
+            var other = new WireGuardNode(WireGuardKey.generatePrivate(new ScriptedRandom(200 + i)),
+                    WireGuardConfig.standard(), new ScriptedRandom(300 + i));
+            other.initiateHandshake(other.addPeer(p.b.publicKey(), null, null, p.addrB, p.now), p.now);
+            strangers.add(other.pollTransmit().orElseThrow().payload());
+        }
+        assertThat(p.deliver(p.a, strangers.get(0)).dropReason()).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(p.deliver(p.a, strangers.get(1)).dropReason()).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(p.deliver(p.a, strangers.get(2)).dropReason()).isEqualTo(DropReason.COOKIE_REQUIRED);
+        p.drain(p.b);
+        // A new second: the real peer gets through without a cookie.
+        p.now = p.now.plusSeconds(1);
+        p.handshake();
+        assertThat(p.b.dropCounters().count(DropReason.COOKIE_REQUIRED)).isEqualTo(1);
+    }
 }

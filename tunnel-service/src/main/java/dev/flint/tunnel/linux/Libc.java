@@ -41,6 +41,8 @@ final class Libc {
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = handle("write",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITEV = handle("writev",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = handle("poll",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECVMMSG = handle("recvmmsg",
@@ -76,6 +78,14 @@ final class Libc {
     static long write(MemorySegment errno, int fd, MemorySegment buf, long count) {
         try {
             return (long) WRITE.invokeExact(errno, fd, buf, count);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long writev(MemorySegment errno, int fd, MemorySegment iov, int count) {
+        try {
+            return (long) WRITEV.invokeExact(errno, fd, iov, count);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -27,6 +27,12 @@ public final class LinuxTunDevice implements TunDevice {
     static final long TUNSETPERSIST = 0x400454cbL;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
+    static final short IFF_VNET_HDR = 0x4000;
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final int TUN_F_CSUM = 1;
+    static final int TUN_F_TSO4 = 2;
+    static final int TUN_F_TSO6 = 4;
+    private static final int SUPER_PACKET = 65536 + TcpSegmentation.VNET_HDR_LEN;
     static final int IFNAMSIZ = 16;
 
     private final String name;
@@ -43,11 +49,56 @@ public final class LinuxTunDevice implements TunDevice {
     // reused under a thread still reading or writing it.
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-    private LinuxTunDevice(String name, int fd, int mtu, PacketIo io) {
+    // With offloads: reads land here first (vnet header + up to 64 KiB), writes get a zero header.
+    private final boolean offload;
+    private final MemorySegment superBuf;
+    private final MemorySegment superPacket;
+    private final MemorySegment writeIov;
+    private int pendingLength;
+    private int pendingGso;
+    private int pendingNext;
+    private final BatchSink sink = new BatchSink();
+    private final AtomicLong malformed = new AtomicLong();
+
+    private LinuxTunDevice(String name, int fd, int mtu, PacketIo io, boolean offload) {
         this.name = name;
         this.fd = fd;
         this.mtu = mtu;
         this.io = io;
+        this.offload = offload;
+        if (offload) {
+            superBuf = arena.allocate(SUPER_PACKET, 64);
+            superPacket = superBuf.asSlice(TcpSegmentation.VNET_HDR_LEN);
+            MemorySegment zeroHeader = arena.allocate(TcpSegmentation.VNET_HDR_LEN, 8);
+            writeIov = arena.allocate(32, 8);
+            writeIov.set(java.lang.foreign.ValueLayout.ADDRESS, 0, zeroHeader);
+            writeIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, TcpSegmentation.VNET_HDR_LEN);
+        } else {
+            superBuf = null;
+            superPacket = null;
+            writeIov = null;
+        }
+    }
+
+    /** Fills batch slots with the segments of one super-packet. */
+    private static final class BatchSink implements TcpSegmentation.SegmentSink {
+        PacketBatch batch;
+        int count;
+        boolean full;
+
+        @Override
+        public MemorySegment next() {
+            if (count == batch.capacity()) {
+                full = true;
+                return null;
+            }
+            return batch.segment(count);
+        }
+
+        @Override
+        public void done(int length) {
+            batch.setLength(count++, length);
+        }
     }
 
     /**
@@ -55,6 +106,15 @@ public final class LinuxTunDevice implements TunDevice {
      * addresses and state with {@link RtNetlink}. The interface disappears when this is closed.
      */
     public static LinuxTunDevice open(String name, int mtu, PacketIo io) throws IOException {
+        return open(name, mtu, io, false);
+    }
+
+    /**
+     * Like {@link #open(String, int, PacketIo)}; with {@code offload} the device is opened with
+     * {@code IFF_VNET_HDR} and accepts TSO and checksum offload, so the kernel passes TCP segments of
+     * up to 64 KiB in one read, which {@link #read} splits into MTU-sized packets.
+     */
+    public static LinuxTunDevice open(String name, int mtu, PacketIo io, boolean offload) throws IOException {
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length >= IFNAMSIZ || name.contains("/") || name.contains(" ")) {
             throw new IOException("'" + name + "' is not a valid interface name (1 to 15 characters, no '/' or spaces)");
@@ -67,7 +127,7 @@ public final class LinuxTunDevice implements TunDevice {
         }
         byte[] ifreq = new byte[40];
         System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
-        short flags = (short) (IFF_TUN | IFF_NO_PI);
+        short flags = (short) (IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0));
         ifreq[16] = (byte) flags;
         ifreq[17] = (byte) (flags >>> 8);
         try {
@@ -76,11 +136,19 @@ public final class LinuxTunDevice implements TunDevice {
             JnaLibc.close(fd);
             throw new IOException("cannot create TUN interface " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
         }
+        if (offload) {
+            try {
+                JnaLibc.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6));
+            } catch (LastErrorException e) {
+                JnaLibc.close(fd);
+                throw new IOException("cannot enable offloads on " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
+            }
+        }
         int end = 0;
         while (end < IFNAMSIZ && ifreq[end] != 0) {
             end++;
         }
-        return new LinuxTunDevice(new String(ifreq, 0, end, StandardCharsets.US_ASCII), fd, mtu, io);
+        return new LinuxTunDevice(new String(ifreq, 0, end, StandardCharsets.US_ASCII), fd, mtu, io, offload);
     }
 
     @Override
@@ -107,7 +175,90 @@ public final class LinuxTunDevice implements TunDevice {
         }
     }
 
+    /** Packets read but dropped as malformed (offload mode only). */
+    public long malformed() {
+        return malformed.get();
+    }
+
+    private int readOffloaded(PacketBatch batch, int timeoutMillis) throws IOException {
+        batch.clear();
+        sink.batch = batch;
+        sink.count = 0;
+        sink.full = false;
+        if (pendingLength > 0) {
+            emitPending();
+        }
+        while (!sink.full && sink.count < batch.capacity()) {
+            if (closed) {
+                return -1;
+            }
+            long r = Libc.read(readErrno, fd, superBuf, SUPER_PACKET);
+            if (r >= 0) {
+                int length = (int) r - TcpSegmentation.VNET_HDR_LEN;
+                if (length <= 0) {
+                    continue;
+                }
+                int gso = TcpSegmentation.gsoType(superBuf);
+                if (gso == TcpSegmentation.GSO_NONE) {
+                    if (length > batch.slotSize()) {
+                        malformed.incrementAndGet();
+                        continue;
+                    }
+                    MemorySegment slot = batch.segment(sink.count);
+                    MemorySegment.copy(superPacket, 0, slot, 0, length);
+                    if ((TcpSegmentation.flags(superBuf) & TcpSegmentation.F_NEEDS_CSUM) != 0) {
+                        TcpSegmentation.completeChecksum(slot, length, TcpSegmentation.csumStart(superBuf),
+                            TcpSegmentation.csumOffset(superBuf));
+                    }
+                    batch.setLength(sink.count++, length);
+                } else if (gso == TcpSegmentation.GSO_TCPV4 || gso == TcpSegmentation.GSO_TCPV6) {
+                    pendingLength = length;
+                    pendingGso = TcpSegmentation.gsoSize(superBuf);
+                    pendingNext = 0;
+                    emitPending();
+                } else {
+                    malformed.incrementAndGet();
+                }
+                continue;
+            }
+            int errno = Libc.errno(readErrno);
+            if (errno == Libc.EINTR) {
+                continue;
+            }
+            if (errno != Libc.EAGAIN) {
+                if (closed || errno == Libc.EBADF) {
+                    return -1;
+                }
+                throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
+            }
+            if (sink.count > 0) {
+                break;
+            }
+            if (Libc.pollIn(readErrno, pollfd, fd, timeoutMillis) == 0) {
+                break;
+            }
+        }
+        batch.setCount(sink.count);
+        return closed ? -1 : sink.count;
+    }
+
+    private void emitPending() {
+        sink.full = false;
+        int written = TcpSegmentation.split(superPacket, pendingLength, pendingGso, pendingNext, sink);
+        if (written < 0) {
+            malformed.incrementAndGet();
+            pendingLength = 0;
+        } else if (sink.full) {
+            pendingNext += written;
+        } else {
+            pendingLength = 0;
+        }
+    }
+
     private int readLocked(PacketBatch batch, int timeoutMillis) throws IOException {
+        if (offload) {
+            return readOffloaded(batch, timeoutMillis);
+        }
         batch.clear();
         int n = 0;
         while (n < batch.capacity()) {
@@ -176,7 +327,12 @@ public final class LinuxTunDevice implements TunDevice {
         while (true) {
             long r;
             int errno;
-            if (io == PacketIo.FFM) {
+            if (offload) {
+                writeIov.set(java.lang.foreign.ValueLayout.ADDRESS, 16, seg);
+                writeIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 24, len);
+                r = Libc.writev(writeErrno, fd, writeIov, 2);
+                errno = r < 0 ? Libc.errno(writeErrno) : 0;
+            } else if (io == PacketIo.FFM) {
                 r = Libc.write(writeErrno, fd, seg, len);
                 errno = r < 0 ? Libc.errno(writeErrno) : 0;
             } else {

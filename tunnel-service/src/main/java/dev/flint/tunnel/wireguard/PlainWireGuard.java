@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * longest-prefix match over AllowedIPs, encrypts into a datagram batch and sends it with one
  * {@code sendmmsg}; the <em>inbound</em> thread receives datagram batches, decrypts into a TUN batch,
  * drops packets whose source the sending peer is not allowed to use, and writes the rest; the
- * <em>control</em> thread runs the engine's timers and sends its handshakes and keepalives. One
- * outbound thread keeps each peer's packets in order; on two cores a thread per direction is as much
- * parallel crypto as pays (see BENCHMARKS.md).
+ * <em>control</em> thread runs the engine's timers and sends its handshakes and keepalives. The
+ * encryption and decryption of a batch is spread over {@link CryptoWorkers} (cores + 1 threads per
+ * direction by default, {@code FLINT_CRYPTO_WORKERS} to change it); packets leave in the order they
+ * were read, so each peer's packets stay in order (see BENCHMARKS.md for the measurements).
  */
 public final class PlainWireGuard implements AutoCloseable {
 
@@ -78,6 +79,8 @@ public final class PlainWireGuard implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile Thread control;
     private volatile boolean running = true;
+    // Extra threads per direction for encrypting/decrypting a batch (FLINT_CRYPTO_WORKERS in total).
+    private final int cryptoHelpers = cryptoWorkers() - 1;
 
     final AtomicLong droppedNoPeer = new AtomicLong();
     final AtomicLong droppedSource = new AtomicLong();
@@ -89,6 +92,15 @@ public final class PlainWireGuard implements AutoCloseable {
         this.tun = tun;
         this.linkIndex = linkIndex;
         this.udp = udp;
+    }
+
+    private static int cryptoWorkers() {
+        String v = System.getenv("FLINT_CRYPTO_WORKERS");
+        if (v != null && v.matches("[1-9][0-9]?")) {
+            return Integer.parseInt(v);
+        }
+        // One more than the cores: the batch's own thread spends part of its time in system calls.
+        return Math.min(8, Runtime.getRuntime().availableProcessors() + 1);
     }
 
     private WireGuardNode newNode(WireGuardKey key, int mtu) {
@@ -103,7 +115,9 @@ public final class PlainWireGuard implements AutoCloseable {
      */
     public static PlainWireGuard start(WireGuardConfig config, String name) throws IOException {
         int mtu = config.iface().mtu().orElse(DEFAULT_MTU);
-        LinuxTunDevice tun = LinuxTunDevice.open(name, mtu, LinuxTunDevice.PacketIo.FFM);
+        // TSO reads: one read per TCP super-packet instead of per segment (BENCHMARKS.md).
+        boolean offload = !"0".equals(System.getenv("FLINT_TUN_OFFLOAD"));
+        LinuxTunDevice tun = LinuxTunDevice.open(name, mtu, LinuxTunDevice.PacketIo.FFM, offload);
         LinuxUdpSocket udp = null;
         boolean started = false;
         try (RtNetlink nl = RtNetlink.open()) {
@@ -335,11 +349,76 @@ public final class PlainWireGuard implements AutoCloseable {
         MemorySegment raw;
     }
 
+    /** One outbound batch in flight: what every crypto worker needs, made once per thread. */
+    private final class Outbound implements CryptoWorkers.Task {
+        final PacketBatch packets;
+        final DatagramBatch datagrams;
+        final int[] sealed = new int[BATCH];
+        final MemorySegment[] destination = new MemorySegment[BATCH];
+        final List<Map<WireGuardPeer, EndpointCache>> endpoints = new ArrayList<>();
+        Instant now;
+        WireGuardNode engine;
+        AllowedIps<WireGuardPeer> table;
+
+        Outbound(PacketBatch packets, DatagramBatch datagrams, int workers) {
+            this.packets = packets;
+            this.datagrams = datagrams;
+            for (int i = 0; i < workers; i++) {
+                endpoints.add(new IdentityHashMap<>());
+            }
+        }
+
+        @Override
+        public void run(int from, int to, int worker) {
+            Map<WireGuardPeer, EndpointCache> cache = endpoints.get(worker);
+            PacketBatch out = datagrams.packets();
+            for (int i = from; i < to; i++) {
+                sealed[i] = -1;
+                int length = packets.length(i);
+                WireGuardPeer peer = table.lookupDestination(packets.segment(i), 0, length);
+                if (peer == null) {
+                    droppedNoPeer.incrementAndGet();
+                    continue;
+                }
+                InetSocketAddress endpoint = peer.endpoint();
+                if (endpoint == null) {
+                    droppedNoEndpoint.incrementAndGet();
+                    continue;
+                }
+                ByteBuffer plaintext = packets.buffer(i);
+                plaintext.clear().limit(length);
+                ByteBuffer datagram = out.buffer(i);
+                datagram.clear();
+                Encrypted r = engine.encrypt(peer, plaintext, datagram, now);
+                if (r == Encrypted.SENT) {
+                    sealed[i] = datagram.position();
+                    EndpointCache c = cache.computeIfAbsent(peer, k -> new EndpointCache());
+                    if (c.address != endpoint) {
+                        c.address = endpoint;
+                        c.raw = DatagramBatch.encode(endpoint);
+                    }
+                    destination[i] = c.raw;
+                } else if (r == Encrypted.NO_SESSION) {
+                    plaintext.clear().limit(length);
+                    byte[] copy = new byte[length];
+                    plaintext.get(copy);
+                    waiting.computeIfAbsent(peer, k -> new ArrayBlockingQueue<>(QUEUED_PER_PEER)).offer(copy);
+                    wakeControl();
+                }
+            }
+            if (cache.size() > 4 * peers.size() + 16) {
+                cache.clear();
+            }
+        }
+    }
+
     private void outboundLoop() {
         int slot = Math.max(tun.mtu(), 1500) + 128;
-        Map<WireGuardPeer, EndpointCache> endpoints = new IdentityHashMap<>();
         try (PacketBatch packets = new PacketBatch(BATCH, slot);
-             DatagramBatch datagrams = new DatagramBatch(BATCH, slot + 64)) {
+             DatagramBatch datagrams = new DatagramBatch(BATCH, slot + 64);
+             CryptoWorkers workers = new CryptoWorkers(cryptoHelpers, "wg-seal-" + tun.name())) {
+            Outbound batch = new Outbound(packets, datagrams, workers.parallelism());
+            PacketBatch out = datagrams.packets();
             while (running) {
                 int n = tun.read(packets, POLL_MILLIS);
                 if (n < 0) {
@@ -348,51 +427,27 @@ public final class PlainWireGuard implements AutoCloseable {
                 if (n == 0) {
                     continue;
                 }
-                Instant now = Instant.now();
-                WireGuardNode engine = node;
-                AllowedIps<WireGuardPeer> table = allowed;
-                PacketBatch out = datagrams.packets();
+                batch.now = Instant.now();
+                batch.engine = node;
+                batch.table = allowed;
+                workers.run(n, batch);
                 int j = 0;
                 for (int i = 0; i < n; i++) {
-                    int length = packets.length(i);
-                    WireGuardPeer peer = table.lookupDestination(packets.segment(i), 0, length);
-                    if (peer == null) {
-                        droppedNoPeer.incrementAndGet();
+                    int length = batch.sealed[i];
+                    if (length < 0) {
                         continue;
                     }
-                    InetSocketAddress endpoint = peer.endpoint();
-                    if (endpoint == null) {
-                        droppedNoEndpoint.incrementAndGet();
-                        continue;
+                    if (i != j) {
+                        // Rare: a packet before this one was dropped; close the gap so the batch is contiguous.
+                        MemorySegment.copy(out.segment(i), 0, out.segment(j), 0, length);
                     }
-                    ByteBuffer plaintext = packets.buffer(i);
-                    plaintext.clear().limit(length);
-                    ByteBuffer datagram = out.buffer(j);
-                    datagram.clear();
-                    Encrypted r = engine.encrypt(peer, plaintext, datagram, now);
-                    if (r == Encrypted.SENT) {
-                        out.setLength(j, datagram.position());
-                        EndpointCache c = endpoints.computeIfAbsent(peer, k -> new EndpointCache());
-                        if (c.address != endpoint) {
-                            c.address = endpoint;
-                            c.raw = DatagramBatch.encode(endpoint);
-                        }
-                        datagrams.setAddress(j, c.raw);
-                        j++;
-                    } else if (r == Encrypted.NO_SESSION) {
-                        plaintext.clear().limit(length);
-                        byte[] copy = new byte[length];
-                        plaintext.get(copy);
-                        waiting.computeIfAbsent(peer, k -> new ArrayBlockingQueue<>(QUEUED_PER_PEER)).offer(copy);
-                        wakeControl();
-                    }
+                    out.setLength(j, length);
+                    datagrams.setAddress(j, batch.destination[i]);
+                    j++;
                 }
                 if (j > 0) {
                     out.setCount(j);
                     sendBatch(datagrams);
-                }
-                if (endpoints.size() > 4 * peers.size() + 16) {
-                    endpoints.clear();
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -423,11 +478,64 @@ public final class PlainWireGuard implements AutoCloseable {
         InetSocketAddress address;
     }
 
+    /** One inbound batch in flight, shared by the crypto workers. */
+    private final class Inbound implements CryptoWorkers.Task {
+        final DatagramBatch datagrams;
+        final PacketBatch packets;
+        final int[] opened = new int[BATCH];
+        final SourceCache[] sources;
+        volatile boolean control;
+        Instant now;
+        WireGuardNode engine;
+        AllowedIps<WireGuardPeer> table;
+
+        Inbound(DatagramBatch datagrams, PacketBatch packets, int workers) {
+            this.datagrams = datagrams;
+            this.packets = packets;
+            sources = new SourceCache[workers];
+            for (int i = 0; i < workers; i++) {
+                sources[i] = new SourceCache();
+            }
+        }
+
+        @Override
+        public void run(int from, int to, int worker) {
+            SourceCache source = sources[worker];
+            PacketBatch in = datagrams.packets();
+            for (int i = from; i < to; i++) {
+                opened[i] = -1;
+                if (source.address == null || !datagrams.addressEquals(i, source.raw)) {
+                    MemorySegment.copy(datagrams.address(i), 0, source.raw, 0, 28);
+                    source.address = datagrams.socketAddress(i);
+                }
+                ByteBuffer datagram = in.buffer(i);
+                datagram.clear().limit(in.length(i));
+                ByteBuffer plaintext = packets.buffer(i);
+                plaintext.clear();
+                Received r = engine.decrypt(source.address, datagram, plaintext, now);
+                switch (r.kind()) {
+                    case DATA -> {
+                        int length = plaintext.position();
+                        if (table.lookupSource(packets.segment(i), 0, length) != r.peer()) {
+                            droppedSource.incrementAndGet();
+                        } else {
+                            opened[i] = length;
+                        }
+                    }
+                    case HANDSHAKE -> control = true;
+                    case KEEPALIVE, DROPPED -> {
+                    }
+                }
+            }
+        }
+    }
+
     private void inboundLoop() {
         int slot = Math.max(tun.mtu(), 1500) + 128;
-        SourceCache source = new SourceCache();
         try (DatagramBatch datagrams = new DatagramBatch(BATCH, slot + 64);
-             PacketBatch packets = new PacketBatch(BATCH, slot)) {
+             PacketBatch packets = new PacketBatch(BATCH, slot);
+             CryptoWorkers workers = new CryptoWorkers(cryptoHelpers, "wg-open-" + tun.name())) {
+            Inbound batch = new Inbound(datagrams, packets, workers.parallelism());
             while (running) {
                 LinuxUdpSocket s = udp;
                 int n = s.receive(datagrams, POLL_MILLIS);
@@ -440,41 +548,19 @@ public final class PlainWireGuard implements AutoCloseable {
                 if (n == 0) {
                     continue;
                 }
-                Instant now = Instant.now();
-                WireGuardNode engine = node;
-                AllowedIps<WireGuardPeer> table = allowed;
-                PacketBatch in = datagrams.packets();
-                boolean control = false;
-                int k = 0;
+                batch.now = Instant.now();
+                batch.engine = node;
+                batch.table = allowed;
+                batch.control = false;
+                workers.run(n, batch);
                 for (int i = 0; i < n; i++) {
-                    if (source.address == null || !datagrams.addressEquals(i, source.raw)) {
-                        MemorySegment.copy(datagrams.address(i), 0, source.raw, 0, 28);
-                        source.address = datagrams.socketAddress(i);
-                    }
-                    ByteBuffer datagram = in.buffer(i);
-                    datagram.clear().limit(in.length(i));
-                    ByteBuffer plaintext = packets.buffer(k);
-                    plaintext.clear();
-                    Received r = engine.decrypt(source.address, datagram, plaintext, now);
-                    switch (r.kind()) {
-                        case DATA -> {
-                            int length = plaintext.position();
-                            if (table.lookupSource(packets.segment(k), 0, length) != r.peer()) {
-                                droppedSource.incrementAndGet();
-                            } else {
-                                packets.setLength(k++, length);
-                            }
-                        }
-                        case HANDSHAKE -> control = true;
-                        case KEEPALIVE, DROPPED -> {
-                        }
+                    int length = batch.opened[i];
+                    if (length >= 0) {
+                        packets.setLength(i, length);
+                        tun.write(packets, i);
                     }
                 }
-                if (k > 0) {
-                    packets.setCount(k);
-                    tun.write(packets);
-                }
-                if (control) {
+                if (batch.control) {
                     wakeControl();
                 }
             }
