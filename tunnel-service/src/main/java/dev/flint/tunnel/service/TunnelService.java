@@ -62,6 +62,8 @@ public final class TunnelService implements AutoCloseable {
     private Session session;
     private State state = State.IDLE;
     private boolean terminating;
+    /** Set once this process may touch the tunnel device and DNS (not while another service runs). */
+    private boolean owner;
 
     public TunnelService(ServicePaths paths, StateFiles stateFiles, PeerPolicy policy, TunnelInterface tunnel,
                          DnsControl dns, Session.Factory sessions, Optional<LogControl> logs,
@@ -83,6 +85,15 @@ public final class TunnelService implements AutoCloseable {
 
     /** As {@link #start()}; without {@code serveIpc} (headless mode) no socket is bound. */
     public void start(boolean serveIpc) throws IOException {
+        if (serveIpc) {
+            // Bind first: it fails while another service is listening, which must not be "repaired".
+            SocketFilePolicy base = SocketFilePolicy.tunnelService();
+            server = UnixSocketServer.bind(paths.socket(),
+                    new SocketFilePolicy(base.socketMode(), socketGroup, base.directoryMode()));
+        }
+        synchronized (this) {
+            owner = true;
+        }
         List<String> failures = new Repair(paths.cleanupJournal(), tunnel::removeIfPresent).run();
         failures.forEach(f -> LOG.warn("{}", f));
         tunnel.removeIfPresent(tunnel.name());
@@ -95,9 +106,6 @@ public final class TunnelService implements AutoCloseable {
             LOG.info("Tunnel service {} running headless", FlintVersion.current());
             return;
         }
-        SocketFilePolicy base = SocketFilePolicy.tunnelService();
-        server = UnixSocketServer.bind(paths.socket(),
-                new SocketFilePolicy(base.socketMode(), socketGroup, base.directoryMode()));
         acceptor = Thread.ofPlatform().name("ipc-accept").start(this::acceptLoop);
         LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), paths.socket());
     }
@@ -440,7 +448,9 @@ public final class TunnelService implements AutoCloseable {
                 sendQuietly(current, new ServiceMessage.TerminatingGracefully());
             }
             endSession("the service is stopping");
-            restoreOs();
+            if (owner) {
+                restoreOs();
+            }
         }
         if (current != null) {
             current.close();

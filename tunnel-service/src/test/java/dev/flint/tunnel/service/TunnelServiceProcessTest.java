@@ -177,6 +177,16 @@ class TunnelServiceProcessTest {
         // The service is still serving: a new GUI gets Hello and a tunnel again.
         NamespaceProcess second = startGui();
         await("the tunnel for a new GUI", this::tunExists, Duration.ofSeconds(20), service);
+        // A second service on the same socket refuses to start and leaves the first one's tunnel alone.
+        Command.Result duplicate = Command.of(JavaCommand.forMain(FlintTunnel.class, List.of("run-interactive",
+                "--allow-any-peer-exe", "--dns-control", "etc-resolv-conf",
+                "--state-dir", dir.resolve("state").toString(), "--runtime-dir", dir.resolve("run").toString(),
+                "--log-dir", dir.resolve("log2").toString()))).inNamespace(ns.name()).runAllowingFailure();
+        assertThat(duplicate.exitCode()).isEqualTo(1);
+        assertThat(duplicate.stderr()).contains("could not start").contains("another server is listening");
+        assertThat(tunExists()).isTrue();
+        assertThat(resolvConfChanged()).isTrue();
+        await("the tunnel for a new GUI", this::tunExists, Duration.ofSeconds(20), service);
         second.close();
         await("clean-up after the new GUI", this::clean, Duration.ofSeconds(5), service);
     }
