@@ -13,9 +13,15 @@ module dev.flint.tunnel {
     requires com.sun.jna;
     requires com.sun.jna.platform;
     requires org.slf4j;
+    requires jdk.unsupported;
 
     exports dev.flint.tunnel;
     exports dev.flint.tunnel.linux;
+    exports dev.flint.tunnel.service;
+    exports dev.flint.tunnel.dns;
+    exports dev.flint.tunnel.cleanup;
+    exports dev.flint.tunnel.windows;
+    exports dev.flint.tunnel.macos;
     exports dev.flint.tunnel.wireguard;
     exports dev.flint.tunnel.p2p;
 }

@@ -15,6 +15,8 @@ public final class FlintTunnel {
         switch (command) {
             case "--version", "version" -> System.out.println("flint-tunnel " + version());
             case "--help", "-h", "help" -> System.out.println(usage());
+            case "run", "run-interactive", "headless" -> System.exit(dev.flint.tunnel.service.ServiceCommand.run(
+                command, argv.subList(1, argv.size()), System.getenv(), System.err));
             case "wireguard" -> System.exit(dev.flint.tunnel.wireguard.WireGuardCommand.run(
                 argv.subList(1, argv.size()), System.out, System.err));
             default -> {
@@ -36,6 +38,7 @@ public final class FlintTunnel {
 
             Commands:
               --version           print the version and exit
+            """ + dev.flint.tunnel.service.ServiceCommand.usage() + """
               wireguard CONFIG [--interface NAME]
                                   run a plain WireGuard interface from a wg-quick style file
             """;

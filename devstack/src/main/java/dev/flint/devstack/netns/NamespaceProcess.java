@@ -133,6 +133,8 @@ public final class NamespaceProcess implements AutoCloseable {
             LOG.debug("stopping {} (pid {})", label, process.pid());
         }
         stop(process.toHandle());
+        // The handle sees the exit before the JDK's reaper has collected it; wait so exitCode() is set.
+        process.onExit().join();
     }
 
     /**

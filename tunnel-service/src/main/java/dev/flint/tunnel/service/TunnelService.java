@@ -1,0 +1,467 @@
+package dev.flint.tunnel.service;
+
+import dev.flint.ipc.AdvancedSettings;
+import dev.flint.ipc.FlintVersion;
+import dev.flint.ipc.GuiMessage;
+import dev.flint.ipc.ManagedSettings;
+import dev.flint.ipc.ProtocolVersion;
+import dev.flint.ipc.ResourceView;
+import dev.flint.ipc.ServiceMessage;
+import dev.flint.ipc.frame.DecodeResult;
+import dev.flint.ipc.logging.LogControl;
+import dev.flint.ipc.transport.IpcConnection;
+import dev.flint.ipc.transport.SocketFilePolicy;
+import dev.flint.ipc.transport.UnixSocket;
+import dev.flint.ipc.transport.UnixSocketServer;
+import dev.flint.tunnel.cleanup.CleanupJournal;
+import dev.flint.tunnel.cleanup.Repair;
+import dev.flint.tunnel.dns.DnsControl;
+import dev.flint.tunnel.dns.ResolvConfDns;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's main loop: accepts one GUI at a time over the IPC socket, runs at most one session
+ * for it, and owns what the session changes in the OS.
+ *
+ * <p>A session lives exactly as long as the GUI connection that started it: when the GUI goes away
+ * for any reason (quit, crash, {@code kill -9}) the session is torn down and the OS restored. A
+ * restarted GUI therefore reattaches to the service, not to an old tunnel: it receives a fresh
+ * {@code Hello} and connects again with its stored token. This keeps the promise that no tunnel or
+ * DNS change outlives the user-facing process that asked for it.
+ */
+public final class TunnelService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelService.class);
+
+    /** Session state as the service tracks it (reference §2.7). */
+    public enum State { IDLE, CONNECTING, CONNECTED }
+
+    private final ServicePaths paths;
+    private final StateFiles stateFiles;
+    private final PeerPolicy policy;
+    private final TunnelInterface tunnel;
+    private final DnsControl dns;
+    private final Session.Factory sessions;
+    private final Optional<LogControl> logs;
+    private final Optional<String> socketGroup;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private UnixSocketServer server;
+    private UUID deviceId;
+    private AdvancedSettings settings;
+    private Thread acceptor;
+    private NetworkChangeMonitor networkChanges;
+
+    // Guarded by this.
+    private IpcConnection<GuiMessage, ServiceMessage> gui;
+    private Session session;
+    private State state = State.IDLE;
+    private boolean terminating;
+    /** Set once this process may touch the tunnel device and DNS (not while another service runs). */
+    private boolean owner;
+
+    public TunnelService(ServicePaths paths, StateFiles stateFiles, PeerPolicy policy, TunnelInterface tunnel,
+                         DnsControl dns, Session.Factory sessions, Optional<LogControl> logs,
+                         Optional<String> socketGroup) {
+        this.paths = paths;
+        this.stateFiles = stateFiles;
+        this.policy = policy;
+        this.tunnel = tunnel;
+        this.dns = dns;
+        this.sessions = sessions;
+        this.logs = logs;
+        this.socketGroup = socketGroup;
+    }
+
+    /** Repairs what a dead predecessor left, loads the state files and binds the socket. */
+    public void start() throws IOException {
+        start(true);
+    }
+
+    /** As {@link #start()}; without {@code serveIpc} (headless mode) no socket is bound. */
+    public void start(boolean serveIpc) throws IOException {
+        if (serveIpc) {
+            // Bind first: it fails while another service is listening, which must not be "repaired".
+            SocketFilePolicy base = SocketFilePolicy.tunnelService();
+            server = UnixSocketServer.bind(paths.socket(),
+                    new SocketFilePolicy(base.socketMode(), socketGroup, base.directoryMode()));
+        }
+        synchronized (this) {
+            owner = true;
+        }
+        List<String> failures = new Repair(paths.cleanupJournal(), tunnel::removeIfPresent).run();
+        failures.forEach(f -> LOG.warn("{}", f));
+        tunnel.removeIfPresent(tunnel.name());
+        deviceId = stateFiles.deviceId();
+        settings = stateFiles.advancedSettings();
+        logs.ifPresent(l -> l.applyFilter(settings.logFilter()));
+        networkChanges = NetworkChangeMonitor.start(tunnel.name(), java.time.Duration.ofMillis(500),
+                changed -> networkChanged());
+        if (!serveIpc) {
+            LOG.info("Tunnel service {} running headless", FlintVersion.current());
+            return;
+        }
+        acceptor = Thread.ofPlatform().name("ipc-accept").start(this::acceptLoop);
+        LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), paths.socket());
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            UnixSocket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                synchronized (this) {
+                    if (terminating) {
+                        return;
+                    }
+                }
+                LOG.warn("Accepting a GUI connection failed: {}", e.getMessage());
+                continue;
+            }
+            IpcConnection<GuiMessage, ServiceMessage> connection = IpcConnection.serviceSide(socket);
+            Optional<String> refusal = policy.check(socket.peer());
+            if (refusal.isPresent()) {
+                LOG.warn("Refused a connection from {}: {}", socket.peer(), refusal.get());
+                connection.close();
+                continue;
+            }
+            synchronized (this) {
+                awaitPreviousGui();
+                if (gui != null || terminating) {
+                    LOG.info("Turned away a second GUI ({}) while one is connected", socket.peer());
+                    sendQuietly(connection, new ServiceMessage.Disconnected(
+                            "Another Flint window is already connected to the tunnel service.", false));
+                    connection.close();
+                    continue;
+                }
+                gui = connection;
+            }
+            Thread.ofVirtual().name("ipc-gui").start(() -> serve(connection));
+        }
+    }
+
+    /**
+     * A GUI that restarts can connect before its old connection's end has been processed here (the
+     * kernel closes the socket first); give that a moment instead of turning the new GUI away.
+     */
+    private void awaitPreviousGui() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+        while (gui != null && !terminating) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void serve(IpcConnection<GuiMessage, ServiceMessage> connection) {
+        LOG.info("GUI connected: {}", connection.peer());
+        try {
+            connection.send(new ServiceMessage.Hello(ProtocolVersion.CURRENT, FlintVersion.current(), deviceId.toString(),
+                    currentSettings(), ManagedSettings.none()));
+            while (true) {
+                DecodeResult<GuiMessage> result = connection.receive();
+                switch (result) {
+                    case DecodeResult.Decoded<GuiMessage>(GuiMessage message) -> handle(connection, message);
+                    case DecodeResult.Rejected<GuiMessage>(var problem) -> {
+                        LOG.info("Rejected a frame from the GUI: {}", problem.sentence());
+                        connection.send(problem.toProtocolError());
+                    }
+                    case DecodeResult.Fatal<GuiMessage>(var fault) -> {
+                        LOG.warn("Closing the GUI connection: {}", fault.sentence());
+                        return;
+                    }
+                    case DecodeResult.EndOfStream<GuiMessage>() -> {
+                        LOG.info("GUI disconnected");
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.info("GUI connection lost: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure while serving the GUI; dropping its connection", e);
+        } finally {
+            connection.close();
+            synchronized (this) {
+                if (gui == connection) {
+                    gui = null;
+                    endSession("the GUI disconnected");
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Reference §2.7: a connected session re-establishes its connections; a connecting one is left alone. */
+    private synchronized void networkChanged() {
+        if (session != null && state == State.CONNECTED) {
+            session.reset("network changed");
+        }
+    }
+
+    private synchronized AdvancedSettings currentSettings() {
+        return settings;
+    }
+
+    private void handle(IpcConnection<GuiMessage, ServiceMessage> connection, GuiMessage message) throws IOException {
+        LOG.debug("GUI: {}", message);
+        switch (message) {
+            case GuiMessage.Connect connect -> connect(connection, connect);
+            case GuiMessage.Disconnect ignored -> {
+                synchronized (this) {
+                    endSession("the user disconnected");
+                }
+                connection.send(new ServiceMessage.DisconnectedGracefully());
+            }
+            case GuiMessage.SetInternetResourceEnabled set -> {
+                synchronized (this) {
+                    if (session != null) {
+                        session.setInternetResourceEnabled(set.enabled());
+                    }
+                }
+            }
+            case GuiMessage.ApplyAdvancedSettings apply -> connection.send(applySettings(apply.settings()));
+            case GuiMessage.ClearLogs ignored -> connection.send(clearLogs());
+        }
+    }
+
+    /** Answers {@code ConnectResult} before the session can report anything, then starts it. */
+    private void connect(IpcConnection<GuiMessage, ServiceMessage> connection, GuiMessage.Connect connect)
+            throws IOException {
+        Session created;
+        synchronized (this) {
+            try {
+                created = createSession(connect.token(), connect.internetResourceEnabled());
+            } catch (Session.UnavailableException e) {
+                connection.send(ServiceMessage.ConnectResult.failed(e.getMessage()));
+                return;
+            }
+            connection.send(ServiceMessage.ConnectResult.ok());
+        }
+        created.start(new SessionEvents(created));
+    }
+
+    private Session createSession(String token, boolean internetResourceEnabled) throws Session.UnavailableException {
+        if (session != null) {
+            throw new Session.UnavailableException("Flint is already connected; disconnect first.");
+        }
+        Session created;
+        try {
+            created = sessions.create(token, internetResourceEnabled);
+        } catch (Session.UnavailableException e) {
+            LOG.warn("Cannot connect: {}", e.getMessage());
+            throw e;
+        }
+        session = created;
+        state = State.CONNECTING;
+        return created;
+    }
+
+    /**
+     * Headless mode: a session without a GUI, until {@link #close()}. Returns why it cannot start,
+     * or empty once it has been started.
+     */
+    public Optional<String> startHeadless(String token) {
+        Session created;
+        synchronized (this) {
+            try {
+                created = createSession(token, false);
+            } catch (Session.UnavailableException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        created.start(new SessionEvents(created));
+        return Optional.empty();
+    }
+
+    private ServiceMessage applySettings(AdvancedSettings requested) {
+        try {
+            stateFiles.saveAdvancedSettings(requested);
+        } catch (IOException e) {
+            return ServiceMessage.AdvancedSettingsApplied.failed("The settings could not be saved: " + e.getMessage());
+        }
+        synchronized (this) {
+            settings = requested;
+        }
+        logs.ifPresent(l -> l.applyFilter(requested.logFilter()));
+        return ServiceMessage.AdvancedSettingsApplied.ok(requested);
+    }
+
+    private ServiceMessage clearLogs() {
+        if (logs.isEmpty()) {
+            return ServiceMessage.LogsCleared.ok();
+        }
+        try {
+            logs.get().clear();
+            return ServiceMessage.LogsCleared.ok();
+        } catch (IOException e) {
+            return ServiceMessage.LogsCleared.failed("The logs could not be cleared: " + e.getMessage());
+        }
+    }
+
+    /** Reports from the current session; stale reports from a replaced session are ignored. */
+    private final class SessionEvents implements Session.Listener {
+        private final Session owner;
+
+        SessionEvents(Session owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void connected(InterfaceConfig config) {
+            synchronized (TunnelService.this) {
+                if (session != owner) {
+                    return;
+                }
+                try {
+                    applyToOs(config);
+                    state = State.CONNECTED;
+                } catch (IOException e) {
+                    LOG.warn("Could not set up the tunnel interface: {}", e.getMessage());
+                    IpcConnection<GuiMessage, ServiceMessage> current = gui;
+                    endSession("the tunnel interface could not be set up");
+                    if (current != null) {
+                        sendQuietly(current, new ServiceMessage.Disconnected(
+                                "The tunnel interface could not be set up: " + e.getMessage(), false));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void resourcesChanged(List<ResourceView> resources) {
+            IpcConnection<GuiMessage, ServiceMessage> current;
+            synchronized (TunnelService.this) {
+                if (session != owner) {
+                    return;
+                }
+                current = gui;
+            }
+            if (current != null) {
+                sendQuietly(current, new ServiceMessage.ResourcesUpdated(resources, List.of()));
+            }
+        }
+
+        @Override
+        public void disconnected(String reason, boolean requiresSignIn) {
+            IpcConnection<GuiMessage, ServiceMessage> current;
+            synchronized (TunnelService.this) {
+                if (session != owner) {
+                    return;
+                }
+                current = gui;
+                endSession(reason);
+            }
+            if (current != null) {
+                sendQuietly(current, new ServiceMessage.Disconnected(reason, requiresSignIn));
+            }
+        }
+    }
+
+    /** Journal first, then change: a crash between the two leaves a journal that over-describes. */
+    private void applyToOs(InterfaceConfig config) throws IOException {
+        boolean rewritesResolvConf = dns instanceof ResolvConfDns;
+        new CleanupJournal(tunnel.name(), dns.mode(),
+                rewritesResolvConf ? Optional.of(paths.resolvConf()) : Optional.empty(),
+                rewritesResolvConf ? Optional.of(((ResolvConfDns) dns).backup()) : Optional.empty())
+                .write(paths.cleanupJournal());
+        tunnel.up(config);
+        if (!config.dnsServers().isEmpty()) {
+            dns.activate(tunnel.name(), config.dnsServers(), config.searchDomain());
+        }
+    }
+
+    /** Drops the session and restores the OS. Caller holds the lock. */
+    private void endSession(String why) {
+        if (session == null && state == State.IDLE) {
+            return;
+        }
+        LOG.info("Ending the session: {}", why);
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        state = State.IDLE;
+        restoreOs();
+    }
+
+    private void restoreOs() {
+        boolean clean = true;
+        try {
+            dns.deactivate();
+        } catch (IOException e) {
+            clean = false;
+            LOG.warn("Could not restore DNS: {}", e.getMessage());
+        }
+        tunnel.down();
+        if (clean) {
+            try {
+                java.nio.file.Files.deleteIfExists(paths.cleanupJournal());
+            } catch (IOException e) {
+                LOG.warn("Could not delete the cleanup journal: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void sendQuietly(IpcConnection<GuiMessage, ServiceMessage> connection, ServiceMessage message) {
+        try {
+            connection.send(message);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not send {} to the GUI: {}", message.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    /** Tells the GUI the service is stopping, ends the session, restores the OS and unbinds. */
+    @Override
+    public void close() {
+        IpcConnection<GuiMessage, ServiceMessage> current;
+        synchronized (this) {
+            if (terminating) {
+                return;
+            }
+            terminating = true;
+            current = gui;
+            gui = null;
+            if (current != null) {
+                sendQuietly(current, new ServiceMessage.TerminatingGracefully());
+            }
+            endSession("the service is stopping");
+            if (owner) {
+                restoreOs();
+            }
+        }
+        if (current != null) {
+            current.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (networkChanges != null) {
+            networkChanges.close();
+        }
+        LOG.info("Tunnel service stopped");
+        stopped.countDown();
+    }
+}
