@@ -28,8 +28,7 @@ public final class FlintTunnel {
     }
 
     static String version() {
-        String v = FlintTunnel.class.getPackage().getImplementationVersion();
-        return v == null ? "development build" : v;
+        return dev.flint.ipc.FlintVersion.current();
     }
 
     static String usage() {
