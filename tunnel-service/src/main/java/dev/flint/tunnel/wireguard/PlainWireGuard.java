@@ -113,7 +113,7 @@ public final class PlainWireGuard implements AutoCloseable {
      * addresses, routes for every peer's AllowedIPs, the UDP port, and the data-plane threads.
      * On failure, whatever was created is removed again.
      */
-    public static PlainWireGuard start(WireGuardConfig config, String name) throws IOException {
+    public static PlainWireGuard start(WgQuickConfig config, String name) throws IOException {
         int mtu = config.iface().mtu().orElse(DEFAULT_MTU);
         // TSO reads: one read per TCP super-packet instead of per segment (BENCHMARKS.md).
         boolean offload = !"0".equals(System.getenv("FLINT_TUN_OFFLOAD"));
@@ -129,7 +129,7 @@ public final class PlainWireGuard implements AutoCloseable {
             PlainWireGuard wg = new PlainWireGuard(config.iface().privateKey(), tun, index, udp);
             wg.fwmark = config.iface().fwmark().orElse(0);
             Instant now = Instant.now();
-            for (WireGuardConfig.PeerSection p : config.peers()) {
+            for (WgQuickConfig.PeerSection p : config.peers()) {
                 InetSocketAddress endpoint = null;
                 if (p.endpoint().isPresent()) {
                     try {
@@ -149,7 +149,7 @@ public final class PlainWireGuard implements AutoCloseable {
                 nl.addAddress(index, a.address(), a.length());
             }
             nl.setLinkUp(index);
-            for (WireGuardConfig.PeerSection p : config.peers()) {
+            for (WgQuickConfig.PeerSection p : config.peers()) {
                 for (IpPrefix prefix : p.allowedIps()) {
                     nl.addRoute(index, prefix.address(), prefix.length());
                 }

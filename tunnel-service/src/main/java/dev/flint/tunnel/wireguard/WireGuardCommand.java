@@ -81,10 +81,10 @@ public final class WireGuardCommand {
             err.println("flint-tunnel wireguard: cannot read " + configPath + ": " + e.getMessage());
             return 1;
         }
-        WireGuardConfig config;
-        switch (WireGuardConfig.parse(text)) {
-            case WireGuardConfig.Parsed.Valid v -> config = v.config();
-            case WireGuardConfig.Parsed.Invalid bad -> {
+        WgQuickConfig config;
+        switch (WgQuickConfig.parse(text)) {
+            case WgQuickConfig.Parsed.Valid v -> config = v.config();
+            case WgQuickConfig.Parsed.Invalid bad -> {
                 err.println("flint-tunnel wireguard: " + configPath + ", " + bad.message() + ".");
                 return 1;
             }

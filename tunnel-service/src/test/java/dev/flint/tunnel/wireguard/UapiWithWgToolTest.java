@@ -52,7 +52,7 @@ class UapiWithWgToolTest {
             AllowedIPs = 10.50.0.2/32, 10.60.0.0/16
             Endpoint = 127.0.0.1:9
             """.formatted(ours.toBase64(), peer1.toBase64());
-        WireGuardConfig parsed = ((WireGuardConfig.Parsed.Valid) WireGuardConfig.parse(config)).config();
+        WgQuickConfig parsed = ((WgQuickConfig.Parsed.Valid) WgQuickConfig.parse(config)).config();
         InNamespace.call(ns, () -> {
             device = PlainWireGuard.start(parsed, ifname);
             server = UapiServer.start(device);

@@ -33,7 +33,7 @@ class WireGuardCommandTest {
     @Test
     void badConfigNamesFileLineAndProblem() throws Exception {
         Path conf = dir.resolve("wg0.conf");
-        Files.writeString(conf, "[Interface]\nPrivateKey = " + WireGuardConfigTest.KEY_A + "\nListenPort = lots\n");
+        Files.writeString(conf, "[Interface]\nPrivateKey = " + WgQuickConfigTest.KEY_A + "\nListenPort = lots\n");
         assertThat(run(conf.toString())).isEqualTo(1);
         assertThat(err()).isEqualTo("flint-tunnel wireguard: " + conf + ", line 3: ListenPort 'lots' is not a number.\n");
     }

@@ -10,27 +10,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class WireGuardConfigTest {
+class WgQuickConfigTest {
 
     static final String KEY_A = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=";
     static final String KEY_B = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
     static final String KEY_C = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
 
-    static WireGuardConfig valid(String text) {
-        WireGuardConfig.Parsed p = WireGuardConfig.parse(text);
-        assertThat(p).isInstanceOf(WireGuardConfig.Parsed.Valid.class);
-        return ((WireGuardConfig.Parsed.Valid) p).config();
+    static WgQuickConfig valid(String text) {
+        WgQuickConfig.Parsed p = WgQuickConfig.parse(text);
+        assertThat(p).isInstanceOf(WgQuickConfig.Parsed.Valid.class);
+        return ((WgQuickConfig.Parsed.Valid) p).config();
     }
 
-    static WireGuardConfig.Parsed.Invalid invalid(String text) {
-        WireGuardConfig.Parsed p = WireGuardConfig.parse(text);
-        assertThat(p).isInstanceOf(WireGuardConfig.Parsed.Invalid.class);
-        return (WireGuardConfig.Parsed.Invalid) p;
+    static WgQuickConfig.Parsed.Invalid invalid(String text) {
+        WgQuickConfig.Parsed p = WgQuickConfig.parse(text);
+        assertThat(p).isInstanceOf(WgQuickConfig.Parsed.Invalid.class);
+        return (WgQuickConfig.Parsed.Invalid) p;
     }
 
     @Test
     void parsesAFullConfig() {
-        WireGuardConfig c = valid("""
+        WgQuickConfig c = valid("""
             # a comment
             [Interface]
             PrivateKey = %s
@@ -57,7 +57,7 @@ class WireGuardConfigTest {
         assertThat(c.iface().listenPort()).isEqualTo(OptionalInt.of(51820));
         assertThat(c.iface().mtu()).isEqualTo(OptionalInt.of(1380));
         assertThat(c.peers()).hasSize(2);
-        WireGuardConfig.PeerSection p = c.peers().getFirst();
+        WgQuickConfig.PeerSection p = c.peers().getFirst();
         assertThat(p.publicKey().toBase64()).isEqualTo(KEY_B);
         assertThat(p.presharedKey().map(WireGuardKey::toBase64)).contains(KEY_C);
         // Host bits of an AllowedIPs entry are cleared, as wg does.
@@ -65,7 +65,7 @@ class WireGuardConfigTest {
             .containsExactly("10.0.0.2/32", "192.168.7.128/25", "fd00:0:0:0:0:0:0:0/64");
         assertThat(p.endpoint()).contains(new PeerEndpoint("fd00:1::2", 51821));
         assertThat(p.persistentKeepalive()).isEqualTo(OptionalInt.of(25));
-        WireGuardConfig.PeerSection q = c.peers().get(1);
+        WgQuickConfig.PeerSection q = c.peers().get(1);
         assertThat(q.endpoint()).contains(new PeerEndpoint("gateway.example", 4500));
         assertThat(q.presharedKey()).isEqualTo(Optional.empty());
         assertThat(q.persistentKeepalive()).isEmpty();
@@ -73,7 +73,7 @@ class WireGuardConfigTest {
 
     @Test
     void minimalConfigHasNoPeers() {
-        WireGuardConfig c = valid("[Interface]\r\nPrivateKey=" + KEY_A + "\r\n");
+        WgQuickConfig c = valid("[Interface]\r\nPrivateKey=" + KEY_A + "\r\n");
         assertThat(c.peers()).isEmpty();
         assertThat(c.iface().addresses()).isEmpty();
         assertThat(c.iface().listenPort()).isEmpty();
@@ -97,7 +97,7 @@ class WireGuardConfigTest {
         missing key               | = 5                                 | 3 | missing key before '='
         """)
     void interfaceErrorsNameTheLine(String name, String badLine, int line, String problem) {
-        WireGuardConfig.Parsed.Invalid e = invalid("[Interface]\nPrivateKey = " + KEY_A + "\n"
+        WgQuickConfig.Parsed.Invalid e = invalid("[Interface]\nPrivateKey = " + KEY_A + "\n"
             + badLine.replace("KEY_A", KEY_A) + "\n");
         assertThat(e.line()).isEqualTo(line);
         assertThat(e.problem()).contains(problem);
@@ -122,7 +122,7 @@ class WireGuardConfigTest {
         duplicate public key      | PublicKey = KEY_C                  | 7 | PublicKey is given twice
         """)
     void peerErrorsNameTheLine(String name, String badLines, int line, String problem) {
-        WireGuardConfig.Parsed.Invalid e = invalid("[Interface]\nPrivateKey = " + KEY_A
+        WgQuickConfig.Parsed.Invalid e = invalid("[Interface]\nPrivateKey = " + KEY_A
             + "\n\n[Peer]\nPublicKey = " + KEY_B + "\nAllowedIPs = 10.9.0.0/16\n"
             + badLines.replace(";", "\n").replace("KEY_C", KEY_C) + "\n");
         assertThat(e.line()).isEqualTo(line);
@@ -133,18 +133,18 @@ class WireGuardConfigTest {
     void structuralErrors() {
         assertThat(invalid("").message()).isEqualTo("the file has no [Interface] section");
         assertThat(invalid("[Interface]\nAddress = 10.0.0.1/24\n"))
-            .isEqualTo(new WireGuardConfig.Parsed.Invalid(1, "[Interface] has no PrivateKey"));
+            .isEqualTo(new WgQuickConfig.Parsed.Invalid(1, "[Interface] has no PrivateKey"));
         assertThat(invalid("PrivateKey = " + KEY_A + "\n").problem()).contains("before any [Interface]");
         assertThat(invalid("[Interface\n").problem()).contains("missing its closing ']'");
         assertThat(invalid("[Interface]\nPrivateKey = " + KEY_A + "\n[Wat]\n"))
-            .isEqualTo(new WireGuardConfig.Parsed.Invalid(3, "unknown section [Wat] (expected [Interface] or [Peer])"));
+            .isEqualTo(new WgQuickConfig.Parsed.Invalid(3, "unknown section [Wat] (expected [Interface] or [Peer])"));
         assertThat(invalid("[Interface]\nPrivateKey = " + KEY_A + "\n[Interface]\n").message())
             .isEqualTo("line 3: a second [Interface] section (the first is on line 1)");
         assertThat(invalid("[Interface]\nPrivateKey = " + KEY_A + "\n[Peer]\nAllowedIPs = 10.0.0.0/8\n[Peer]\n"))
-            .isEqualTo(new WireGuardConfig.Parsed.Invalid(3, "[Peer] has no PublicKey"));
+            .isEqualTo(new WgQuickConfig.Parsed.Invalid(3, "[Peer] has no PublicKey"));
         assertThat(invalid("[Interface]\nPrivateKey = " + KEY_A + "\n[Peer]\nPublicKey = " + KEY_B
             + "\n[Peer]\nPublicKey = " + KEY_B + "\n"))
-            .isEqualTo(new WireGuardConfig.Parsed.Invalid(6, "this PublicKey already belongs to an earlier [Peer]"));
+            .isEqualTo(new WgQuickConfig.Parsed.Invalid(6, "this PublicKey already belongs to an earlier [Peer]"));
     }
 
     @Test

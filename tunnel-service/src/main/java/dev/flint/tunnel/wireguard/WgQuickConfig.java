@@ -13,9 +13,9 @@ import java.util.Set;
  * A wg-quick style configuration: one {@code [Interface]} and any number of {@code [Peer]}
  * sections. {@link #parse} never throws on bad input; it names the first bad line instead.
  */
-public record WireGuardConfig(InterfaceSection iface, List<PeerSection> peers) {
+public record WgQuickConfig(InterfaceSection iface, List<PeerSection> peers) {
 
-    public WireGuardConfig {
+    public WgQuickConfig {
         peers = List.copyOf(peers);
     }
 
@@ -39,7 +39,7 @@ public record WireGuardConfig(InterfaceSection iface, List<PeerSection> peers) {
     /** The outcome of {@link #parse}: a configuration, or the first problem and its line. */
     public sealed interface Parsed {
         /** A valid configuration. */
-        record Valid(WireGuardConfig config) implements Parsed {
+        record Valid(WgQuickConfig config) implements Parsed {
         }
 
         /** The first problem found; {@code line} is 1-based, 0 for problems of the whole file. */
@@ -88,7 +88,7 @@ public record WireGuardConfig(InterfaceSection iface, List<PeerSection> peers) {
         private final List<PeerSection> peers = new ArrayList<>();
         private final Set<WireGuardKey> peerKeys = new HashSet<>();
 
-        WireGuardConfig parse(String text) throws Problem {
+        WgQuickConfig parse(String text) throws Problem {
             String[] lines = text.split("\r?\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 int n = i + 1;
@@ -127,7 +127,7 @@ public record WireGuardConfig(InterfaceSection iface, List<PeerSection> peers) {
             if (privateKey == null) {
                 throw new Problem(interfaceLine, "[Interface] has no PrivateKey");
             }
-            return new WireGuardConfig(
+            return new WgQuickConfig(
                 new InterfaceSection(privateKey, addresses, listenPort, mtu, fwmark), peers);
         }
 
