@@ -54,8 +54,10 @@ final class JsonIn {
         return v != null && !v.isNull();
     }
 
+    /** An optional opaque value: absent and JSON null are both Java null, so a message re-encodes to itself. */
     JsonNode raw(String name) {
-        return node.get(name);
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v;
     }
 
     /** Any JSON value (opaque legacy payloads); absent is an error, JSON null is kept. */

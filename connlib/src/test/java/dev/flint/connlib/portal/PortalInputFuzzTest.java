@@ -86,6 +86,28 @@ class PortalInputFuzzTest {
         consume(data.consumeRemainingAsString());
     }
 
+    /** CI once drew this mutation: an absent and a JSON-null opaque payload must decode alike. */
+    @org.junit.jupiter.api.Test
+    void legacyClientPayloadAbsentOrNullRoundTrips() throws IOException {
+        String golden = goldenVectors().stream().filter(v -> v.contains("\"legacy-ref\"") && v.contains("request_connection"))
+            .findFirst().orElseThrow();
+        for (JsonNode replacement : java.util.Arrays.asList(null, NullNode.getInstance())) {
+            JsonNode tree = FrameCodec.parse(golden);
+            ObjectNode client = (ObjectNode) tree.get("payload").get("client");
+            if (replacement == null) {
+                client.remove("payload");
+            } else {
+                client.set("payload", replacement);
+            }
+            Decoded<PortalToGateway> decoded = PortalCodec.decodePortalToGateway("request_connection", tree.get("payload"));
+            assertThat(decoded).isInstanceOf(Decoded.Ok.class);
+            PortalToGateway.RequestConnection message =
+                (PortalToGateway.RequestConnection) ((Decoded.Ok<PortalToGateway>) decoded).message();
+            assertThat(message.client().payload()).isNull();
+            consume(FrameCodec.write(tree));
+        }
+    }
+
     /** Golden vectors with one node replaced by a value of another type, deleted, or the text truncated. */
     @Property(tries = 150)
     void mutatedGoldenVectors(@ForAll @IntRange(min = 0, max = 10_000) int vectorSeed,
