@@ -2,6 +2,7 @@
 module dev.flint.tunnel {
     requires dev.flint.ipc;
     requires dev.flint.connlib;
+    requires dev.flint.shell;
     requires io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;
@@ -16,12 +17,10 @@ module dev.flint.tunnel {
     requires jdk.unsupported;
 
     exports dev.flint.tunnel;
-    exports dev.flint.tunnel.linux;
     exports dev.flint.tunnel.service;
     exports dev.flint.tunnel.dns;
     exports dev.flint.tunnel.cleanup;
     exports dev.flint.tunnel.windows;
     exports dev.flint.tunnel.macos;
     exports dev.flint.tunnel.wireguard;
-    exports dev.flint.tunnel.p2p;
 }

@@ -1,7 +1,7 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.linux.LinuxTunDevice;
-import dev.flint.tunnel.linux.RtNetlink;
+import dev.flint.shell.linux.LinuxTunDevice;
+import dev.flint.shell.linux.RtNetlink;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,14 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.shell.linux.LinuxTunDevice;
+import dev.flint.shell.linux.RtNetlink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.netns.Topology;
-import dev.flint.tunnel.PacketBatch;
+import dev.flint.shell.PacketBatch;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.shell.linux.DatagramBatch;
+import dev.flint.shell.linux.LinuxUdpSocket;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;

@@ -1,5 +1,8 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.shell.linux.LinuxTunDevice;
+import dev.flint.shell.linux.RtNetlink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;

@@ -1,8 +1,11 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.shell.linux.LinuxTunDevice;
+import dev.flint.shell.linux.RtNetlink;
+
 import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.netns.Topology;
-import dev.flint.tunnel.PacketBatch;
+import dev.flint.shell.PacketBatch;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.p2p;
 
+import dev.flint.shell.p2p.PeerSocketShell;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,0 +1,21 @@
+/**
+ * The IO shell both the tunnel service and the devstack gateway run connlib's engines in: Linux TUN
+ * devices and netlink, batched UDP, the peer-to-peer socket loop and the portal WebSocket connection.
+ */
+module dev.flint.shell {
+    requires transitive dev.flint.connlib;
+    requires io.netty.transport;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.handler;
+    requires com.sun.jna;
+    requires org.slf4j;
+    requires jdk.unsupported;
+
+    exports dev.flint.shell;
+    exports dev.flint.shell.linux;
+    exports dev.flint.shell.p2p;
+    exports dev.flint.shell.portal;
+}
