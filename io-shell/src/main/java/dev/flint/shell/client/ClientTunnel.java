@@ -79,10 +79,14 @@ public final class ClientTunnel implements AutoCloseable {
 
     /** What the tunnel reports to its owner; called on the engine thread. */
     public interface Listener {
-        /** The TUN device must have these addresses, routes and DNS servers (the sentinels). */
+        /**
+         * The TUN device must have these addresses, routes and DNS servers (the sentinels). Also called
+         * after every (re)join of the portal with the current configuration, changed or not, so it marks
+         * that the tunnel is connected again.
+         */
         void tunConfigChanged(TunConfig config);
 
-        /** The resources the user can reach changed. */
+        /** The resources the user can reach changed (also repeated after every join). */
         void resourcesChanged(List<Resource> resources);
 
         /**
@@ -142,6 +146,7 @@ public final class ClientTunnel implements AutoCloseable {
     private Thread tunReader;
     private final PacketBatch writeBatch = new PacketBatch(TUN_SLOTS, SLOT_SIZE);
     private Instant retryAt;
+    private boolean republish;
     private long droppedWithoutTun;
 
     private ClientTunnel(Options options, Listener listener) {
@@ -214,13 +219,19 @@ public final class ClientTunnel implements AutoCloseable {
         if (!running) {
             return;
         }
-        post(this::shutDown);
-        running = false;
-        post(() -> { });
-        try {
-            engine.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() == engine) {
+            // From a listener: finish here; the loop ends when this task returns.
+            shutDown();
+            running = false;
+        } else {
+            post(this::shutDown);
+            running = false;
+            post(() -> { });
+            try {
+                engine.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         dns.close();
@@ -421,6 +432,7 @@ public final class ClientTunnel implements AutoCloseable {
             case PortalToClient.Init init -> {
                 state.handlePortalMessage(init, now);
                 updateRelays(List.of(), init.relays(), true);
+                republish = true;
             }
             case PortalToClient.RelaysPresence presence ->
                 updateRelays(presence.disconnectedIds(), presence.connected(), false);
@@ -547,7 +559,11 @@ public final class ClientTunnel implements AutoCloseable {
         if (peers != null) {
             outbound.forEach(peers::send);
         }
+        boolean sawConfig = false;
+        boolean sawResources = false;
         for (ClientEvent event = state.pollEvent(); event != null; event = state.pollEvent()) {
+            sawConfig |= event instanceof ClientEvent.TunConfigChanged;
+            sawResources |= event instanceof ClientEvent.ResourcesChanged;
             switch (event) {
                 case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) ->
                     send(ClientToPortal.RequestAuthorization.of(resource, connected));
@@ -570,6 +586,16 @@ public final class ClientTunnel implements AutoCloseable {
                         }
                     }));
                 }
+            }
+        }
+        if (republish) {
+            republish = false;
+            TunConfig config = state.tunConfig();
+            if (!sawConfig && config != null) {
+                listener.tunConfigChanged(config);
+            }
+            if (!sawResources) {
+                listener.resourcesChanged(state.resources());
             }
         }
         writeTun(); // answers produced while handling the events above
