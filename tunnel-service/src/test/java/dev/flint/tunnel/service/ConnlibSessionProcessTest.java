@@ -237,6 +237,18 @@ class ConnlibSessionProcessTest {
         assertThat(gui.recentOutput()).contains("received connect_result", "resource Web by name",
                 "resource Wildcard names", "resource Internet");
 
+        // The portal moves the resource network: its route moves on the same device, and DNS keeps working.
+        String index = ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip();
+        PortalConfig.Account demo = portal.config().account("demo").orElseThrow();
+        portal.reload(portal.config().withAccounts(List.of(demo.withResources(demo.resources().stream()
+                .map(r -> r.name().equals("Resource network") ? new PortalConfig.ResourceEntry(r.id(), r.type(),
+                        r.name(), "172.21.0.0/24", r.addressDescription(), r.ipStack(), r.siteId(), r.filters()) : r)
+                .toList()))));
+        await("the moved route", () -> routed("172.21.0.0/24") && !routed("172.20.0.0/24"), WAIT, service);
+        assertThat(ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip()).isEqualTo(index);
+        assertThat(ask(InetAddress.getByName(firstNameserver(Files.readString(resolvConf))), "web.flint.test")
+                .answers()).isNotEmpty();
+
         new ProcessBuilder("kill", "-9", Long.toString(gui.pid())).start().waitFor();
         await("clean-up after the GUI's death", this::clean, Duration.ofSeconds(5), service);
         assertThat(service.isAlive()).isTrue();
