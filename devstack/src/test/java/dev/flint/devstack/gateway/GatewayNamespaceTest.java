@@ -47,6 +47,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -56,20 +57,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @Tag("privileged")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayNamespaceTest {
     static final URI API = URI.create("ws://198.18.0.5:8081");
     static final String GATEWAY_TOKEN = "change-me-gateway-token";
     static final InetAddress WEB = InetAddress.ofLiteral("172.20.0.10");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static Path stateFile;
-    private static DevstackState state;
-    private static PortalEmulator portal;
-    private static NamespaceProcess gateway;
-    private static final List<ProbeClient> probes = new ArrayList<>();
+    private Path stateFile;
+    private DevstackState state;
+    private PortalEmulator portal;
+    private NamespaceProcess gateway;
+    private final List<ProbeClient> probes = new ArrayList<>();
 
     @BeforeAll
-    static void up() throws Exception {
+    void up() throws Exception {
         assumeTrue(Topology.isSupported(), "needs root and iproute2");
         assumeTrue(java.nio.file.Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
         assumeTrue(Command.of("sh", "-c", "command -v turnserver && command -v dnsmasq && command -v nft")
@@ -88,12 +90,12 @@ class GatewayNamespaceTest {
     }
 
     /** The NAT type of both sites; the relay-only subclass makes them symmetric. */
-    static NatType natType() {
+    NatType natType() {
         return NatType.PORT_RESTRICTED_CONE;
     }
 
     @AfterAll
-    static void down() {
+    void down() {
         probes.forEach(ProbeClient::close);
         if (gateway != null) {
             gateway.close();
@@ -159,7 +161,106 @@ class GatewayNamespaceTest {
         assertThat(response.answers()).extracting(r -> r.data()).contains(new RData.A((java.net.Inet4Address) WEB));
     }
 
-    static ProbeClient probe(String email) throws Exception {
+    @Test
+    @Order(3)
+    void dnsResourceNatMapsTheClientsProxyAddressesToTheResolvedAddress() throws Exception {
+        ProbeClient alice = probe("alice@flint.test");
+        PortalToClient.Init init = alice.await(PortalToClient.Init.class, WAIT);
+        InetAddress me = init.iface().ipv4();
+        UUID web = resourceId(init, "Web by name");
+        alice.requestAuthorization(web);
+        alice.connect(alice.await(PortalToClient.AuthorizationCreated.class, WAIT));
+        alice.awaitEstablished(WAIT);
+        awaitOutput("(" + me.getHostAddress() + ") may reach DNS resource Web by name (web.flint.test)");
+
+        List<InetAddress> proxies = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            proxies.add(InetAddress.ofLiteral("100.96.0." + i));
+        }
+        for (int i = 1; i <= 4; i++) {
+            proxies.add(InetAddress.ofLiteral("fd00:2021:1111:8000::" + i));
+        }
+        byte[] assigned = new P2pControlEvent.AssignedIps(web, "web.flint.test", proxies).encode();
+        byte[] status = alice.exchange(assigned, p -> controlBody(p).contains("\"domain\":\"web.flint.test\""), WAIT);
+        assertThat(status).as("DomainStatus from the gateway").isNotNull();
+        assertThat(controlBody(status)).contains("\"status\":\"Active\"");
+
+        InetAddress proxy = proxies.get(0);
+        byte[] syn = PacketBuilder.tcp(me, proxy, 41000, 80, 1000, 0, 0x02, 64240, new byte[0]).bytes();
+        byte[] synAck = alice.exchange(syn, p -> parsed(p) instanceof IpPacket ip && ip.isTcp()
+            && ip.source().equals(proxy) && ip.sourcePort() == 80 && ip.destinationPort() == 41000, WAIT);
+        assertThat(synAck).as("the web server's answer, translated back to the proxy address").isNotNull();
+        IpPacket answer = (IpPacket) parsed(synAck);
+        assertThat(answer.tcpFlags() & 0x12).as("SYN+ACK").isEqualTo(0x12);
+        assertThat(answer.tcpAcknowledgement()).isEqualTo(1001);
+    }
+
+    @Test
+    @Order(4)
+    void aResourceOutsideTheUsersPoliciesIsRefusedAndNothingReachesIt() throws Exception {
+        ProbeClient bob = probe("bob@flint.test");
+        PortalToClient.Init init = bob.await(PortalToClient.Init.class, WAIT);
+        InetAddress me = init.iface().ipv4();
+        // The portal does not list the network to bob; he asks for it by id (a stale or guessed one).
+        UUID network = portal.config().account("demo").orElseThrow().resources().stream()
+            .filter(r -> r.name().equals("Resource network")).findFirst().orElseThrow().id();
+        assertThat(init.resources()).noneMatch(r -> r.id().equals(network));
+        bob.requestAuthorization(network);
+        PortalToClient.AuthorizationCreationFailed refused =
+            bob.await(PortalToClient.AuthorizationCreationFailed.class, WAIT);
+        assertThat(refused.resourceId()).isEqualTo(network);
+        assertThat(refused.reason()).isEqualTo("forbidden");
+
+        // Bob may reach the web server by name, so he gets a connection to the gateway; the network stays closed.
+        bob.requestAuthorization(resourceId(init, "Web by name"));
+        bob.connect(bob.await(PortalToClient.AuthorizationCreated.class, WAIT));
+        bob.awaitEstablished(WAIT);
+        NetworkNamespace resources = state.namespace(Role.RESOURCES);
+        resources.nft("""
+            table inet gwt_seen {
+              chain input {
+                type filter hook input priority 0; policy accept;
+                ip daddr 172.20.0.10 icmp type echo-request counter
+              }
+            }
+            """);
+        byte[] echo = PacketBuilder.icmpEchoRequest(me, WEB, 777, 1, new byte[8]).bytes();
+        byte[] error = bob.exchange(echo, p -> parsed(p) instanceof IpPacket ip && ip.isIcmpError(), WAIT);
+        assertThat(error).as("the gateway refuses with an ICMP error").isNotNull();
+        IpPacket icmp = (IpPacket) parsed(error);
+        assertThat(icmp.source()).isEqualTo(WEB);
+        assertThat(icmp.icmpType()).isEqualTo(3);
+        assertThat(icmp.icmpCode()).as("administratively prohibited").isEqualTo(13);
+        assertThat(bob.drainReceived()).noneMatch(p -> parsed(p) instanceof IpPacket ip && ip.isIcmpEchoReply());
+        assertThat(resources.exec("nft", "list", "table", "inet", "gwt_seen")).contains("counter packets 0 bytes 0");
+        assertThat(gateway.recentOutput()).doesNotContain("(" + me.getHostAddress() + ") may reach CIDR");
+    }
+
+    @Test
+    @Order(5)
+    void sigtermStopsTheGatewayAndLeavesNothingBehind() throws Exception {
+        NetworkNamespace gw = state.namespace(Role.GATEWAY);
+        Command.of("kill", "-TERM", Long.toString(gateway.pid())).run();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (gateway.isAlive() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertThat(gateway.isAlive()).as("stopped by SIGTERM").isFalse();
+        assertThat(gateway.recentOutput()).contains("Stopped; tun-gateway and the nftables table flint_gateway are removed.");
+        assertThat(gw.links()).doesNotContain("tun-gateway");
+        assertThat(gw.exec("nft", "list", "tables")).doesNotContain("flint_gateway");
+        assertThat(gw.exec("ip", "route", "show")).doesNotContain("100.64.0.0/10");
+    }
+
+    static String controlBody(byte[] packet) {
+        if (parsed(packet) instanceof IpPacket ip && ip.isP2pControl()
+            && P2pControlFrame.decode(ip) instanceof P2pControlFrame.Result.Decoded(P2pControlFrame frame)) {
+            return new String(frame.body(), StandardCharsets.UTF_8);
+        }
+        return "";
+    }
+
+    ProbeClient probe(String email) throws Exception {
         String token = portal.issueToken("demo", email, "n" + UUID.randomUUID().toString().replace("-", ""));
         ProbeClient probe = ProbeClient.connect(state.namespace(Role.CLIENT), API, token);
         probes.add(probe);
@@ -178,7 +279,7 @@ class GatewayNamespaceTest {
         return IpPacket.parse(packet) instanceof ParseResult.Parsed(IpPacket ip) ? ip : null;
     }
 
-    static void awaitOutput(String text) throws InterruptedException {
+    void awaitOutput(String text) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!gateway.recentOutput().contains(text)) {
             if (!gateway.isAlive()) {
