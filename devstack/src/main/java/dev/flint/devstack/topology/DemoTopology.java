@@ -45,6 +45,7 @@ public final class DemoTopology {
     public static final String IPERF3 = "iperf3";
     public static final String PORTAL_PROCESS = "portal";
     public static final String PORTAL_DOOR = "portal-door";
+    public static final String GATEWAY_PROCESS = "gateway";
 
     /** In the run directory: the portal emulator's config (this run's relay secret and gateway token). */
     public static final String PORTAL_CONFIG = "portal.json";
