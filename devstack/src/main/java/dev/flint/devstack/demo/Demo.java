@@ -48,7 +48,7 @@ public final class Demo {
           --check            unattended: sign in by following the sign-in page, exit 0 only if every step worked
           --keep             leave everything running until Ctrl-C (to look around)
           --nat TYPE         NAT type of both routers (default port-restricted; symmetric forces the relay)
-          --screenshots DIR  where to save the GUI screenshots when there is no display
+          --screenshots DIR  where to save the GUI screenshots when there is no display (the logs go beside it)
         """;
 
     private static final String EMAIL = "alice@flint.test";
@@ -66,6 +66,7 @@ public final class Demo {
     private final Path launcher;
     private final Path screenshots;
     private final Path stateFile;
+    private final Path logs;
     private final PrintStream out;
     private final List<String> failures = new ArrayList<>();
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -82,6 +83,7 @@ public final class Demo {
         this.launcher = launcher;
         this.screenshots = screenshots;
         this.stateFile = stateFile;
+        this.logs = screenshots.resolveSibling("logs");
         this.out = out;
     }
 
@@ -94,7 +96,7 @@ public final class Demo {
         boolean check = false;
         boolean keep = false;
         NatType nat = NatType.PORT_RESTRICTED_CONE;
-        Path screenshots = Path.of(System.getenv().getOrDefault("FLINT_CALLER_DIR", "."), "flint-demo-screenshots");
+        Path screenshots = Path.of(System.getenv().getOrDefault("FLINT_DEMO_DIR", "flint-demo"), "screenshots");
         Path state = DemoTopology.DEFAULT_STATE;
         String launcher = System.getenv("FLINT_LAUNCHER");
         try {
@@ -492,6 +494,7 @@ public final class Demo {
             return;
         }
         say("");
+        keepLogs();
         say("Cleaning up: stopping the GUI, the tunnel service and Xvfb, and taking the devstack down");
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
@@ -505,6 +508,24 @@ public final class Demo {
             List<String> left = DemoTopology.leftovers(state);
             say(left.isEmpty() ? "   nothing of the demo is left: no namespace, interface, process or rule"
                 : "   STILL THERE: " + String.join(", ", left));
+        }
+    }
+
+    /** Copies every log of this run out of the run directory, which {@code down} removes. */
+    private void keepLogs() {
+        if (run == null || !Files.isDirectory(run)) {
+            return;
+        }
+        Path into = logs.resolve(state.prefix().value());
+        try (var files = Files.walk(run)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
+                Path target = into.resolve(run.relativize(file).toString().replace('/', '-'));
+                Files.createDirectories(into);
+                Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            say("The logs of every part are kept in " + into);
+        } catch (IOException e) {
+            say("   (could not keep the logs: " + e.getMessage() + ")");
         }
     }
 
