@@ -256,7 +256,7 @@ public final class Demo {
         NamespaceProcess service = client.startDetached("tunnel-service", command, run.resolve("tunnel-service.log"));
         started.add(service);
         Path socket = tunnelRuntime().resolve("tunnel.sock");
-        awaitOrFail(() -> Files.exists(socket) || !service.isAlive(), SERVICE_READY,
+        awaitOrFail(() -> Files.exists(socket) || !service.isAlive(), SERVICE_READY, () ->
             "The tunnel service did not open its socket " + socket + " within " + SERVICE_READY.toSeconds() + " s.");
         if (!service.isAlive()) {
             throw new StepFailed("The tunnel service exited (code " + service.exitCode() + "): "
@@ -297,7 +297,7 @@ public final class Demo {
         }
         guiLog = run.resolve("gui.log");
         Process gui = startOnHost(List.of(launcher.toString(), "gui", "--no-deep-links"), env, guiLog);
-        awaitOrFail(() -> lastGuiState().isPresent() || !gui.isAlive(), SERVICE_READY,
+        awaitOrFail(() -> lastGuiState().isPresent() || !gui.isAlive(), SERVICE_READY, () ->
             "The GUI showed nothing within " + SERVICE_READY.toSeconds() + " s (its log: " + guiLog + ").");
         if (!gui.isAlive()) {
             throw new StepFailed("The GUI exited (code " + gui.exitValue() + "): " + lastLines(read(guiLog), 4));
@@ -321,7 +321,7 @@ public final class Demo {
             "-nolisten", "tcp"), Map.of(), run.resolve("xvfb.log"));
         framebuffer = fbdir.resolve("Xvfb_screen0");
         Path socket = Path.of("/tmp/.X11-unix/X" + number);
-        awaitOrFail(() -> Files.exists(socket) || !xvfb.isAlive(), Duration.ofSeconds(20),
+        awaitOrFail(() -> Files.exists(socket) || !xvfb.isAlive(), Duration.ofSeconds(20), () ->
             "Xvfb " + name + " did not start (its log: " + run.resolve("xvfb.log") + ").");
         if (!xvfb.isAlive()) {
             throw new StepFailed("Xvfb exited: " + lastLines(read(run.resolve("xvfb.log")), 3));
@@ -362,23 +362,34 @@ public final class Demo {
             say("   the GUI opened the sign-in page in your browser: sign in as " + EMAIL + " with password "
                 + PASSWORD);
         }
-        awaitOrFail(() -> lastGuiState().map(s -> s.startsWith("phase SIGNED_IN")).orElse(false), SIGNED_IN,
+        awaitOrFail(() -> lastGuiState().map(s -> s.startsWith("phase SIGNED_IN")).orElse(false)
+            || read(guiLog).contains("Connect failed: "), SIGNED_IN, () ->
             "The GUI did not get signed in within " + SIGNED_IN.toSeconds() + " s; it last showed: "
                 + lastGuiState().orElse("nothing") + signInTrail());
+        if (!lastGuiState().orElse("").startsWith("phase SIGNED_IN")) {
+            throw new StepFailed("The GUI was not signed in; it shows: " + lastGuiState().orElse("nothing")
+                + signInTrail());
+        }
         if (display().isEmpty()) {
             say("   the GUI opened the sign-in page; with no browser here the demo followed it (" + EMAIL
                 + "), and the portal's sign-in link went back to the GUI");
         }
         say("   the GUI shows: " + lastGuiState().orElseThrow());
         screenshot("signed-in");
-        awaitOrFail(() -> guiResourceCount() > 0, SIGNED_IN,
+        awaitOrFail(() -> guiResourceCount() > 0, SIGNED_IN, () ->
             "The GUI is signed in but shows no resources within " + SIGNED_IN.toSeconds() + " s.");
         say("   the portal sent the resources; the GUI lists " + guiResourceCount() + " of them");
     }
 
     private String signInTrail() {
         Path log = run.resolve("sign-in.log");
-        return Files.exists(log) ? " (the sign-in follower said: " + lastLines(read(log), 2) + ")" : "";
+        String trail = Files.exists(log) ? " (the sign-in follower said: " + lastLines(read(log), 1) + ")" : "";
+        Matcher refused = Pattern.compile("Connect failed: (.*)").matcher(read(guiLog));
+        String last = null;
+        while (refused.find()) {
+            last = refused.group(1).strip();
+        }
+        return trail + (last == null ? "." : ". The tunnel service refused to connect: " + last);
     }
 
     private Optional<String> lastGuiState() {
@@ -410,7 +421,7 @@ public final class Demo {
             resolved[0] = client.command("getent", "ahostsv4", name).runAllowingFailure().stdout().lines()
                 .map(l -> l.split("\\s+")[0]).findFirst().orElse("");
             return PROXY_IP.matcher(resolved[0]).matches();
-        }, RESOURCE_REACHED, "In the client namespace " + name + " did not resolve to a Flint proxy address (100.96.0.0/11)"
+        }, RESOURCE_REACHED, () -> "In the client namespace " + name + " did not resolve to a Flint proxy address (100.96.0.0/11)"
             + " within " + RESOURCE_REACHED.toSeconds() + " s; it resolved to " + (resolved[0].isEmpty() ? "nothing"
             : resolved[0]) + ".");
         say("   " + name + " resolved to " + resolved[0] + ": a proxy address from Flint's DNS in the tunnel (the real"
@@ -430,7 +441,7 @@ public final class Demo {
             answer[0] = result.ok() ? result.stdout() : result.stderr().strip();
             return result.ok() && answer[0].strip().endsWith("") && answer[0].lines().toList().getLast()
                 .startsWith("200 ");
-        }, RESOURCE_REACHED, "GET " + url + " from the client namespace did not answer 200 within "
+        }, RESOURCE_REACHED, () -> "GET " + url + " from the client namespace did not answer 200 within "
             + RESOURCE_REACHED.toSeconds() + " s: " + lastLines(answer[0], 2));
         List<String> lines = answer[0].lines().toList();
         String[] status = lines.getLast().split(" ");
@@ -473,11 +484,11 @@ public final class Demo {
         }
     }
 
-    private static void awaitOrFail(Supplier<Boolean> condition, Duration timeout, String failure) {
+    private static void awaitOrFail(Supplier<Boolean> condition, Duration timeout, Supplier<String> failure) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.get()) {
             if (System.nanoTime() > deadline) {
-                throw new StepFailed(failure);
+                throw new StepFailed(failure.get());
             }
             try {
                 Thread.sleep(250);
