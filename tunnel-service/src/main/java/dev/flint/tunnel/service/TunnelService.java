@@ -13,6 +13,7 @@ import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.SocketFilePolicy;
 import dev.flint.ipc.transport.UnixSocket;
 import dev.flint.ipc.transport.UnixSocketServer;
+import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.cleanup.CleanupJournal;
 import dev.flint.tunnel.cleanup.Repair;
 import dev.flint.tunnel.dns.DnsControl;
@@ -39,7 +40,7 @@ public final class TunnelService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelService.class);
 
     /** Session state as the service tracks it (reference §2.7). */
-    public enum State { IDLE, CONNECTING, CONNECTED }
+    public enum State { IDLE, CONNECTING, CONNECTED, WAITING_FOR_NETWORK }
 
     private final ServicePaths paths;
     private final StateFiles stateFiles;
@@ -61,6 +62,8 @@ public final class TunnelService implements AutoCloseable {
     private IpcConnection<GuiMessage, ServiceMessage> gui;
     private Session session;
     private State state = State.IDLE;
+    /** What the OS was given for the current session; null while nothing is applied. */
+    private InterfaceConfig applied;
     private boolean terminating;
     /** Set once this process may touch the tunnel device and DNS (not while another service runs). */
     private boolean owner;
@@ -214,9 +217,12 @@ public final class TunnelService implements AutoCloseable {
         }
     }
 
-    /** Reference §2.7: a connected session re-establishes its connections; a connecting one is left alone. */
+    /**
+     * Reference §2.7: a connected session re-establishes its connections, a waiting one tries again at
+     * once; a connecting one is left alone.
+     */
     private synchronized void networkChanged() {
-        if (session != null && state == State.CONNECTED) {
+        if (session != null && (state == State.CONNECTED || state == State.WAITING_FOR_NETWORK)) {
             session.reset("network changed");
         }
     }
@@ -330,14 +336,23 @@ public final class TunnelService implements AutoCloseable {
         }
 
         @Override
-        public void connected(InterfaceConfig config) {
+        public Optional<TunDevice> connected(InterfaceConfig config) {
             synchronized (TunnelService.this) {
                 if (session != owner) {
-                    return;
+                    return Optional.empty();
                 }
                 try {
-                    applyToOs(config);
+                    if (applied == null) {
+                        applyToOs(config);
+                    } else {
+                        reconfigureOs(applied, config);
+                    }
+                    applied = config;
+                    if (state != State.CONNECTED) {
+                        LOG.info("Connected");
+                    }
                     state = State.CONNECTED;
+                    return tunnel.device();
                 } catch (IOException e) {
                     LOG.warn("Could not set up the tunnel interface: {}", e.getMessage());
                     IpcConnection<GuiMessage, ServiceMessage> current = gui;
@@ -346,6 +361,17 @@ public final class TunnelService implements AutoCloseable {
                         sendQuietly(current, new ServiceMessage.Disconnected(
                                 "The tunnel interface could not be set up: " + e.getMessage(), false));
                     }
+                    return Optional.empty();
+                }
+            }
+        }
+
+        @Override
+        public void waitingForNetwork(String reason) {
+            synchronized (TunnelService.this) {
+                if (session == owner) {
+                    LOG.info("Waiting for the network: {}", reason);
+                    state = State.WAITING_FOR_NETWORK;
                 }
             }
         }
@@ -407,7 +433,20 @@ public final class TunnelService implements AutoCloseable {
         restoreOs();
     }
 
+    /** A running session's new configuration: routes changed in place, DNS rewritten only if it changed. */
+    private void reconfigureOs(InterfaceConfig before, InterfaceConfig after) throws IOException {
+        tunnel.up(after);
+        boolean dnsChanged = !before.dnsServers().equals(after.dnsServers())
+                || !before.searchDomain().equals(after.searchDomain());
+        if (dnsChanged && !after.dnsServers().isEmpty()) {
+            dns.activate(tunnel.name(), after.dnsServers(), after.searchDomain());
+        } else if (dnsChanged) {
+            dns.deactivate();
+        }
+    }
+
     private void restoreOs() {
+        applied = null;
         boolean clean = true;
         try {
             dns.deactivate();
