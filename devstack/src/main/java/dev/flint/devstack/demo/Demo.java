@@ -196,7 +196,7 @@ public final class Demo {
     // --- 1. devstack ---------------------------------------------------------------------------------------------
 
     private void devstackUp() {
-        var options = new DemoTopology.Options(nat, nat, false, true, "fd");
+        var options = new DemoTopology.Options(nat, nat, false, true, "fd", true);
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         state = DemoTopology.up(options, stateFile, quiet);
         started.add(() -> DemoTopology.down(stateFile));

@@ -13,6 +13,7 @@ import dev.flint.devstack.netns.NatType;
 import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.netns.NetworkNamespace.Transport;
 import dev.flint.devstack.netns.Topology;
+import dev.flint.devstack.gateway.GatewayMain;
 import dev.flint.devstack.portal.PortalMain;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,15 +66,22 @@ public final class DemoTopology {
      * {@code ipv6} adds IPv6 to the internet, the sites and the relay (the resource network stays IPv4).
      * {@code tag} starts the namespace names (tests use their own).
      */
-    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag) {
+    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
+                          boolean portalAndGateway) {
         public Options {
             if (routeResources && gatewayNat != NatType.NONE) {
                 throw new IllegalArgumentException("routing to the resources needs the gateway NAT to be 'none'");
             }
         }
 
+        /** The network and its servers without the portal emulator and the gateway (tests start their own). */
+        public Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag) {
+            this(clientNat, gatewayNat, routeResources, ipv6, tag, false);
+        }
+
+        /** What {@code flint devstack up} builds: everything, the portal emulator and the gateway included. */
         public static Options defaults() {
-            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd");
+            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd", true);
         }
     }
 
@@ -192,19 +200,6 @@ public final class DemoTopology {
             Coturn.commandLine(relay, run, COTURN), run.resolve(COTURN + ".log")));
         save.run();
 
-        String gatewayToken = randomSecret();
-        writePrivate(run.resolve(GATEWAY_TOKEN), gatewayToken + "\n");
-        Path portalConfig = run.resolve(PORTAL_CONFIG);
-        writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret()));
-        started.add(net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
-            List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), List.of("--config", portalConfig.toString())),
-            run.resolve(PORTAL_PROCESS + ".log")));
-        save.run();
-        started.add(net.startDetached(portalHost, PORTAL_DOOR, JavaCommand.forMain(StreamRelay.class,
-            List.of("unix:" + run.resolve(PORTAL_SOCKET), "tcp:" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT)),
-            run.resolve(PORTAL_DOOR + ".log")));
-        save.run();
-
         resources.awaitListening(Transport.UDP, DNS_PORT, READY_TIMEOUT, started.get(0));
         resources.awaitListening(Transport.TCP, WEB_PORT, READY_TIMEOUT, started.get(1));
         resources.awaitListening(Transport.TCP, IPERF_PORT, READY_TIMEOUT, started.get(2));
@@ -212,12 +207,48 @@ public final class DemoTopology {
             relayHost.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
                 started.get(3));
         }
-        portalHost.awaitListening(Transport.TCP, PORTAL_LISTEN, READY_TIMEOUT, started.get(4));
-        awaitFile(run.resolve(PORTAL_SOCKET), started.get(5));
+        if (options.portalAndGateway()) {
+            startPortalAndGateway(net, portalHost, gw, secret, save, started);
+        }
         for (NamespaceProcess process : started) {
             out.println("flint devstack: " + process.label() + " running (pid " + process.pid() + ") in "
                 + process.namespace());
         }
+    }
+
+    /**
+     * The portal emulator in the portal namespace (its config in the run directory, with this run's relay secret
+     * and a fresh gateway token), its Unix-socket door for the host, and the gateway in the gateway namespace,
+     * which is up once it has joined the portal.
+     */
+    private static void startPortalAndGateway(Topology net, NetworkNamespace portalHost, NetworkNamespace gw,
+                                              String secret, Runnable save, List<NamespaceProcess> started) {
+        Path run = net.runDirectory();
+        String gatewayToken = randomSecret();
+        writePrivate(run.resolve(GATEWAY_TOKEN), gatewayToken + "\n");
+        Path portalConfig = run.resolve(PORTAL_CONFIG);
+        writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret()));
+        NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
+            List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), List.of("--config", portalConfig.toString())),
+            run.resolve(PORTAL_PROCESS + ".log"));
+        started.add(portal);
+        save.run();
+        NamespaceProcess door = net.startDetached(portalHost, PORTAL_DOOR, JavaCommand.forMain(StreamRelay.class,
+            List.of("unix:" + run.resolve(PORTAL_SOCKET), "tcp:" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT)),
+            run.resolve(PORTAL_DOOR + ".log"));
+        started.add(door);
+        save.run();
+
+        portalHost.awaitListening(Transport.TCP, PORTAL_LISTEN, READY_TIMEOUT, portal);
+        awaitFile(run.resolve(PORTAL_SOCKET), door);
+        NamespaceProcess gateway = net.startDetached(gw, GATEWAY_PROCESS, JavaCommand.forMain(GatewayMain.class,
+            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            List.of("--api-url", "ws://" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT,
+                "--token-file", run.resolve(GATEWAY_TOKEN).toString(), "--dns", DNS.addressText())),
+            run.resolve(GATEWAY_PROCESS + ".log"));
+        started.add(gateway);
+        save.run();
+        awaitLine(gateway, run.resolve(GATEWAY_PROCESS + ".log"), "Joined the portal");
     }
 
     /** The host number of {@code address} in the internet network. */
@@ -263,6 +294,33 @@ public final class DemoTopology {
             Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void awaitLine(NamespaceProcess owner, Path log, String text) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (Files.readString(log).contains(text)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            if (!owner.isAlive()) {
+                throw new IllegalStateException(owner.label() + " exited (code " + owner.exitCode() + "):\n"
+                    + owner.recentOutput());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(owner.label() + " did not say \"" + text + "\" within "
+                    + READY_TIMEOUT.toSeconds() + " s:\n" + owner.recentOutput());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + owner.label(), e);
+            }
         }
     }
 
