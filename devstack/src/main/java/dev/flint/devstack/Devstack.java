@@ -95,7 +95,7 @@ public final class Devstack {
             }
         }
         requireRoot();
-        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd");
+        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd", true);
         DevstackState built = DemoTopology.up(options, state, System.out);
         System.out.println();
         System.out.print(DemoTopology.status(state));
