@@ -8,16 +8,16 @@ import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
- * systemd and launchd: SIGTERM (or SIGINT in a terminal) asks the service to stop; readiness goes
- * to {@code $NOTIFY_SOCKET} when systemd set one. launchd has no readiness protocol (the daemon
- * is simply running), so there the notifications are no-ops.
+ * systemd, launchd and consoles: SIGTERM (or SIGINT, Ctrl+C) asks the service to stop; readiness
+ * goes to {@code $NOTIFY_SOCKET} when systemd set one. launchd has no readiness protocol (a
+ * daemon is simply running), so under launchd, as in a terminal, the notifications are no-ops.
  */
-public final class PosixServiceHost implements ServiceHost {
+public final class SignalServiceHost implements ServiceHost {
     private final Map<String, String> environment;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
 
-    public PosixServiceHost(Map<String, String> environment, PrintStream err) {
+    public SignalServiceHost(Map<String, String> environment, PrintStream err) {
         this.environment = environment;
         this.err = err;
     }
