@@ -14,10 +14,12 @@ import dev.flint.tunnel.windows.NrptDnsControl;
 import dev.flint.tunnel.windows.WindowsService;
 import dev.flint.tunnel.windows.WindowsTunnelInterface;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -114,6 +116,21 @@ public record Platform(Os os) {
             case MACOS -> new ServicePaths(Path.of("/Library/Application Support", IpcEndpoints.APP_ID),
                     IpcEndpoints.MACOS_TUNNEL_SOCKET.getParent(), Path.of("/Library/Logs", IpcEndpoints.APP_ID),
                     Path.of("/etc/resolv.conf"));
+        };
+    }
+
+    /**
+     * Why no tunnel can be created on this machine, as a sentence, or empty when nothing is missing:
+     * Linux needs {@code /dev/net/tun}, Windows the {@code wintun.dll} the installer puts beside the
+     * executable; macOS always has utun.
+     */
+    public Optional<String> missingPrerequisite(Path executableDirectory) {
+        return switch (os) {
+            case LINUX -> Files.exists(Path.of("/dev/net/tun")) ? Optional.empty()
+                    : Optional.of("this machine has no /dev/net/tun, so no tunnel can be created.");
+            case WINDOWS -> Files.isRegularFile(executableDirectory.resolve("wintun.dll")) ? Optional.empty()
+                    : Optional.of("wintun.dll is missing from " + executableDirectory + "; reinstall Flint.");
+            case MACOS -> Optional.empty();
         };
     }
 

@@ -63,6 +63,16 @@ class PlatformTest {
     }
 
     @Test
+    void windowsNeedsWintunBesideTheExecutable(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThat(WINDOWS.missingPrerequisite(dir)).hasValueSatisfying(s -> assertThat(s).contains("wintun.dll is missing"));
+        java.nio.file.Files.write(dir.resolve("wintun.dll"), new byte[] {'M', 'Z'});
+        assertThat(WINDOWS.missingPrerequisite(dir)).isEmpty();
+        assertThat(MACOS.missingPrerequisite(dir)).isEmpty();
+        assertThat(LINUX.missingPrerequisite(dir)).isEqualTo(java.nio.file.Files.exists(Path.of("/dev/net/tun"))
+                ? java.util.Optional.empty() : java.util.Optional.of("this machine has no /dev/net/tun, so no tunnel can be created."));
+    }
+
+    @Test
     void macosUsesUtunScutilAndLaunchdPaths() {
         assertThat(MACOS.tunnelInterface("utun")).isInstanceOf(MacTunnelInterface.class);
         assertThat(MACOS.defaultInterfaceName()).isEqualTo("utun");
