@@ -1,5 +1,6 @@
 /**
- * macOS pieces behind the shared interfaces: DNS control through {@code scutil}. Compiled and
- * unit-tested with a recording stand-in for {@code scutil}; not yet run on macOS.
+ * macOS pieces behind the shared interfaces: the utun device over a kernel-control socket, its
+ * addresses and routes with {@code ifconfig}/{@code route}, and DNS through {@code scutil}.
+ * Compiled and unit-tested with an in-memory kernel and recorded commands; not yet run on macOS.
  */
 package dev.flint.tunnel.macos;

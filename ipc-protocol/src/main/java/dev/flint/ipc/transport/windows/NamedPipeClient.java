@@ -2,8 +2,12 @@ package dev.flint.ipc.transport.windows;
 
 import com.sun.jna.Native;
 import com.sun.jna.WString;
+import com.sun.jna.platform.win32.AccCtrl;
+import com.sun.jna.platform.win32.Advapi32;
+import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.ptr.PointerByReference;
 import dev.flint.ipc.transport.PeerIdentity;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,5 +40,44 @@ public final class NamedPipeClient {
             };
         }
         return new NamedPipeStream(handle, new PeerIdentity.Unknown());
+    }
+
+    /**
+     * Opens the tunnel service's pipe and refuses it unless LocalSystem owns it: the DACL keeps
+     * other users out of the real service's pipe, but only the owner tells the real service from a
+     * process that created the name first (reference: GUI client §2.2, {@code enforce_pipe_ownership}).
+     *
+     * @throws AccessDeniedException if the pipe is not owned by LocalSystem
+     */
+    public static NamedPipeStream connectToService(PipeName name) throws IOException {
+        NamedPipeStream stream = connect(name);
+        String owner;
+        try {
+            owner = owner(stream.handle());
+        } catch (IOException | RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+        if (!PipeSecurity.ownedByTunnelService(owner)) {
+            stream.close();
+            throw new AccessDeniedException(name.path(), null,
+                    "the pipe is owned by " + owner + ", not by LocalSystem: possible pipe squatting, refusing it");
+        }
+        return stream;
+    }
+
+    private static String owner(WinNT.HANDLE handle) throws IOException {
+        PointerByReference owner = new PointerByReference();
+        PointerByReference descriptor = new PointerByReference();
+        int error = Advapi32.INSTANCE.GetSecurityInfo(handle, AccCtrl.SE_OBJECT_TYPE.SE_KERNEL_OBJECT,
+                WinNT.OWNER_SECURITY_INFORMATION, owner, null, null, null, descriptor);
+        if (error != 0) {
+            throw OverlappedIo.error("GetSecurityInfo(owner)", error);
+        }
+        try {
+            return Advapi32Util.convertSidToStringSid(new WinNT.PSID(owner.getValue()));
+        } finally {
+            PipeApi.Kernel32.INSTANCE.LocalFree(descriptor.getValue());
+        }
     }
 }

@@ -31,6 +31,11 @@ public final class NamedPipeStream implements DuplexStream {
         this.writing = new OverlappedIo(handle, BUFFER_BYTES);
     }
 
+    /** For checks on the pipe itself, such as its owner. */
+    WinNT.HANDLE handle() {
+        return handle;
+    }
+
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         readLock.lock();

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * {@code GENERIC_READ | FILE_WRITE_DATA}, not {@code GENERIC_WRITE}.
  */
 public record PipeSecurity(String sddl) {
+    /** LocalSystem, the account the tunnel service runs as and the owner its pipe is created with. */
+    public static final String LOCAL_SYSTEM_SID = "S-1-5-18";
     /** {@code FILE_GENERIC_READ | FILE_WRITE_DATA}: read, write data, synchronize; no new instances. */
     static final String CLIENT_RIGHTS = "0x12008b";
     private static final Pattern SID = Pattern.compile("S-1-\\d+(-\\d+)+");
@@ -21,6 +23,15 @@ public record PipeSecurity(String sddl) {
      */
     public static PipeSecurity tunnelService() {
         return new PipeSecurity("O:SYD:P(A;;FA;;;SY)(A;;" + CLIENT_RIGHTS + ";;;IU)");
+    }
+
+    /**
+     * Whether a pipe whose owner is {@code ownerSid} can be the tunnel service's. A process that
+     * created the pipe name before the service (pipe squatting) owns its instance as its own user,
+     * and an administrator's process as Administrators; only the service's pipe is LocalSystem's.
+     */
+    public static boolean ownedByTunnelService(String ownerSid) {
+        return LOCAL_SYSTEM_SID.equals(ownerSid);
     }
 
     /** A per-user pipe (single instance): SYSTEM and the given user only. */

@@ -39,6 +39,17 @@ class PipeNamingAndSecurityTest {
     }
 
     @Test
+    void onlyALocalSystemOwnedPipeIsTakenForTheService() {
+        assertThat(PipeSecurity.ownedByTunnelService("S-1-5-18")).isTrue();
+        // The pipe's owner must be exactly what its SDDL pins.
+        assertThat(PipeSecurity.tunnelService().sddl()).startsWith("O:SY");
+        assertThat(PipeSecurity.ownedByTunnelService("S-1-5-32-544")).as("Administrators").isFalse();
+        assertThat(PipeSecurity.ownedByTunnelService("S-1-5-21-3623811015-3361044348-30300820-1013")).as("a user").isFalse();
+        assertThat(PipeSecurity.ownedByTunnelService("S-1-5-19")).as("LocalService").isFalse();
+        assertThat(PipeSecurity.ownedByTunnelService("")).isFalse();
+    }
+
+    @Test
     void clientsCanNeverCreatePipeInstances() {
         for (String sddl : List.of(PipeSecurity.tunnelService().sddl())) {
             Matcher ace = ACE.matcher(sddl);

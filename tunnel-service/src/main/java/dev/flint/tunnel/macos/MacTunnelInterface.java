@@ -1,0 +1,162 @@
+package dev.flint.tunnel.macos;
+
+import dev.flint.tunnel.dns.DnsControl;
+import dev.flint.tunnel.service.Cidr;
+import dev.flint.tunnel.service.InterfaceConfig;
+import dev.flint.tunnel.service.TunnelInterface;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A utun interface with its addresses and routes, set with {@code ifconfig} and {@code route} as
+ * WireGuard's {@code wg-quick} does on macOS: MTU 1280, the tunnel addresses as point-to-point
+ * {@code /32} and {@code /128}, each route {@code -interface utunN}. A default route is installed
+ * as its two halves so it wins over the system's default without replacing it.
+ * {@link #down()} deletes the routes it added and closes the socket, which removes the interface.
+ * Not yet run on macOS.
+ */
+public final class MacTunnelInterface implements TunnelInterface {
+    /** Let the kernel choose the unit; the interface's real name is known once it is up. */
+    public static final String DEFAULT_NAME = "utun";
+    public static final int MTU = 1280;
+    static final String IFCONFIG = "/sbin/ifconfig";
+    static final String ROUTE = "/sbin/route";
+    private static final Logger LOG = LoggerFactory.getLogger(MacTunnelInterface.class);
+
+    private final String requestedName;
+    private final UtunSyscalls sys;
+    private final CommandRunner commands;
+    private final DnsControl leftoverDns;
+    private UtunDevice device;
+    private final List<Cidr> routes = new ArrayList<>();
+
+    /**
+     * @param leftoverDns the scutil control whose entry {@link #removeIfPresent} clears at
+     *                    start-up: the dynamic store outlives a crashed service until reboot
+     */
+    public MacTunnelInterface(String requestedName, UtunSyscalls sys, CommandRunner commands, DnsControl leftoverDns) {
+        UtunDevice.requestedUnit(requestedName);
+        this.requestedName = requestedName;
+        this.sys = sys;
+        this.commands = commands;
+        this.leftoverDns = leftoverDns;
+    }
+
+    public static MacTunnelInterface system(String requestedName) {
+        return new MacTunnelInterface(requestedName, new DarwinUtunSyscalls(), CommandRunner.processes(),
+                ScutilDnsControl.system());
+    }
+
+    /** The utun name once up; the requested name before. */
+    @Override
+    public synchronized String name() {
+        return device != null ? device.name() : requestedName;
+    }
+
+    public synchronized Optional<UtunDevice> device() {
+        return Optional.ofNullable(device);
+    }
+
+    @Override
+    public synchronized void up(InterfaceConfig config) throws IOException {
+        if (device != null) {
+            down();
+        }
+        device = UtunDevice.open(sys, requestedName, MTU);
+        String utun = device.name();
+        try {
+            commands.run(List.of(IFCONFIG, utun, "mtu", Integer.toString(MTU)));
+            if (config.ipv4().isPresent()) {
+                String a = config.ipv4().get().getHostAddress();
+                commands.run(List.of(IFCONFIG, utun, "inet", a, a, "netmask", "255.255.255.255", "alias"));
+            }
+            if (config.ipv6().isPresent()) {
+                commands.run(List.of(IFCONFIG, utun, "inet6", config.ipv6().get().getHostAddress(), "prefixlen", "128", "alias"));
+            }
+            commands.run(List.of(IFCONFIG, utun, "up"));
+            for (Cidr route : config.routes()) {
+                boolean v4 = route.address() instanceof Inet4Address;
+                if (v4 ? config.ipv4().isEmpty() : config.ipv6().isEmpty()) {
+                    continue;
+                }
+                for (Cidr part : halvesOfDefault(route)) {
+                    commands.run(routeCommand("add", part, utun));
+                    routes.add(part);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            down();
+            throw e;
+        }
+        LOG.info("{} is up with {} route(s)", utun, routes.size());
+    }
+
+    static List<String> routeCommand(String verb, Cidr destination, String utun) {
+        String family = destination.address() instanceof Inet4Address ? "-inet" : "-inet6";
+        return List.of(ROUTE, "-q", "-n", verb, family, network(destination), "-interface", utun);
+    }
+
+    /** {@code 0.0.0.0/0} becomes {@code 0.0.0.0/1} and {@code 128.0.0.0/1} (and likewise for IPv6). */
+    static List<Cidr> halvesOfDefault(Cidr route) {
+        if (route.prefixLength() != 0) {
+            return List.of(route);
+        }
+        byte[] upper = new byte[route.address().getAddress().length];
+        upper[0] = (byte) 0x80;
+        try {
+            return List.of(new Cidr(InetAddress.getByAddress(new byte[upper.length]), 1),
+                    new Cidr(InetAddress.getByAddress(upper), 1));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The destination as {@code network/prefix} with host bits cleared, as {@code route} wants it. */
+    static String network(Cidr cidr) {
+        byte[] bytes = cidr.address().getAddress();
+        for (int bit = cidr.prefixLength(); bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress() + "/" + cidr.prefixLength();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void down() {
+        if (device == null) {
+            return;
+        }
+        String utun = device.name();
+        for (Cidr route : routes.reversed()) {
+            try {
+                commands.run(routeCommand("delete", route, utun));
+            } catch (IOException e) {
+                LOG.warn("Could not remove the route {}: {}", route, e.getMessage());
+            }
+        }
+        routes.clear();
+        device.close();
+        device = null;
+        LOG.info("{} closed", utun);
+    }
+
+    /**
+     * Clears what a dead service left: its scutil DNS entry. A utun interface cannot be left: it
+     * dies with the socket of the process that made it, so there is never one to remove (false).
+     */
+    @Override
+    public boolean removeIfPresent(String interfaceName) throws IOException {
+        leftoverDns.deactivate();
+        return false;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.flint.tunnel.service;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * systemd, launchd and consoles: SIGTERM (or SIGINT, Ctrl+C) asks the service to stop; readiness
+ * goes to {@code $NOTIFY_SOCKET} when systemd set one. launchd has no readiness protocol (a
+ * daemon is simply running), so under launchd, as in a terminal, the notifications are no-ops.
+ */
+public final class SignalServiceHost implements ServiceHost {
+    private final Map<String, String> environment;
+    private final PrintStream err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public SignalServiceHost(Map<String, String> environment, PrintStream err) {
+        this.environment = environment;
+        this.err = err;
+    }
+
+    @Override
+    public int run(Body body) {
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), s -> stop.countDown());
+        }
+        return body.run(new Lifecycle() {
+            @Override
+            public void ready() {
+                notifySystemd("READY=1");
+            }
+
+            @Override
+            public void awaitStop() {
+                while (true) {
+                    try {
+                        stop.await();
+                        return;
+                    } catch (InterruptedException ignored) {
+                        // Only a signal ends the service.
+                    }
+                }
+            }
+
+            @Override
+            public void stopping() {
+                notifySystemd("STOPPING=1");
+            }
+        });
+    }
+
+    /** What a signal does; also how a test asks for the stop without sending one. */
+    public void requestStop() {
+        stop.countDown();
+    }
+
+    private void notifySystemd(String state) {
+        try {
+            SystemdNotify.send(environment, state);
+        } catch (IOException e) {
+            err.println("flint-tunnel: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.flint.tunnel.windows;
+
+import dev.flint.tunnel.dns.DnsControl;
+import dev.flint.tunnel.service.Cidr;
+import dev.flint.tunnel.service.InterfaceConfig;
+import dev.flint.tunnel.service.TunnelInterface;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code Flint} Wintun adapter with its addresses and routes, set through the IP Helper API
+ * (reference: data plane §3.3): MTU 1280 and a fixed metric of 0 for each configured family, the
+ * addresses as {@code /32} and {@code /128}, every route on-link with metric 0. {@link #down()}
+ * deletes the routes and addresses it added before closing the adapter (which removes it), so a
+ * failed removal of the adapter still leaves no Flint route in the table. Not yet run on Windows.
+ */
+public final class WindowsTunnelInterface implements TunnelInterface {
+    public static final String DEFAULT_NAME = "Flint";
+    public static final int MTU = 1280;
+    public static final int METRIC = 0;
+    private static final Logger LOG = LoggerFactory.getLogger(WindowsTunnelInterface.class);
+
+    /** Binds wintun.dll when a device is first needed, so a service that never connects never loads it. */
+    @FunctionalInterface
+    public interface WintunLoader {
+        WintunApi load() throws IOException;
+    }
+
+    private final String name;
+    private final WintunLoader loader;
+    private final IpHelper ipHelper;
+    private final int ringCapacity;
+    private final DnsControl leftoverDns;
+    private WintunApi wintun;
+    private WintunTunDevice device;
+    private final List<IpHelper.Route> routes = new ArrayList<>();
+    private final List<IpHelper.UnicastAddress> addresses = new ArrayList<>();
+
+    /**
+     * @param leftoverDns the NRPT control whose rule {@link #removeIfPresent} clears at start-up:
+     *                    a rule left by a dead service survives even a reboot (Firezone issue #4899)
+     */
+    public WindowsTunnelInterface(String name, WintunLoader loader, IpHelper ipHelper, int ringCapacity,
+                                  DnsControl leftoverDns) {
+        this.name = name;
+        this.loader = loader;
+        this.ipHelper = ipHelper;
+        this.ringCapacity = ringCapacity;
+        this.leftoverDns = leftoverDns;
+    }
+
+    /** The installed adapter: wintun.dll beside the executable, iphlpapi, NRPT in the registry. */
+    public static WindowsTunnelInterface system(String name) {
+        return new WindowsTunnelInterface(name, () -> WintunDll.load(WintunDll.besideExecutable()),
+                new IphlpapiIpHelper(), WintunTunDevice.DEFAULT_RING_CAPACITY, new NrptDnsControl(new Advapi32Registry()));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The open device while up, for the data plane. */
+    public synchronized Optional<WintunTunDevice> device() {
+        return Optional.ofNullable(device);
+    }
+
+    private WintunApi wintun() throws IOException {
+        if (wintun == null) {
+            wintun = loader.load();
+        }
+        return wintun;
+    }
+
+    @Override
+    public synchronized void up(InterfaceConfig config) throws IOException {
+        if (device != null) {
+            down();
+        }
+        device = WintunTunDevice.open(wintun(), name, MTU, ringCapacity);
+        long luid = device.luid();
+        try {
+            if (config.ipv4().isPresent()) {
+                ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, IpHelper.Family.IPV4, MTU, METRIC));
+            }
+            if (config.ipv6().isPresent()) {
+                ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, IpHelper.Family.IPV6, MTU, METRIC));
+            }
+            for (var address : List.of(config.ipv4().map(a -> new Cidr(a, 32)), config.ipv6().map(a -> new Cidr(a, 128)))) {
+                if (address.isPresent()) {
+                    IpHelper.UnicastAddress row = new IpHelper.UnicastAddress(luid, address.get());
+                    ipHelper.createUnicastAddress(row);
+                    addresses.add(row);
+                }
+            }
+            for (Cidr destination : config.routes()) {
+                // A single-stack tunnel gets only the routes of its family (as Firezone's TunIpStack does).
+                boolean v4 = destination.address() instanceof Inet4Address;
+                if (v4 ? config.ipv4().isEmpty() : config.ipv6().isEmpty()) {
+                    continue;
+                }
+                IpHelper.Route route = new IpHelper.Route(luid, destination, METRIC);
+                ipHelper.createRoute(route);
+                routes.add(route);
+            }
+        } catch (IOException | RuntimeException e) {
+            down();
+            throw e;
+        }
+        LOG.info("{} is up with {} route(s)", name, routes.size());
+    }
+
+    @Override
+    public synchronized void down() {
+        for (IpHelper.Route route : routes.reversed()) {
+            try {
+                ipHelper.deleteRoute(route);
+            } catch (IOException e) {
+                LOG.warn("Could not remove the route {}: {}", route.destination(), e.getMessage());
+            }
+        }
+        routes.clear();
+        for (IpHelper.UnicastAddress address : addresses.reversed()) {
+            try {
+                ipHelper.deleteUnicastAddress(address);
+            } catch (IOException e) {
+                LOG.warn("Could not remove the address {}: {}", address.address(), e.getMessage());
+            }
+        }
+        addresses.clear();
+        if (device != null) {
+            device.close();
+            device = null;
+            LOG.info("{} closed", name);
+        }
+    }
+
+    /**
+     * Clears what a dead service left: its NRPT rule, always; an adapter, never needed, because
+     * Wintun removes an adapter with the process that created it. An adapter of this name that
+     * exists therefore belongs to a live process and is left alone (false).
+     */
+    @Override
+    public synchronized boolean removeIfPresent(String interfaceName) throws IOException {
+        leftoverDns.deactivate();
+        Optional<WintunApi.Adapter> existing = wintun().openAdapter(interfaceName);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        wintun().closeAdapter(existing.get());
+        LOG.warn("A network adapter named {} exists and belongs to a running process; leaving it", interfaceName);
+        return false;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.flint.tunnel.macos;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The kernel side of a utun socket in memory: answers CTLIOCGINFO with a control id, names the
+ * interface after the unit that was connected, and queues datagrams (header included) both ways.
+ * A readv splits a datagram over the two buffers as the kernel does; a poll never blocks.
+ */
+final class FakeUtunKernel implements UtunSyscalls {
+    static final int CTL_ID = 0x2a;
+    static final int FD = 17;
+
+    final List<String> calls = new ArrayList<>();
+    final Deque<byte[]> incoming = new ArrayDeque<>();
+    final List<byte[]> written = new ArrayList<>();
+    final List<Integer> polls = new ArrayList<>();
+    byte[] ioctlArgument;
+    byte[] connectedAddress;
+    int writeErrno;
+    int freeUnit = 4;
+    IOException ioctlFailure;
+    boolean closed;
+
+    void deliver(int family, byte[] packet) {
+        incoming.add(ByteBuffer.allocate(4 + packet.length).putInt(family).put(packet).array());
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        calls.add("socket " + domain + " " + type + " " + protocol);
+        return FD;
+    }
+
+    @Override
+    public void ioctl(int fd, long request, byte[] argument) throws IOException {
+        calls.add("ioctl " + Long.toHexString(request));
+        if (ioctlFailure != null) {
+            throw ioctlFailure;
+        }
+        ioctlArgument = argument.clone();
+        ByteBuffer.wrap(argument).order(ByteOrder.nativeOrder()).putInt(0, CTL_ID);
+    }
+
+    @Override
+    public void connect(int fd, byte[] address) {
+        calls.add("connect");
+        connectedAddress = address.clone();
+    }
+
+    @Override
+    public byte[] getsockopt(int fd, int level, int option, int length) {
+        calls.add("getsockopt " + level + " " + option);
+        int scUnit = ByteBuffer.wrap(connectedAddress).order(ByteOrder.nativeOrder()).getInt(8);
+        String name = "utun" + (scUnit == 0 ? freeUnit : scUnit - 1);
+        return Arrays.copyOf(name.getBytes(), length);
+    }
+
+    @Override
+    public void configure(int fd) {
+        calls.add("configure");
+    }
+
+    @Override
+    public synchronized long read(int fd, MemorySegment header, MemorySegment packet) {
+        if (closed) {
+            return -EBADF;
+        }
+        byte[] datagram = incoming.poll();
+        if (datagram == null) {
+            return -EAGAIN;
+        }
+        int toHeader = (int) Math.min(datagram.length, header.byteSize());
+        MemorySegment.copy(datagram, 0, header, ValueLayout.JAVA_BYTE, 0, toHeader);
+        int toPacket = (int) Math.min(datagram.length - toHeader, packet.byteSize());
+        MemorySegment.copy(datagram, toHeader, packet, ValueLayout.JAVA_BYTE, 0, toPacket);
+        return toHeader + toPacket;
+    }
+
+    @Override
+    public synchronized long write(int fd, MemorySegment header, MemorySegment packet, int length) {
+        if (writeErrno != 0) {
+            return -writeErrno;
+        }
+        byte[] datagram = new byte[(int) header.byteSize() + length];
+        MemorySegment.copy(header, ValueLayout.JAVA_BYTE, 0, datagram, 0, (int) header.byteSize());
+        MemorySegment.copy(packet, ValueLayout.JAVA_BYTE, 0, datagram, (int) header.byteSize(), length);
+        written.add(datagram);
+        return datagram.length;
+    }
+
+    @Override
+    public synchronized int pollIn(int fd, int timeoutMillis) {
+        polls.add(timeoutMillis);
+        return incoming.isEmpty() ? 0 : 1;
+    }
+
+    @Override
+    public synchronized void close(int fd) {
+        calls.add("close " + fd);
+        closed = true;
+    }
+}

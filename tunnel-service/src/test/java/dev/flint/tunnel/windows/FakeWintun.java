@@ -1,0 +1,171 @@
+package dev.flint.tunnel.windows;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * wintun.dll's contract in memory: a receive ring the test fills, a send ring with a given number of
+ * free slots, an auto-reset read event, and a log of the adapter and session calls. A finite wait
+ * on an unsignalled event times out at once (no real time passes); an infinite one blocks.
+ */
+final class FakeWintun implements WintunApi {
+    static final long LUID = 0x0006_0000_0001_2345L;
+
+    final Arena arena = Arena.ofShared();
+    final List<String> calls = new ArrayList<>();
+    final List<Integer> waits = new ArrayList<>();
+    final List<byte[]> sent = new ArrayList<>();
+    final CountDownLatch blockedInWait = new CountDownLatch(1);
+    private final Deque<MemorySegment> ring = new ArrayDeque<>();
+    private final Set<Long> unreleased = new HashSet<>();
+    int sendRoom = Integer.MAX_VALUE;
+    boolean ended;
+    Optional<String> existingAdapter = Optional.empty();
+    IOException sessionFailure;
+    /** Runs inside a wait before it returns, e.g. to deliver a packet. */
+    Runnable duringWait = () -> { };
+    private boolean signaled;
+    private int inSession;
+    int inSessionWhenEnded = -1;
+
+    synchronized void deliver(byte[]... packets) {
+        for (byte[] packet : packets) {
+            MemorySegment segment = arena.allocate(packet.length);
+            MemorySegment.copy(packet, 0, segment, ValueLayout.JAVA_BYTE, 0, packet.length);
+            ring.add(segment);
+        }
+        signaled = true;
+        notifyAll();
+    }
+
+    synchronized int unreleased() {
+        return unreleased.size();
+    }
+
+    @Override
+    public synchronized Adapter createAdapter(String name, String tunnelType, UUID requestedGuid) {
+        calls.add("createAdapter " + name + " " + tunnelType + " " + requestedGuid);
+        return new Adapter(1);
+    }
+
+    @Override
+    public synchronized Optional<Adapter> openAdapter(String name) {
+        calls.add("openAdapter " + name);
+        return existingAdapter.filter(name::equals).map(n -> new Adapter(2));
+    }
+
+    @Override
+    public synchronized void closeAdapter(Adapter adapter) {
+        calls.add("closeAdapter " + adapter.handle());
+    }
+
+    @Override
+    public long adapterLuid(Adapter adapter) {
+        return LUID;
+    }
+
+    @Override
+    public synchronized boolean deleteDriver() {
+        calls.add("deleteDriver");
+        return true;
+    }
+
+    @Override
+    public synchronized Session startSession(Adapter adapter, int ringCapacity) throws IOException {
+        calls.add("startSession " + ringCapacity);
+        if (sessionFailure != null) {
+            throw sessionFailure;
+        }
+        return new Session(10);
+    }
+
+    @Override
+    public synchronized void endSession(Session session) {
+        calls.add("endSession");
+        inSessionWhenEnded = inSession;
+        ended = true;
+    }
+
+    @Override
+    public Event readWaitEvent(Session session) {
+        return new Event(20);
+    }
+
+    @Override
+    public synchronized Received receivePacket(Session session) {
+        if (ended) {
+            return new Received.Ended();
+        }
+        MemorySegment packet = ring.poll();
+        if (packet == null) {
+            return new Received.Empty();
+        }
+        unreleased.add(packet.address());
+        return new Received.Packet(packet);
+    }
+
+    @Override
+    public synchronized void releaseReceivePacket(Session session, MemorySegment packet) {
+        if (!unreleased.remove(packet.address())) {
+            throw new AssertionError("released a packet that was not received");
+        }
+    }
+
+    @Override
+    public synchronized Allocated allocateSendPacket(Session session, int size) {
+        if (ended) {
+            return new Allocated.Ended();
+        }
+        if (sendRoom == 0) {
+            return new Allocated.RingFull();
+        }
+        sendRoom--;
+        return new Allocated.Packet(arena.allocate(size));
+    }
+
+    @Override
+    public synchronized void sendPacket(Session session, MemorySegment packet) {
+        sent.add(packet.toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    @Override
+    public synchronized Wait waitForSingleObject(Event event, int timeoutMillis) {
+        inSession++;
+        try {
+            waits.add(timeoutMillis);
+            duringWait.run();
+            if (!signaled && timeoutMillis >= 0) {
+                return Wait.TIMED_OUT;
+            }
+            blockedInWait.countDown();
+            while (!signaled) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    return Wait.FAILED;
+                }
+            }
+            signaled = false;
+            return Wait.SIGNALED;
+        } finally {
+            inSession--;
+        }
+    }
+
+    @Override
+    public synchronized void setEvent(Event event) {
+        signaled = true;
+        notifyAll();
+    }
+}
