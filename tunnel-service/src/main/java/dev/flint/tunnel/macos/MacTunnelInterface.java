@@ -1,5 +1,6 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.service.Cidr;
 import dev.flint.tunnel.service.InterfaceConfig;
@@ -60,7 +61,8 @@ public final class MacTunnelInterface implements TunnelInterface {
         return device != null ? device.name() : requestedName;
     }
 
-    public synchronized Optional<UtunDevice> device() {
+    @Override
+    public synchronized Optional<TunDevice> device() {
         return Optional.ofNullable(device);
     }
 

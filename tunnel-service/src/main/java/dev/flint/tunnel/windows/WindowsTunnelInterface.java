@@ -1,5 +1,6 @@
 package dev.flint.tunnel.windows;
 
+import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.service.Cidr;
 import dev.flint.tunnel.service.InterfaceConfig;
@@ -66,7 +67,8 @@ public final class WindowsTunnelInterface implements TunnelInterface {
     }
 
     /** The open device while up, for the data plane. */
-    public synchronized Optional<WintunTunDevice> device() {
+    @Override
+    public synchronized Optional<TunDevice> device() {
         return Optional.ofNullable(device);
     }
 
