@@ -218,6 +218,17 @@ class GatewayNamespaceTest {
 
     @Test
     @Order(5)
+    void aRestartedPortalIsJoinedAgainAndItsInitIsAuthoritative() throws Exception {
+        // Clients known to the old portal had authorizations; the new one knows none and says so in init.
+        stack.restartPortal();
+        awaitOutput("Joined the portal again as gateway of account demo");
+        assertThat(gateway.recentOutput()).contains("0 authorization(s) to keep");
+        awaitOutput("closed.");
+        assertThat(gateway.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(6)
     void sigtermStopsTheGatewayAndLeavesNothingBehind() throws Exception {
         NetworkNamespace gw = stack.namespace(Role.GATEWAY);
         Command.of("kill", "-TERM", Long.toString(gateway.pid())).run();

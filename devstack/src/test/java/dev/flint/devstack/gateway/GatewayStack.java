@@ -40,6 +40,7 @@ final class GatewayStack implements AutoCloseable {
     private final Path stateFile;
     private DevstackState state;
     private PortalEmulator portal;
+    private PortalConfig config;
     private NamespaceProcess gateway;
 
     private GatewayStack(Path stateFile) {
@@ -69,13 +70,19 @@ final class GatewayStack implements AutoCloseable {
         state = DemoTopology.up(new DemoTopology.Options(nat, nat, false, true, "gwt"), stateFile,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         PortalConfig sample = PortalConfigReader.parse(PortalMain.sample());
-        PortalConfig config = new PortalConfig(sample.listen(), sample.tokenLifetime(), sample.signingSecret(),
+        config = new PortalConfig(sample.listen(), sample.tokenLifetime(), sample.signingSecret(),
             state.relaySecret(), sample.relays(), sample.accounts());
         portal = namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
         gateway = namespace(Role.GATEWAY).start("gateway", JavaCommand.forMain(GatewayMain.class,
             List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
         awaitOutput("Joined the portal");
+    }
+
+    /** Stops the portal emulator and starts a fresh one (no sessions, no grants) on the same address. */
+    void restartPortal() throws Exception {
+        portal.close();
+        portal = namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
     }
 
     NetworkNamespace namespace(Role role) {
