@@ -1,6 +1,7 @@
 /** The devstack: portal emulator, gateway and network-namespace topology. */
 module dev.flint.devstack {
     requires dev.flint.connlib;
+    requires dev.flint.shell;
     requires io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;
@@ -14,4 +15,5 @@ module dev.flint.devstack {
     exports dev.flint.devstack.netns;
     exports dev.flint.devstack.topology;
     exports dev.flint.devstack.portal;
+    exports dev.flint.devstack.gateway;
 }
