@@ -58,7 +58,22 @@ public final class ConnlibSession implements Session {
         if (closed) {
             return;
         }
-        ClientTunnel started = ClientTunnel.start(options, new ClientTunnel.Listener() {
+        ClientTunnel started;
+        try {
+            started = startTunnel(listener);
+        } catch (RuntimeException e) {
+            LOG.warn("The session could not start", e);
+            listener.disconnected("The tunnel could not start: " + e.getMessage(), false);
+            return;
+        }
+        started.setInternetResourceActive(internetResourceEnabled);
+        tunnel.complete(started);
+        poller.scheduleWithFixedDelay(this::refreshResolvers, RESOLVER_POLL.toMillis(), RESOLVER_POLL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private ClientTunnel startTunnel(Listener listener) {
+        return ClientTunnel.start(options, new ClientTunnel.Listener() {
             @Override
             public void tunConfigChanged(TunConfig config) {
                 if (!closed) {
@@ -87,21 +102,18 @@ public final class ConnlibSession implements Session {
                 }
             }
         });
-        started.setInternetResourceActive(internetResourceEnabled);
-        tunnel.complete(started);
-        poller.scheduleWithFixedDelay(this::refreshResolvers, RESOLVER_POLL.toMillis(), RESOLVER_POLL.toMillis(),
-                TimeUnit.MILLISECONDS);
     }
 
     private synchronized void refreshResolvers() {
-        if (closed) {
+        ClientTunnel running = tunnel.getNow(null);
+        if (closed || running == null) {
             return;
         }
         List<InetAddress> now = systemResolvers.get();
         if (!now.isEmpty() && !now.equals(lastResolvers)) {
             LOG.info("The system's DNS servers are now {}", now);
             lastResolvers = now;
-            tunnel.join().setSystemResolvers(now);
+            running.setSystemResolvers(now);
         }
     }
 
