@@ -10,6 +10,7 @@ import dev.flint.connlib.phoenix.ChannelError;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.portal.ClientToPortal;
 import dev.flint.connlib.portal.Decoded;
+import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalMessage;
 import dev.flint.connlib.portal.PortalToClient;
@@ -79,10 +80,14 @@ public final class ClientTunnel implements AutoCloseable {
 
     /** What the tunnel reports to its owner; called on the engine thread. */
     public interface Listener {
-        /** The TUN device must have these addresses, routes and DNS servers (the sentinels). */
+        /**
+         * The TUN device must have these addresses, routes and DNS servers (the sentinels). Also called
+         * after every (re)join of the portal with the current configuration, changed or not, so it marks
+         * that the tunnel is connected again.
+         */
         void tunConfigChanged(TunConfig config);
 
-        /** The resources the user can reach changed. */
+        /** The resources the user can reach changed (also repeated after every join). */
         void resourcesChanged(List<Resource> resources);
 
         /**
@@ -93,6 +98,13 @@ public final class ClientTunnel implements AutoCloseable {
 
         /** The tunnel stopped for good; {@code requiresSignIn} when the token is invalid or expired. */
         void disconnected(String reason, boolean requiresSignIn);
+
+        /**
+         * The portal could not authorize {@code resourceId} ({@code authorization_creation_failed}): no gateway
+         * of its sites is online ({@link FailureReason#OFFLINE}), none is compatible, the policy forbids it...
+         */
+        default void authorizationFailed(UUID resourceId, FailureReason reason) {
+        }
     }
 
     /**
@@ -142,6 +154,7 @@ public final class ClientTunnel implements AutoCloseable {
     private Thread tunReader;
     private final PacketBatch writeBatch = new PacketBatch(TUN_SLOTS, SLOT_SIZE);
     private Instant retryAt;
+    private boolean republish;
     private long droppedWithoutTun;
 
     private ClientTunnel(Options options, Listener listener) {
@@ -214,13 +227,19 @@ public final class ClientTunnel implements AutoCloseable {
         if (!running) {
             return;
         }
-        post(this::shutDown);
-        running = false;
-        post(() -> { });
-        try {
-            engine.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() == engine) {
+            // From a listener: finish here; the loop ends when this task returns.
+            shutDown();
+            running = false;
+        } else {
+            post(this::shutDown);
+            running = false;
+            post(() -> { });
+            try {
+                engine.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         dns.close();
@@ -421,6 +440,7 @@ public final class ClientTunnel implements AutoCloseable {
             case PortalToClient.Init init -> {
                 state.handlePortalMessage(init, now);
                 updateRelays(List.of(), init.relays(), true);
+                republish = true;
             }
             case PortalToClient.RelaysPresence presence ->
                 updateRelays(presence.disconnectedIds(), presence.connected(), false);
@@ -438,6 +458,11 @@ public final class ClientTunnel implements AutoCloseable {
                         IceRole.CONTROLLING, t));
                 }
                 state.handlePortalMessage(a, now);
+            }
+            case PortalToClient.AuthorizationCreationFailed f -> {
+                LOG.info("The portal could not authorize resource {}: {}", f.resourceId(), f.reason());
+                state.handlePortalMessage(f, now);
+                listener.authorizationFailed(f.resourceId(), f.kind());
             }
             case PortalToClient.IceCandidates c -> {
                 if (peers != null) {
@@ -547,7 +572,11 @@ public final class ClientTunnel implements AutoCloseable {
         if (peers != null) {
             outbound.forEach(peers::send);
         }
+        boolean sawConfig = false;
+        boolean sawResources = false;
         for (ClientEvent event = state.pollEvent(); event != null; event = state.pollEvent()) {
+            sawConfig |= event instanceof ClientEvent.TunConfigChanged;
+            sawResources |= event instanceof ClientEvent.ResourcesChanged;
             switch (event) {
                 case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) ->
                     send(ClientToPortal.RequestAuthorization.of(resource, connected));
@@ -570,6 +599,16 @@ public final class ClientTunnel implements AutoCloseable {
                         }
                     }));
                 }
+            }
+        }
+        if (republish) {
+            republish = false;
+            TunConfig config = state.tunConfig();
+            if (!sawConfig && config != null) {
+                listener.tunConfigChanged(config);
+            }
+            if (!sawResources) {
+                listener.resourcesChanged(state.resources());
             }
         }
         writeTun(); // answers produced while handling the events above
