@@ -40,6 +40,7 @@ final class GatewayStack implements AutoCloseable {
     private final Path stateFile;
     private DevstackState state;
     private PortalEmulator portal;
+    private PortalConfig config;
     private NamespaceProcess gateway;
 
     private GatewayStack(Path stateFile) {
@@ -69,13 +70,19 @@ final class GatewayStack implements AutoCloseable {
         state = DemoTopology.up(new DemoTopology.Options(nat, nat, false, true, "gwt"), stateFile,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         PortalConfig sample = PortalConfigReader.parse(PortalMain.sample());
-        PortalConfig config = new PortalConfig(sample.listen(), sample.tokenLifetime(), sample.signingSecret(),
+        config = new PortalConfig(sample.listen(), sample.tokenLifetime(), sample.signingSecret(),
             state.relaySecret(), sample.relays(), sample.accounts());
         portal = namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
         gateway = namespace(Role.GATEWAY).start("gateway", JavaCommand.forMain(GatewayMain.class,
             List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
         awaitOutput("Joined the portal");
+    }
+
+    /** Stops the portal emulator and starts a fresh one (no sessions, no grants) on the same address. */
+    void restartPortal() throws Exception {
+        portal.close();
+        portal = namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
     }
 
     NetworkNamespace namespace(Role role) {
@@ -95,13 +102,19 @@ final class GatewayStack implements AutoCloseable {
     }
 
     /** Waits until the gateway has printed {@code text}; fails early if it exited. */
-    void awaitOutput(String text) throws InterruptedException {
+    void awaitOutput(String text) throws InterruptedException, java.io.IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!gateway.recentOutput().contains(text)) {
             if (!gateway.isAlive()) {
                 throw new AssertionError("the gateway exited (" + gateway.exitCode() + "):\n" + gateway.recentOutput());
             }
             if (System.nanoTime() > deadline) {
+                // For whoever reads the failure: what the gateway's threads and both ends' sockets were doing.
+                String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+                java.nio.file.Files.writeString(Path.of("target", "gateway-threads.txt"),
+                    Command.of(jcmd, Long.toString(gateway.pid()), "Thread.print").runAllowingFailure().stdout()
+                    + "\n--- gw\n" + namespace(Role.GATEWAY).exec("ss", "-tanp")
+                    + "\n--- portal\n" + namespace(Role.PORTAL).exec("ss", "-tanp"));
                 throw new AssertionError("the gateway did not say '" + text + "':\n" + gateway.recentOutput());
             }
             TimeUnit.MILLISECONDS.sleep(50);
