@@ -427,6 +427,34 @@ public final class Demo {
         say("   " + name + " resolved to " + resolved[0] + ": a proxy address from Flint's DNS in the tunnel (the real"
             + " address " + AddressPlan.WEB.addressText() + " stays behind the gateway)");
         httpGet(client, "http://" + name + "/");
+        say("   " + path());
+    }
+
+    /** How the client reached the gateway, from the two sides' own logs. */
+    private String path() {
+        Matcher client = Pattern.compile("Connected to gateway \\S+ via NominatedPair\\[local=(\\w+) (\\S+).*?remote=(\\w+) "
+            + "(\\S+?),").matcher(read(run.resolve("tunnel-service.log")));
+        Matcher gateway = Pattern.compile("Client \\S+ connected (.*?)\\.$", Pattern.MULTILINE)
+            .matcher(read(run.resolve(DemoTopology.GATEWAY_PROCESS + ".log")));
+        String clientSide = null;
+        while (client.find()) {
+            String local = client.group(1);
+            String remote = client.group(3);
+            clientSide = local.equals("relay") || remote.equals("relay")
+                ? "relayed through the TURN relay (client candidate " + local + " " + client.group(2).replace("/", "")
+                    + ", gateway candidate " + remote + " " + client.group(4).replace("/", "") + ")"
+                : "direct, peer to peer (client " + local + " " + client.group(2).replace("/", "") + ", gateway "
+                    + remote + " " + client.group(4).replace("/", "") + ")";
+        }
+        String gatewaySide = null;
+        while (gateway.find()) {
+            gatewaySide = gateway.group(1);
+        }
+        if (clientSide == null && gatewaySide == null) {
+            return "(the logs do not say whether the path was direct or relayed)";
+        }
+        return "the WireGuard path between client and gateway: " + (clientSide != null ? clientSide : "?")
+            + (gatewaySide != null ? "; the gateway says: connected " + gatewaySide.replace("/", "") : "");
     }
 
     private void cidrResource() {
