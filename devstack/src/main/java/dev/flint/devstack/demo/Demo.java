@@ -290,9 +290,13 @@ public final class Demo {
         env.put("FLINT_TUNNEL_SOCKET", tunnelRuntime().resolve("tunnel.sock").toString());
         env.put("FLINT_GUI_DATA_DIR", data.toString());
         env.put("FLINT_GUI_SIGN_IN", "1");
+        Path browser = run.resolve("sign-in-browser");
         if (display().isEmpty()) {
-            Path browser = run.resolve("sign-in-browser");
-            writeBrowserScript(browser);
+            writeBrowserScript(browser, SignInFollower.class, List.of("--email", EMAIL, "--password", PASSWORD));
+            env.put("FLINT_BROWSER", browser.toString());
+        } else if (ChromiumSignIn.find().isPresent()) {
+            // Chromium on the display, for the person to sign in; it hands the link back without a desktop handler.
+            writeBrowserScript(browser, ChromiumSignIn.class, List.of());
             env.put("FLINT_BROWSER", browser.toString());
         }
         guiLog = run.resolve("gui.log");
@@ -333,9 +337,8 @@ public final class Demo {
      * The GUI's "browser" without a display: follows the sign-in page as alice and hands the deep link to the
      * running GUI, as a browser and the desktop's link handler would.
      */
-    private void writeBrowserScript(Path script) {
-        List<String> follower = JavaCommand.forMain(SignInFollower.class,
-            List.of("--email", EMAIL, "--password", PASSWORD));
+    private void writeBrowserScript(Path script, Class<?> browser, List<String> options) {
+        List<String> follower = JavaCommand.forMain(browser, options);
         Path log = run.resolve("sign-in.log");
         String text = "#!/bin/sh\n"
             + "# Stands in for the browser in the unattended demo: follows the portal's sign-in page, then hands the\n"
@@ -359,20 +362,22 @@ public final class Demo {
 
     private void signIn() {
         if (display().isPresent()) {
-            say("   the GUI opened the sign-in page in your browser: sign in as " + EMAIL + " with password "
-                + PASSWORD);
+            say("   the GUI opened the sign-in page in " + (ChromiumSignIn.find().isPresent() ? "Chromium"
+                : "your browser") + ": sign in as " + EMAIL + " with password " + PASSWORD);
         }
+        Duration signInTime = display().isPresent() ? Duration.ofMinutes(10) : SIGNED_IN;
         awaitOrFail(() -> lastGuiState().map(s -> s.startsWith("phase SIGNED_IN")).orElse(false)
-            || read(guiLog).contains("Connect failed: "), SIGNED_IN, () ->
-            "The GUI did not get signed in within " + SIGNED_IN.toSeconds() + " s; it last showed: "
+            || read(guiLog).contains("Connect failed: "), signInTime, () ->
+            "The GUI did not get signed in within " + signInTime.toSeconds() + " s; it last showed: "
                 + lastGuiState().orElse("nothing") + signInTrail());
         if (!lastGuiState().orElse("").startsWith("phase SIGNED_IN")) {
             throw new StepFailed("The GUI was not signed in; it shows: " + lastGuiState().orElse("nothing")
                 + signInTrail());
         }
         if (display().isEmpty()) {
-            say("   the GUI opened the sign-in page; with no browser here the demo followed it (" + EMAIL
-                + "), and the portal's sign-in link went back to the GUI");
+            say("   the GUI opened the sign-in page; with no display here the demo followed it as " + EMAIL
+                + " (loaded the page, filled in its form, submitted it), and the portal's sign-in link went back"
+                + " to the GUI");
         }
         say("   the GUI shows: " + lastGuiState().orElseThrow());
         screenshot("signed-in");
