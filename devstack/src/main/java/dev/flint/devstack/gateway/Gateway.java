@@ -148,7 +148,8 @@ public final class Gateway implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         portal = new PortalConnection(PortalUrl.build(options.apiUrl(), PortalUrl.Mode.GATEWAY, device),
             options.token(), userAgent(), channel, null, HostResolver.SYSTEM, group, Clock.systemUTC(), this::onPortal);
-        say.accept("Listening for clients on " + shell.localAddresses() + "; connecting to the portal at "
+        say.accept("Listening for clients on " + String.join(", ", shell.localAddresses().stream().map(Gateway::text)
+            .toList()) + "; connecting to the portal at "
             + options.apiUrl() + ".");
         portal.start();
     }
@@ -217,8 +218,8 @@ public final class Gateway implements AutoCloseable {
                     state.handlePortalMessage(init, now);
                 });
                 say.accept((joinedOnce ? "Joined the portal again" : "Joined the portal") + " as gateway of account "
-                    + init.accountSlug() + ": tunnel addresses " + init.iface().ipv4().getHostAddress() + " and "
-                    + init.iface().ipv6().getHostAddress() + ", " + fresh.size() + " relay(s), "
+                    + init.accountSlug() + ": tunnel addresses " + text(init.iface().ipv4()) + " and "
+                    + text(init.iface().ipv6()) + ", " + fresh.size() + " relay(s), "
                     + init.authorizations().size() + " authorization(s) to keep.");
                 joinedOnce = true;
             }
@@ -359,7 +360,50 @@ public final class Gateway implements AutoCloseable {
 
     private static String describe(NominatedPair path) {
         String route = path.pathType() == PathType.RELAYED ? "via relay" : "via direct path";
-        return route + " (" + path.source() + " -> " + path.destination() + ")";
+        return route + " (" + text(path.source()) + " -> " + text(path.destination()) + ")";
+    }
+
+    /** An address as people write it: IPv6 with the longest run of zero groups shortened to "::" (RFC 5952). */
+    static String text(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
+    static String text(java.net.InetSocketAddress address) {
+        String host = text(address.getAddress());
+        return (address.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** Leaves the portal, closes every connection, removes the TUN, the nftables table and the forwarding change. */

@@ -59,34 +59,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayNamespaceTest {
-    static final URI API = URI.create("ws://198.18.0.5:8081");
-    static final String GATEWAY_TOKEN = "change-me-gateway-token";
     static final InetAddress WEB = InetAddress.ofLiteral("172.20.0.10");
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = GatewayStack.WAIT;
 
-    private Path stateFile;
-    private DevstackState state;
+    private GatewayStack stack;
     private PortalEmulator portal;
     private NamespaceProcess gateway;
     private final List<ProbeClient> probes = new ArrayList<>();
 
     @BeforeAll
     void up() throws Exception {
-        assumeTrue(Topology.isSupported(), "needs root and iproute2");
-        assumeTrue(java.nio.file.Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
-        assumeTrue(Command.of("sh", "-c", "command -v turnserver && command -v dnsmasq && command -v nft")
-            .runAllowingFailure().ok(), "needs coturn, dnsmasq-base and nftables");
-        stateFile = Topology.RUN_ROOT.resolve("gwt-" + UUID.randomUUID() + ".state");
-        state = DemoTopology.up(new DemoTopology.Options(natType(), natType(), false, true, "gwt"), stateFile,
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        PortalConfig sample = PortalConfigReader.parse(PortalMain.sample());
-        PortalConfig config = new PortalConfig(sample.listen(), sample.tokenLifetime(), sample.signingSecret(),
-            state.relaySecret(), sample.relays(), sample.accounts());
-        portal = state.namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
-        gateway = state.namespace(Role.GATEWAY).start("gateway", JavaCommand.forMain(GatewayMain.class,
-            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
-        awaitOutput("Joined the portal");
+        GatewayStack.assumeSupported();
+        stack = GatewayStack.up(natType());
+        portal = stack.portal();
+        gateway = stack.gateway();
     }
 
     /** The NAT type of both sites; the relay-only subclass makes them symmetric. */
@@ -97,14 +83,8 @@ class GatewayNamespaceTest {
     @AfterAll
     void down() {
         probes.forEach(ProbeClient::close);
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (portal != null) {
-            portal.close();
-        }
-        if (stateFile != null) {
-            DemoTopology.down(stateFile);
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -114,7 +94,7 @@ class GatewayNamespaceTest {
         Matcher joined = Pattern.compile("Joined the portal as gateway of account demo: tunnel addresses "
             + "(100\\.[0-9.]+) and (fd00:2021:1111:[0-9a-f:]+), 1 relay\\(s\\)").matcher(gateway.recentOutput());
         assertThat(joined.find()).as(gateway.recentOutput()).isTrue();
-        NetworkNamespace gw = state.namespace(Role.GATEWAY);
+        NetworkNamespace gw = stack.namespace(Role.GATEWAY);
         assertThat(gw.exec("ip", "-o", "addr", "show", "dev", "tun-gateway"))
             .contains("inet " + joined.group(1) + "/32").containsPattern("inet6 fd00:2021:1111:[0-9a-f:]+/128 scope global");
         assertThat(gw.exec("ip", "-o", "link", "show", "dev", "tun-gateway")).contains("mtu 1280", "UP");
@@ -215,7 +195,7 @@ class GatewayNamespaceTest {
         bob.requestAuthorization(resourceId(init, "Web by name"));
         bob.connect(bob.await(PortalToClient.AuthorizationCreated.class, WAIT));
         bob.awaitEstablished(WAIT);
-        NetworkNamespace resources = state.namespace(Role.RESOURCES);
+        NetworkNamespace resources = stack.namespace(Role.RESOURCES);
         resources.nft("""
             table inet gwt_seen {
               chain input {
@@ -238,8 +218,19 @@ class GatewayNamespaceTest {
 
     @Test
     @Order(5)
+    void aRestartedPortalIsJoinedAgainAndItsInitIsAuthoritative() throws Exception {
+        // Clients known to the old portal had authorizations; the new one knows none and says so in init.
+        stack.restartPortal();
+        awaitOutput("Joined the portal again as gateway of account demo");
+        assertThat(gateway.recentOutput()).contains("0 authorization(s) to keep");
+        awaitOutput("closed.");
+        assertThat(gateway.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(6)
     void sigtermStopsTheGatewayAndLeavesNothingBehind() throws Exception {
-        NetworkNamespace gw = state.namespace(Role.GATEWAY);
+        NetworkNamespace gw = stack.namespace(Role.GATEWAY);
         Command.of("kill", "-TERM", Long.toString(gateway.pid())).run();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (gateway.isAlive() && System.nanoTime() < deadline) {
@@ -261,8 +252,7 @@ class GatewayNamespaceTest {
     }
 
     ProbeClient probe(String email) throws Exception {
-        String token = portal.issueToken("demo", email, "n" + UUID.randomUUID().toString().replace("-", ""));
-        ProbeClient probe = ProbeClient.connect(state.namespace(Role.CLIENT), API, token);
+        ProbeClient probe = ProbeClient.connect(stack.namespace(Role.CLIENT), GatewayStack.API, stack.token(email));
         probes.add(probe);
         return probe;
     }
@@ -280,15 +270,6 @@ class GatewayNamespaceTest {
     }
 
     void awaitOutput(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!gateway.recentOutput().contains(text)) {
-            if (!gateway.isAlive()) {
-                throw new AssertionError("the gateway exited (" + gateway.exitCode() + "):\n" + gateway.recentOutput());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the gateway did not say '" + text + "':\n" + gateway.recentOutput());
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        stack.awaitOutput(text);
     }
 }

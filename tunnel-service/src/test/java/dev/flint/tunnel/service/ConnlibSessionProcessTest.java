@@ -21,6 +21,10 @@ import dev.flint.devstack.portal.PortalConfig;
 import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
 import dev.flint.devstack.portal.PortalMain;
+import dev.flint.ipc.GuiMessage;
+import dev.flint.ipc.ServiceMessage;
+import dev.flint.ipc.transport.IpcConnection;
+import dev.flint.ipc.transport.UnixSocket;
 import dev.flint.tunnel.FlintTunnel;
 import dev.flint.tunnel.linux.InNamespace;
 import java.io.IOException;
@@ -237,9 +241,63 @@ class ConnlibSessionProcessTest {
         assertThat(gui.recentOutput()).contains("received connect_result", "resource Web by name",
                 "resource Wildcard names", "resource Internet");
 
+        // The portal moves the resource network: its route moves on the same device, and DNS keeps working.
+        String index = ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip();
+        PortalConfig.Account demo = portal.config().account("demo").orElseThrow();
+        portal.reload(portal.config().withAccounts(List.of(demo.withResources(demo.resources().stream()
+                .map(r -> r.name().equals("Resource network") ? new PortalConfig.ResourceEntry(r.id(), r.type(),
+                        r.name(), "172.21.0.0/24", r.addressDescription(), r.ipStack(), r.siteId(), r.filters()) : r)
+                .toList()))));
+        await("the moved route", () -> routed("172.21.0.0/24") && !routed("172.20.0.0/24"), WAIT, service);
+        assertThat(ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip()).isEqualTo(index);
+        assertThat(ask(InetAddress.getByName(firstNameserver(Files.readString(resolvConf))), "web.flint.test")
+                .answers()).isNotEmpty();
+
         new ProcessBuilder("kill", "-9", Long.toString(gui.pid())).start().waitFor();
         await("clean-up after the GUI's death", this::clean, Duration.ofSeconds(5), service);
         assertThat(service.isAlive()).isTrue();
+    }
+
+    @Test
+    void withTheInternetResourceOnTheServiceStillReachesThePortalAndTheResolverOutsideTheTunnel()
+            throws Exception {
+        NamespaceProcess service = startService();
+        try (IpcConnection<ServiceMessage, GuiMessage> gui = IpcConnection.guiSide(UnixSocket.connect(socket))) {
+            assertThat(TunnelServiceProcessTest.next(gui)).isInstanceOf(ServiceMessage.Hello.class);
+            gui.send(new GuiMessage.Connect(portal.issueToken("demo", "alice@flint.test", "n0nce"), false));
+            assertThat(TunnelServiceProcessTest.next(gui)).isEqualTo(ServiceMessage.ConnectResult.ok());
+            await("the resource routes", () -> routed("172.20.0.0/24"), WAIT, service);
+            assertThat(table("-4")).doesNotContain("default");
+
+            gui.send(new GuiMessage.SetInternetResourceEnabled(true));
+            await("the default routes into the tunnel", () -> table("-4").contains("default dev " + TUN)
+                    && table("-6").contains("default dev " + TUN), WAIT, service);
+            String index = ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip();
+
+            // Every unmarked packet now enters the tunnel, where no gateway serves it. A network change
+            // makes the session reconnect: the new portal connection gets out because it is marked.
+            String before = portalConnections();
+            assertThat(before).isNotBlank();
+            ns.ip("addr", "add", "10.77.0.3/24", "dev", "eth0");
+            await("a new portal connection", () -> !portalConnections().isBlank()
+                    && !portalConnections().equals(before), WAIT, service);
+            assertThat(service.recentOutput()).contains("Resetting the tunnel: network changed");
+            // So is the recursion to the system's resolver.
+            InetAddress sentinel = InetAddress.getByName(firstNameserver(Files.readString(resolvConf)));
+            assertThat(ask(sentinel, "example.org").answers()).extracting(DnsRecord::data)
+                    .containsExactly(new RData.A((Inet4Address) InetAddress.getByName("192.0.2.80")));
+
+            gui.send(new GuiMessage.SetInternetResourceEnabled(false));
+            await("the default routes gone", () -> !table("-4").contains("default") && !table("-6")
+                    .contains("default"), WAIT, service);
+            assertThat(routed("172.20.0.0/24")).isTrue();
+            assertThat(ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip()).isEqualTo(index);
+        }
+        await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
+    }
+
+    String portalConnections() {
+        return ns.command("ss", "-tnH", "state", "established", "dst", RESOLVER).runAllowingFailure().stdout();
     }
 
     @Test
