@@ -1,6 +1,5 @@
 package dev.flint.devstack.demo;
 
-import dev.flint.devstack.netns.Command;
 import dev.flint.devstack.netns.JavaCommand;
 import dev.flint.devstack.netns.NamespaceProcess;
 import dev.flint.devstack.netns.NatType;
@@ -128,8 +127,7 @@ public final class Demo {
             System.out);
         Thread cleanup = new Thread(demo::tearDown, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        int code = demo.show();
-        return code;
+        return demo.show();
     }
 
     /** Runs every step; returns the exit code. */
@@ -472,16 +470,22 @@ public final class Demo {
             var result = client.command("curl", "-sS", "--max-time", "5", "-w", "\\n%{http_code} %{time_total}", url)
                 .runAllowingFailure();
             answer[0] = result.ok() ? result.stdout() : result.stderr().strip();
-            return result.ok() && answer[0].strip().endsWith("") && answer[0].lines().toList().getLast()
-                .startsWith("200 ");
+            return result.ok() && answer[0].lines().toList().getLast().startsWith("200 ");
         }, RESOURCE_REACHED, () -> "GET " + url + " from the client namespace did not answer 200 within "
             + RESOURCE_REACHED.toSeconds() + " s: " + lastLines(answer[0], 2));
         List<String> lines = answer[0].lines().toList();
         String[] status = lines.getLast().split(" ");
-        String body = String.join(" / ", lines.subList(0, lines.size() - 1)).strip();
+        String body = String.join(" / ", lines.subList(0, lines.size() - 1).stream().filter(l -> !l.isBlank())
+            .toList());
         say("   GET " + url + " -> HTTP " + status[0] + " in " + Math.round(Double.parseDouble(status[1]) * 1000)
             + " ms through the tunnel; the server said: \"" + body + "\"");
-        say("   (the server sees the gateway's address: the client's packets left the gateway, not the client)");
+        Matcher seen = Pattern.compile("you are (\\S+)").matcher(body);
+        if (seen.find()) {
+            say("   the web server saw the request come from " + seen.group(1)
+                + (seen.group(1).equals(AddressPlan.GATEWAY_RESOURCE_SIDE.addressText())
+                    ? ", the gateway's address on the resource network: it left the tunnel at the gateway"
+                    : ", which is not the gateway"));
+        }
     }
 
     // --- screenshots, processes, files ---------------------------------------------------------------------------
@@ -609,10 +613,5 @@ public final class Demo {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args.removeFirst();
-    }
-
-    static {
-        // Keep the Command class loaded early: the shutdown hook may run while class loading is refused.
-        Command.class.getName();
     }
 }
