@@ -253,6 +253,7 @@ public final class Demo {
             "--resolv-conf", resolvConf.toString(), "--allow-any-peer-exe", "--api-url", api);
         NamespaceProcess service = client.startDetached("tunnel-service", command, run.resolve("tunnel-service.log"));
         started.add(service);
+        DemoTopology.recordProcess(stateFile, "tunnel-service", client.name(), service.pid());
         Path socket = tunnelRuntime().resolve("tunnel.sock");
         awaitOrFail(() -> Files.exists(socket) || !service.isAlive(), SERVICE_READY, () ->
             "The tunnel service did not open its socket " + socket + " within " + SERVICE_READY.toSeconds() + " s.");
@@ -298,7 +299,7 @@ public final class Demo {
             env.put("FLINT_BROWSER", browser.toString());
         }
         guiLog = run.resolve("gui.log");
-        Process gui = startOnHost(List.of(launcher.toString(), "gui", "--no-deep-links"), env, guiLog);
+        Process gui = startOnHost("gui", List.of(launcher.toString(), "gui", "--no-deep-links"), env, guiLog);
         awaitOrFail(() -> lastGuiState().isPresent() || !gui.isAlive(), SERVICE_READY, () ->
             "The GUI showed nothing within " + SERVICE_READY.toSeconds() + " s (its log: " + guiLog + ").");
         if (!gui.isAlive()) {
@@ -319,7 +320,7 @@ public final class Demo {
             throw new UncheckedIOException(e);
         }
         String name = ":" + number;
-        Process xvfb = startOnHost(List.of("Xvfb", name, "-screen", "0", "1280x800x24", "-fbdir", fbdir.toString(),
+        Process xvfb = startOnHost("xvfb", List.of("Xvfb", name, "-screen", "0", "1280x800x24", "-fbdir", fbdir.toString(),
             "-nolisten", "tcp"), Map.of(), run.resolve("xvfb.log"));
         framebuffer = fbdir.resolve("Xvfb_screen0");
         Path socket = Path.of("/tmp/.X11-unix/X" + number);
@@ -506,7 +507,8 @@ public final class Demo {
         }
     }
 
-    private Process startOnHost(List<String> command, Map<String, String> env, Path log) {
+    /** Starts a process in this machine's namespace, in its own session (Ctrl-C is the demo's to handle). */
+    private Process startOnHost(String label, List<String> command, Map<String, String> env, Path log) {
         List<String> full = new ArrayList<>(List.of("setsid"));
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
@@ -515,6 +517,7 @@ public final class Demo {
         try {
             Process process = builder.start();
             started.add(() -> NamespaceProcess.stop(process.pid(), null));
+            DemoTopology.recordProcess(stateFile, label, "host", process.pid());
             return process;
         } catch (IOException e) {
             throw new StepFailed("Could not start " + command.getFirst() + ": " + e.getMessage());
@@ -544,6 +547,8 @@ public final class Demo {
         say("");
         keepLogs();
         say("Cleaning up: stopping the GUI, the tunnel service and Xvfb, and taking the devstack down");
+        // With the processes recorded beside the devstack's own, for the check below.
+        DevstackState everything = state == null ? null : DevstackState.load(stateFile).orElse(state);
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -552,8 +557,8 @@ public final class Demo {
             }
         }
         started.clear();
-        if (state != null) {
-            List<String> left = DemoTopology.leftovers(state);
+        if (everything != null) {
+            List<String> left = DemoTopology.leftovers(everything);
             say(left.isEmpty() ? "   nothing of the demo is left: no namespace, interface, process or rule"
                 : "   STILL THERE: " + String.join(", ", left));
         }
