@@ -20,6 +20,7 @@ import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.tunnel.GatewayEvent;
 import dev.flint.connlib.tunnel.GatewayState;
 import dev.flint.connlib.tunnel.GatewayTransmit;
+import dev.flint.connlib.tunnel.P2pControlEvent;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.shell.p2p.PeerSocketShell;
 import dev.flint.shell.p2p.PeerSockets;
@@ -406,6 +407,24 @@ public final class Gateway implements AutoCloseable {
         return (address.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
+    /**
+     * Tells every connected client that this gateway is going (the p2p {@code goodbye}), so it drops the connection
+     * at once and asks the portal again instead of waiting for ICE to time out.
+     */
+    private void sayGoodbye() {
+        byte[] goodbye = new P2pControlEvent.Goodbye().encode();
+        try {
+            shell.submit((node, now) -> node.connectionIds().stream().filter(node::isConnected).toList())
+                .thenCompose(ids -> CompletableFuture.allOf(ids.stream()
+                    .map(id -> shell.send(id, List.of(goodbye))).toArray(CompletableFuture[]::new)))
+                .get(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Clients notice by ICE timeout instead.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Leaves the portal, closes every connection, removes the TUN, the nftables table and the forwarding change. */
     @Override
     public void close() {
@@ -415,6 +434,9 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         if (ticker != null) {
             ticker.shutdownNow();
+        }
+        if (shell != null) {
+            sayGoodbye();
         }
         if (portal != null) {
             portal.close();

@@ -113,7 +113,6 @@ class GatewayNamespaceTest {
         alice.requestAuthorization(resourceId(init, "Resource network"));
         PortalToClient.AuthorizationCreated authorized = alice.await(PortalToClient.AuthorizationCreated.class, WAIT);
         awaitOutput("(" + me.getHostAddress() + ") may reach CIDR resource Resource network (172.20.0.0/24)");
-        alice.connect(authorized);
         var established = alice.awaitEstablished(WAIT);
         if (natType() == NatType.SYMMETRIC) {
             assertThat(established.path().pathType()).as("symmetric NATs on both sides leave only the relay")
@@ -149,7 +148,7 @@ class GatewayNamespaceTest {
         InetAddress me = init.iface().ipv4();
         UUID web = resourceId(init, "Web by name");
         alice.requestAuthorization(web);
-        alice.connect(alice.await(PortalToClient.AuthorizationCreated.class, WAIT));
+        alice.await(PortalToClient.AuthorizationCreated.class, WAIT);
         alice.awaitEstablished(WAIT);
         awaitOutput("(" + me.getHostAddress() + ") may reach DNS resource Web by name (web.flint.test)");
 
@@ -193,7 +192,7 @@ class GatewayNamespaceTest {
 
         // Bob may reach the web server by name, so he gets a connection to the gateway; the network stays closed.
         bob.requestAuthorization(resourceId(init, "Web by name"));
-        bob.connect(bob.await(PortalToClient.AuthorizationCreated.class, WAIT));
+        bob.await(PortalToClient.AuthorizationCreated.class, WAIT);
         bob.awaitEstablished(WAIT);
         NetworkNamespace resources = stack.namespace(Role.RESOURCES);
         resources.nft("""
@@ -231,12 +230,22 @@ class GatewayNamespaceTest {
     @Order(6)
     void sigtermStopsTheGatewayAndLeavesNothingBehind() throws Exception {
         NetworkNamespace gw = stack.namespace(Role.GATEWAY);
+        ProbeClient alice = probe("alice@flint.test");
+        PortalToClient.Init init = alice.await(PortalToClient.Init.class, WAIT);
+        alice.requestAuthorization(resourceId(init, "Resource network"));
+        alice.await(PortalToClient.AuthorizationCreated.class, WAIT);
+        alice.awaitEstablished(WAIT);
+        alice.drainReceived();
         Command.of("kill", "-TERM", Long.toString(gateway.pid())).run();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (gateway.isAlive() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         assertThat(gateway.isAlive()).as("stopped by SIGTERM").isFalse();
+        assertThat(alice.drainReceived()).as("the gateway said goodbye to its connected client")
+            .anyMatch(p -> parsed(p) instanceof IpPacket ip && ip.isP2pControl()
+                && P2pControlFrame.decode(ip) instanceof P2pControlFrame.Result.Decoded(P2pControlFrame f)
+                && f.eventType() == 2);
         assertThat(gateway.recentOutput()).contains("Stopped; tun-gateway and the nftables table flint_gateway are removed.");
         assertThat(gw.links()).doesNotContain("tun-gateway");
         assertThat(gw.exec("nft", "list", "tables")).doesNotContain("flint_gateway");
@@ -269,7 +278,7 @@ class GatewayNamespaceTest {
         return IpPacket.parse(packet) instanceof ParseResult.Parsed(IpPacket ip) ? ip : null;
     }
 
-    void awaitOutput(String text) throws InterruptedException {
+    void awaitOutput(String text) throws Exception {
         stack.awaitOutput(text);
     }
 }

@@ -102,13 +102,19 @@ final class GatewayStack implements AutoCloseable {
     }
 
     /** Waits until the gateway has printed {@code text}; fails early if it exited. */
-    void awaitOutput(String text) throws InterruptedException {
+    void awaitOutput(String text) throws InterruptedException, java.io.IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!gateway.recentOutput().contains(text)) {
             if (!gateway.isAlive()) {
                 throw new AssertionError("the gateway exited (" + gateway.exitCode() + "):\n" + gateway.recentOutput());
             }
             if (System.nanoTime() > deadline) {
+                // For whoever reads the failure: what the gateway's threads and both ends' sockets were doing.
+                String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+                java.nio.file.Files.writeString(Path.of("target", "gateway-threads.txt"),
+                    Command.of(jcmd, Long.toString(gateway.pid()), "Thread.print").runAllowingFailure().stdout()
+                    + "\n--- gw\n" + namespace(Role.GATEWAY).exec("ss", "-tanp")
+                    + "\n--- portal\n" + namespace(Role.PORTAL).exec("ss", "-tanp"));
                 throw new AssertionError("the gateway did not say '" + text + "':\n" + gateway.recentOutput());
             }
             TimeUnit.MILLISECONDS.sleep(50);

@@ -42,7 +42,7 @@ final class ProbeClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final PortalConnection portal;
     private final PeerSocketShell shell;
-    private final BlockingQueue<PortalToClient> fromPortal = new LinkedBlockingQueue<>();
+    private final List<PortalToClient> unread = new java.util.ArrayList<>();
     private final List<PortalToClient> seen = new CopyOnWriteArrayList<>();
     private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<PeerEvent> peerEvents = new LinkedBlockingQueue<>();
@@ -81,15 +81,19 @@ final class ProbeClient implements AutoCloseable {
                     c.candidates().forEach(sdp -> node.addRemoteCandidate(c.gatewayId(), sdp, now));
                     return null;
                 });
+            } else if (ok.message() instanceof PortalToClient.AuthorizationCreated a) {
+                // Set up before the gateway's candidates, which the portal sends right after, are handled.
+                connect(a);
+                deliver(a);
             } else if (ok.message() instanceof PortalToClient.Init init) {
                 List<dev.flint.connlib.peer.Relay> relays = PeerRelays.of(init.relays());
                 shell.submit((node, now) -> {
                     node.updateRelays(List.of(), relays, now);
                     return null;
                 });
-                fromPortal.add(ok.message());
+                deliver(ok.message());
             } else {
-                fromPortal.add(ok.message());
+                deliver(ok.message());
             }
         }
     }
@@ -105,24 +109,31 @@ final class ProbeClient implements AutoCloseable {
         received.add(packet.packet());
     }
 
-    /** The next portal message of type {@code type} (ICE candidates are consumed by the client itself). */
+    /** The first unread portal message of type {@code type} (ICE candidates are consumed by the client itself). */
     <T extends PortalToClient> T await(Class<T> type, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (PortalToClient m : seen) {
-            if (type.isInstance(m)) {
-                fromPortal.remove(m);
-                return type.cast(m);
+        synchronized (unread) {
+            while (true) {
+                for (PortalToClient m : unread) {
+                    if (type.isInstance(m)) {
+                        unread.remove(m);
+                        return type.cast(m);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no " + type.getSimpleName() + " from the portal in " + timeout + "; got "
+                        + seen);
+                }
+                TimeUnit.NANOSECONDS.timedWait(unread, left);
             }
         }
-        while (true) {
-            long left = deadline - System.nanoTime();
-            PortalToClient m = fromPortal.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-            if (m == null) {
-                throw new AssertionError("no " + type.getSimpleName() + " from the portal in " + timeout + "; got " + seen);
-            }
-            if (type.isInstance(m)) {
-                return type.cast(m);
-            }
+    }
+
+    private void deliver(PortalToClient message) {
+        synchronized (unread) {
+            unread.add(message);
+            unread.notifyAll();
         }
     }
 
@@ -130,14 +141,14 @@ final class ProbeClient implements AutoCloseable {
         portal.send(ClientToPortal.RequestAuthorization.of(resourceId, gatewayId == null ? List.of() : List.of(gatewayId)));
     }
 
-    /** Sets up the connection the portal authorized, as a client does (controlling). */
-    void connect(PortalToClient.AuthorizationCreated a) {
+    /** Sets up the connection the portal authorized, as a client does (controlling); on the portal's thread. */
+    private void connect(PortalToClient.AuthorizationCreated a) {
         gatewayId = a.gatewayId();
         shell.submit((node, now) -> node.upsertConnection(a.gatewayId(),
             WireGuardKey.fromBase64(a.gatewayPublicKey().base64()), WireGuardKey.fromBase64(a.presharedKey().base64()),
             new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
             new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-            IceRole.CONTROLLING, now)).join();
+            IceRole.CONTROLLING, now));
     }
 
     PeerEvent.ConnectionEstablished awaitEstablished(Duration timeout) throws InterruptedException {

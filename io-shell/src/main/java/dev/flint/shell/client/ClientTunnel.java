@@ -10,6 +10,7 @@ import dev.flint.connlib.phoenix.ChannelError;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.portal.ClientToPortal;
 import dev.flint.connlib.portal.Decoded;
+import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalMessage;
 import dev.flint.connlib.portal.PortalToClient;
@@ -97,6 +98,13 @@ public final class ClientTunnel implements AutoCloseable {
 
         /** The tunnel stopped for good; {@code requiresSignIn} when the token is invalid or expired. */
         void disconnected(String reason, boolean requiresSignIn);
+
+        /**
+         * The portal could not authorize {@code resourceId} ({@code authorization_creation_failed}): no gateway
+         * of its sites is online ({@link FailureReason#OFFLINE}), none is compatible, the policy forbids it...
+         */
+        default void authorizationFailed(UUID resourceId, FailureReason reason) {
+        }
     }
 
     /**
@@ -450,6 +458,11 @@ public final class ClientTunnel implements AutoCloseable {
                         IceRole.CONTROLLING, t));
                 }
                 state.handlePortalMessage(a, now);
+            }
+            case PortalToClient.AuthorizationCreationFailed f -> {
+                LOG.info("The portal could not authorize resource {}: {}", f.resourceId(), f.reason());
+                state.handlePortalMessage(f, now);
+                listener.authorizationFailed(f.resourceId(), f.kind());
             }
             case PortalToClient.IceCandidates c -> {
                 if (peers != null) {

@@ -47,28 +47,30 @@ final class UpstreamDns implements AutoCloseable {
     /** Resolves in the background; {@code done} gets exactly one result, on a worker thread. */
     void resolve(ClientEvent.UpstreamDnsQuery query, Consumer<UpstreamResult> done) {
         workers.execute(() -> done.accept(switch (query.upstream()) {
-            case Upstream.Do53(InetAddress server, boolean fromPortal) -> do53(server, query.transport(), query.query());
+            case Upstream.Do53(InetAddress server, boolean fromPortal) ->
+                do53(new InetSocketAddress(server, PORT), query.transport(), query.query());
             case Upstream.DoH(String url) -> new UpstreamResult.Failed("DNS over HTTPS upstreams are not supported");
         }));
     }
 
-    UpstreamResult do53(InetAddress server, DnsTransport transport, byte[] query) {
+    /** One query, blocking; the server's port is a parameter so tests need not bind port 53. */
+    UpstreamResult do53(InetSocketAddress server, DnsTransport transport, byte[] query) {
         try {
             return transport == DnsTransport.UDP ? udp(server, query) : tcp(server, query);
         } catch (SocketTimeoutException e) {
             return new UpstreamResult.Timeout();
         } catch (IOException | RuntimeException e) {
-            return new UpstreamResult.Failed(server.getHostAddress() + ": " + e.getMessage());
+            return new UpstreamResult.Failed(server.getAddress().getHostAddress() + ": " + e.getMessage());
         }
     }
 
-    private UpstreamResult udp(InetAddress server, byte[] query) throws IOException {
-        var family = server instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    private UpstreamResult udp(InetSocketAddress server, byte[] query) throws IOException {
+        var family = server.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET;
         try (DatagramChannel channel = DatagramChannel.open(family)) {
             channel.bind(null);
             mark(channel);
-            InetSocketAddress target = new InetSocketAddress(server, PORT);
-            channel.connect(target);
+            channel.connect(server);
             channel.write(ByteBuffer.wrap(query));
             var socket = channel.socket();
             socket.setSoTimeout((int) TIMEOUT.toMillis());
@@ -91,13 +93,14 @@ final class UpstreamDns implements AutoCloseable {
         }
     }
 
-    private UpstreamResult tcp(InetAddress server, byte[] query) throws IOException {
-        var family = server instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    private UpstreamResult tcp(InetSocketAddress server, byte[] query) throws IOException {
+        var family = server.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET;
         try (SocketChannel channel = SocketChannel.open(family)) {
             channel.bind(null);
             mark(channel);
             var socket = channel.socket();
-            socket.connect(new InetSocketAddress(server, PORT), (int) TIMEOUT.toMillis());
+            socket.connect(server, (int) TIMEOUT.toMillis());
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             byte[] framed = new byte[query.length + 2];

@@ -1,8 +1,10 @@
 package dev.flint.tunnel.service;
 
 import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.tunnel.TunConfig;
+import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.ResourceStatus;
 import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.Site;
@@ -10,11 +12,16 @@ import dev.flint.shell.client.ClientTunnel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnlibSession implements Session {
     private static final Logger LOG = LoggerFactory.getLogger(ConnlibSession.class);
     static final Duration RESOLVER_POLL = Duration.ofSeconds(5);
+    static final Duration OFFLINE_FOR = Duration.ofMinutes(5);
 
     private final ClientTunnel.Options options;
     private final Supplier<List<InetAddress>> systemResolvers;
@@ -41,6 +49,10 @@ public final class ConnlibSession implements Session {
             r -> Thread.ofPlatform().name("resolver-poll").daemon().unstarted(r));
     private volatile boolean closed;
     private List<InetAddress> lastResolvers;
+    // Engine thread (listener callbacks) and the poller; guarded by this.
+    private List<Resource> lastResources = List.of();
+    private final Map<UUID, Instant> offlineUntil = new HashMap<>();
+    private Listener listener;
 
     /**
      * @param systemResolvers reads the resolvers the system had before Flint's DNS took over
@@ -58,7 +70,25 @@ public final class ConnlibSession implements Session {
         if (closed) {
             return;
         }
-        ClientTunnel started = ClientTunnel.start(options, new ClientTunnel.Listener() {
+        synchronized (this) {
+            this.listener = listener;
+        }
+        ClientTunnel started;
+        try {
+            started = startTunnel(listener);
+        } catch (RuntimeException e) {
+            LOG.warn("The session could not start", e);
+            listener.disconnected("The tunnel could not start: " + e.getMessage(), false);
+            return;
+        }
+        started.setInternetResourceActive(internetResourceEnabled);
+        tunnel.complete(started);
+        poller.scheduleWithFixedDelay(this::refreshResolvers, RESOLVER_POLL.toMillis(), RESOLVER_POLL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private ClientTunnel startTunnel(Listener listener) {
+        return ClientTunnel.start(options, new ClientTunnel.Listener() {
             @Override
             public void tunConfigChanged(TunConfig config) {
                 if (!closed) {
@@ -69,7 +99,23 @@ public final class ConnlibSession implements Session {
             @Override
             public void resourcesChanged(List<Resource> resources) {
                 if (!closed) {
-                    listener.resourcesChanged(resourceViews(resources));
+                    listener.resourcesChanged(views(resources));
+                }
+            }
+
+            @Override
+            public void authorizationFailed(UUID resourceId, FailureReason reason) {
+                GatewayUnreachableReason why = switch (reason) {
+                    case OFFLINE -> GatewayUnreachableReason.ALL_OFFLINE;
+                    case VERSION_MISMATCH -> GatewayUnreachableReason.VERSION_MISMATCH;
+                    default -> null;
+                };
+                if (closed || why == null) {
+                    return;
+                }
+                listener.gatewayUnreachable(resourceId, why);
+                if (why == GatewayUnreachableReason.ALL_OFFLINE) {
+                    markOffline(resourceId);
                 }
             }
 
@@ -87,21 +133,50 @@ public final class ConnlibSession implements Session {
                 }
             }
         });
-        started.setInternetResourceActive(internetResourceEnabled);
-        tunnel.complete(started);
-        poller.scheduleWithFixedDelay(this::refreshResolvers, RESOLVER_POLL.toMillis(), RESOLVER_POLL.toMillis(),
-                TimeUnit.MILLISECONDS);
+    }
+
+    /** The GUI's list with the statuses known now; remembered so a status change can resend it. */
+    private synchronized List<ResourceView> views(List<Resource> resources) {
+        lastResources = List.copyOf(resources);
+        Instant now = Instant.now();
+        offlineUntil.values().removeIf(until -> !until.isAfter(now));
+        return resourceViews(resources, offlineUntil.keySet());
+    }
+
+    /** Firezone shows a resource whose gateways are all offline as offline for five minutes. */
+    private void markOffline(UUID resourceId) {
+        List<ResourceView> views;
+        synchronized (this) {
+            offlineUntil.put(resourceId, Instant.now().plus(OFFLINE_FOR));
+            views = resourceViews(lastResources, offlineUntil.keySet());
+        }
+        listener.resourcesChanged(views);
+        poller.schedule(this::resendStatuses, OFFLINE_FOR.toMillis() + 10, TimeUnit.MILLISECONDS);
+    }
+
+    private void resendStatuses() {
+        List<ResourceView> views;
+        Listener current;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            views = views(lastResources);
+            current = listener;
+        }
+        current.resourcesChanged(views);
     }
 
     private synchronized void refreshResolvers() {
-        if (closed) {
+        ClientTunnel running = tunnel.getNow(null);
+        if (closed || running == null) {
             return;
         }
         List<InetAddress> now = systemResolvers.get();
         if (!now.isEmpty() && !now.equals(lastResolvers)) {
             LOG.info("The system's DNS servers are now {}", now);
             lastResolvers = now;
-            tunnel.join().setSystemResolvers(now);
+            running.setSystemResolvers(now);
         }
     }
 
@@ -148,19 +223,21 @@ public final class ConnlibSession implements Session {
     }
 
     /**
-     * The resources as the GUI lists them: the Internet Resource first, then by name, then by id. Device
-     * pools are not shown (Flint does not offer client-to-client access).
+     * The resources as the GUI lists them: the Internet Resource first, then by name, then by id; those in
+     * {@code offline} marked offline, the others unknown. Device pools are not shown (Flint does not offer
+     * client-to-client access).
      */
-    static List<ResourceView> resourceViews(List<Resource> resources) {
+    static List<ResourceView> resourceViews(List<Resource> resources, Set<UUID> offline) {
         List<ResourceView> views = new ArrayList<>();
         for (Resource r : resources) {
+            ResourceStatus status = offline.contains(r.id()) ? ResourceStatus.OFFLINE : ResourceStatus.UNKNOWN;
             switch (r) {
                 case Resource.Dns d -> views.add(new ResourceView.Dns(d.id(), d.address(), d.name(),
-                        d.addressDescription(), sites(d.sites()), ResourceStatus.UNKNOWN));
+                        d.addressDescription(), sites(d.sites()), status));
                 case Resource.Cidr c -> views.add(new ResourceView.Cidr(c.id(), c.address().toString(), c.name(),
-                        c.addressDescription(), sites(c.sites()), ResourceStatus.UNKNOWN));
+                        c.addressDescription(), sites(c.sites()), status));
                 case Resource.Internet i -> views.add(new ResourceView.Internet(i.id(), i.displayName(),
-                        sites(i.sites()), ResourceStatus.UNKNOWN));
+                        sites(i.sites()), status));
                 default -> { }
             }
         }

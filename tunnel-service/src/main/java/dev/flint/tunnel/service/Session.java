@@ -1,9 +1,11 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.ResourceView;
 import dev.flint.shell.TunDevice;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One signed-in tunnel session as the service drives it: started once, it reports connecting →
@@ -26,6 +28,9 @@ public interface Session extends AutoCloseable {
 
         /** The session has no usable network or cannot reach the portal; it keeps retrying. */
         void waitingForNetwork(String reason);
+
+        /** No gateway could serve the resource; the service tells the GUI once per resource and reason. */
+        void gatewayUnreachable(UUID resourceId, GatewayUnreachableReason reason);
 
         void disconnected(String reason, boolean requiresSignIn);
     }

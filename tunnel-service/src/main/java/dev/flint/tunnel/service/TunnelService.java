@@ -2,6 +2,7 @@ package dev.flint.tunnel.service;
 
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.FlintVersion;
+import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ManagedSettings;
 import dev.flint.ipc.ProtocolVersion;
@@ -64,6 +65,8 @@ public final class TunnelService implements AutoCloseable {
     private State state = State.IDLE;
     /** What the OS was given for the current session; null while nothing is applied. */
     private InterfaceConfig applied;
+    /** The {@code GatewayUnreachable} messages sent in this session ("resource id/reason"). */
+    private final java.util.Set<String> unreachableSent = new java.util.HashSet<>();
     private boolean terminating;
     /** Set once this process may touch the tunnel device and DNS (not while another service runs). */
     private boolean owner;
@@ -377,6 +380,20 @@ public final class TunnelService implements AutoCloseable {
         }
 
         @Override
+        public void gatewayUnreachable(UUID resourceId, GatewayUnreachableReason reason) {
+            IpcConnection<GuiMessage, ServiceMessage> current;
+            synchronized (TunnelService.this) {
+                if (session != owner || !unreachableSent.add(resourceId + "/" + reason)) {
+                    return;
+                }
+                current = gui;
+            }
+            if (current != null) {
+                sendQuietly(current, new ServiceMessage.GatewayUnreachable(resourceId, reason));
+            }
+        }
+
+        @Override
         public void resourcesChanged(List<ResourceView> resources) {
             IpcConnection<GuiMessage, ServiceMessage> current;
             synchronized (TunnelService.this) {
@@ -425,6 +442,7 @@ public final class TunnelService implements AutoCloseable {
             return;
         }
         LOG.info("Ending the session: {}", why);
+        unreachableSent.clear();
         if (session != null) {
             session.close();
             session = null;

@@ -241,6 +241,25 @@ class ConnlibSessionProcessTest {
         assertThat(gui.recentOutput()).contains("received connect_result", "resource Web by name",
                 "resource Wildcard names", "resource Internet");
 
+        // No gateway is online: the first packet to the resource asks for access, the portal says offline.
+        InetAddress sentinel = InetAddress.getByName(firstNameserver(Files.readString(resolvConf)));
+        InetAddress proxy = ((RData.A) ask(sentinel, "web.flint.test").answers().getFirst().data()).address();
+        Thread.ofPlatform().daemon().start(() -> { // its filter allows tcp/80: a SYN that nobody will answer
+            try {
+                InNamespace.call(ns, () -> {
+                    try (java.net.Socket s = new java.net.Socket()) {
+                        s.connect(new InetSocketAddress(proxy, 80), (int) WAIT.toMillis());
+                    }
+                    return null;
+                });
+            } catch (Exception expected) {
+                // never answered
+            }
+        });
+        await("the GUI to hear that no gateway is online", () -> gui.recentOutput().contains(
+                "received gateway_unreachable") && gui.recentOutput().contains("resource Web by name (offline)"),
+                WAIT, gui);
+
         // The portal moves the resource network: its route moves on the same device, and DNS keeps working.
         String index = ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip();
         PortalConfig.Account demo = portal.config().account("demo").orElseThrow();

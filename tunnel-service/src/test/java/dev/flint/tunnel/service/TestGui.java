@@ -27,7 +27,8 @@ public final class TestGui {
                 if (result instanceof DecodeResult.Decoded<ServiceMessage>(ServiceMessage message)) {
                     System.out.println("received " + names.typeName(message));
                     if (message instanceof ServiceMessage.ResourcesUpdated updated) {
-                        updated.resources().forEach(r -> System.out.println("resource " + r.name()));
+                        updated.resources().forEach(r -> System.out.println("resource " + r.name() + " ("
+                                + r.status().name().toLowerCase(java.util.Locale.ROOT) + ")"));
                     }
                     if (message instanceof ServiceMessage.Disconnected disconnected) {
                         System.out.println("reason " + disconnected.reason() + " sign-in "
