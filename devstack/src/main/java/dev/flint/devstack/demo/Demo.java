@@ -305,7 +305,7 @@ public final class Demo {
         if (!gui.isAlive()) {
             throw new StepFailed("The GUI exited (code " + gui.exitValue() + "): " + lastLines(read(guiLog), 4));
         }
-        say("   flint-gui is running (pid " + gui.pid() + "); it shows: " + lastGuiState().orElseThrow());
+        say("   flint-gui is running (pid " + gui.pid() + "); it shows: " + guiShows().orElseThrow());
     }
 
     private String startXvfb() {
@@ -368,9 +368,9 @@ public final class Demo {
         awaitOrFail(() -> lastGuiState().map(s -> s.startsWith("phase SIGNED_IN")).orElse(false)
             || read(guiLog).contains("Connect failed: "), signInTime, () ->
             "The GUI did not get signed in within " + signInTime.toSeconds() + " s; it last showed: "
-                + lastGuiState().orElse("nothing") + signInTrail());
+                + guiShows().orElse("nothing") + signInTrail());
         if (!lastGuiState().orElse("").startsWith("phase SIGNED_IN")) {
-            throw new StepFailed("The GUI was not signed in; it shows: " + lastGuiState().orElse("nothing")
+            throw new StepFailed("The GUI was not signed in; it shows: " + guiShows().orElse("nothing")
                 + signInTrail());
         }
         if (display().isEmpty()) {
@@ -378,7 +378,7 @@ public final class Demo {
                 + " (loaded the page, filled in its form, submitted it), and the portal's sign-in link went back"
                 + " to the GUI");
         }
-        say("   the GUI shows: " + lastGuiState().orElseThrow());
+        say("   the GUI shows: " + guiShows().orElseThrow());
         screenshot("signed-in");
         awaitOrFail(() -> guiResourceCount() > 0, SIGNED_IN, () ->
             "The GUI is signed in but shows no resources within " + SIGNED_IN.toSeconds() + " s.");
@@ -408,6 +408,15 @@ public final class Demo {
         return Optional.ofNullable(last);
     }
 
+    /** "phase SIGNED_IN, 4 resources, signed in as Alice Demo" as words: "signed in, 4 resources, ...". */
+    private Optional<String> guiShows() {
+        return lastGuiState().map(s -> {
+            Matcher m = Pattern.compile("^phase (\\w+)").matcher(s);
+            return m.find() ? m.group(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + s.substring(m.end())
+                : s;
+        });
+    }
+
     private int guiResourceCount() {
         return lastGuiState().map(s -> {
             Matcher m = GUI_SHOWS.matcher("GUI shows: " + s);
@@ -430,7 +439,8 @@ public final class Demo {
             : resolved[0]) + ".");
         say("   " + name + " resolved to " + resolved[0] + ": a proxy address from Flint's DNS in the tunnel (the real"
             + " address " + AddressPlan.WEB.addressText() + " stays behind the gateway)");
-        httpGet(client, "http://" + name + "/");
+        httpGet(client, "http://" + name + "/", " (the first request also waits for the connection to the gateway:"
+            + " ICE, the relay, the WireGuard handshake)");
         say("   " + path());
     }
 
@@ -462,10 +472,10 @@ public final class Demo {
     }
 
     private void cidrResource() {
-        httpGet(state.namespace(Role.CLIENT), "http://" + AddressPlan.WEB.addressText() + "/");
+        httpGet(state.namespace(Role.CLIENT), "http://" + AddressPlan.WEB.addressText() + "/", "");
     }
 
-    private void httpGet(NetworkNamespace client, String url) {
+    private void httpGet(NetworkNamespace client, String url, String timingNote) {
         String[] answer = {""};
         awaitOrFail(() -> {
             var result = client.command("curl", "-sS", "--max-time", "5", "-w", "\\n%{http_code} %{time_total}", url)
@@ -479,7 +489,7 @@ public final class Demo {
         String body = String.join(" / ", lines.subList(0, lines.size() - 1).stream().filter(l -> !l.isBlank())
             .toList());
         say("   GET " + url + " -> HTTP " + status[0] + " in " + Math.round(Double.parseDouble(status[1]) * 1000)
-            + " ms through the tunnel; the server said: \"" + body + "\"");
+            + " ms through the tunnel" + timingNote + "; the server said: \"" + body + "\"");
         Matcher seen = Pattern.compile("you are (\\S+)").matcher(body);
         if (seen.find()) {
             say("   the web server saw the request come from " + seen.group(1)
