@@ -177,7 +177,8 @@ public final class Demo {
             failures.add(e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            String sentence = what + " failed: " + e.getMessage() + (e.getMessage().endsWith(".") ? "" : ".");
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+            String sentence = what + " failed: " + why + (why.endsWith(".") ? "" : ".");
             say("   FAILED: " + sentence);
             failures.add(sentence);
             return false;
