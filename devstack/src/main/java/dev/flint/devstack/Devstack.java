@@ -17,7 +17,8 @@ public final class Devstack {
     private static final String USAGE = """
         Usage: flint devstack COMMAND [OPTIONS]
 
-          up       build the demo network (namespaces, NAT routers, relay, resources) and start its servers
+          up       build the demo network (namespaces, NAT routers, relay, resources) and start its servers,
+                   the portal emulator and the gateway
                      --nat TYPE           NAT type of both routers: none, port-restricted (default), symmetric,
                                           full-cone
                      --client-nat TYPE    NAT type of the client's router only
@@ -100,6 +101,12 @@ public final class Devstack {
         System.out.println();
         System.out.print(DemoTopology.status(state));
         System.out.println("resource names: " + String.join(", ", DemoTopology.resourceNames()));
+        System.out.println("portal emulator: http://" + AddressPlan.PORTAL.addressText() + ":" + AddressPlan.PORTAL_PORT
+            + "/demo (alice@flint.test / alice, bob@flint.test / bob); config " + built.runDirectory()
+            .resolve(DemoTopology.PORTAL_CONFIG) + ", from this machine through the Unix socket "
+            + built.runDirectory().resolve(DemoTopology.PORTAL_SOCKET));
+        System.out.println("gateway: joined the portal from " + AddressPlan.GATEWAY.addressText() + "; its log "
+            + built.runDirectory().resolve(DemoTopology.GATEWAY_PROCESS + ".log"));
         String reachesResources = built.resourcesRouted() ? "client" : "gw";
         System.out.println("run a command in a namespace:  ip netns exec " + built.prefix().name(reachesResources)
             + " curl http://web." + AddressPlan.DOMAIN + "/"

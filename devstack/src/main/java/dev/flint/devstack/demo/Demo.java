@@ -1,6 +1,5 @@
 package dev.flint.devstack.demo;
 
-import dev.flint.devstack.netns.Command;
 import dev.flint.devstack.netns.JavaCommand;
 import dev.flint.devstack.netns.NamespaceProcess;
 import dev.flint.devstack.netns.NatType;
@@ -128,8 +127,7 @@ public final class Demo {
             System.out);
         Thread cleanup = new Thread(demo::tearDown, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        int code = demo.show();
-        return code;
+        return demo.show();
     }
 
     /** Runs every step; returns the exit code. */
@@ -179,7 +177,8 @@ public final class Demo {
             failures.add(e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            String sentence = what + " failed: " + e.getMessage() + (e.getMessage().endsWith(".") ? "" : ".");
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+            String sentence = what + " failed: " + why + (why.endsWith(".") ? "" : ".");
             say("   FAILED: " + sentence);
             failures.add(sentence);
             return false;
@@ -255,6 +254,7 @@ public final class Demo {
             "--resolv-conf", resolvConf.toString(), "--allow-any-peer-exe", "--api-url", api);
         NamespaceProcess service = client.startDetached("tunnel-service", command, run.resolve("tunnel-service.log"));
         started.add(service);
+        DemoTopology.recordProcess(stateFile, "tunnel-service", client.name(), service.pid());
         Path socket = tunnelRuntime().resolve("tunnel.sock");
         awaitOrFail(() -> Files.exists(socket) || !service.isAlive(), SERVICE_READY, () ->
             "The tunnel service did not open its socket " + socket + " within " + SERVICE_READY.toSeconds() + " s.");
@@ -290,19 +290,23 @@ public final class Demo {
         env.put("FLINT_TUNNEL_SOCKET", tunnelRuntime().resolve("tunnel.sock").toString());
         env.put("FLINT_GUI_DATA_DIR", data.toString());
         env.put("FLINT_GUI_SIGN_IN", "1");
+        Path browser = run.resolve("sign-in-browser");
         if (display().isEmpty()) {
-            Path browser = run.resolve("sign-in-browser");
-            writeBrowserScript(browser);
+            writeBrowserScript(browser, SignInFollower.class, List.of("--email", EMAIL, "--password", PASSWORD));
+            env.put("FLINT_BROWSER", browser.toString());
+        } else if (ChromiumSignIn.find().isPresent()) {
+            // Chromium on the display, for the person to sign in; it hands the link back without a desktop handler.
+            writeBrowserScript(browser, ChromiumSignIn.class, List.of());
             env.put("FLINT_BROWSER", browser.toString());
         }
         guiLog = run.resolve("gui.log");
-        Process gui = startOnHost(List.of(launcher.toString(), "gui", "--no-deep-links"), env, guiLog);
+        Process gui = startOnHost("gui", List.of(launcher.toString(), "gui", "--no-deep-links"), env, guiLog);
         awaitOrFail(() -> lastGuiState().isPresent() || !gui.isAlive(), SERVICE_READY, () ->
             "The GUI showed nothing within " + SERVICE_READY.toSeconds() + " s (its log: " + guiLog + ").");
         if (!gui.isAlive()) {
             throw new StepFailed("The GUI exited (code " + gui.exitValue() + "): " + lastLines(read(guiLog), 4));
         }
-        say("   flint-gui is running (pid " + gui.pid() + "); it shows: " + lastGuiState().orElseThrow());
+        say("   flint-gui is running (pid " + gui.pid() + "); it shows: " + guiShows().orElseThrow());
     }
 
     private String startXvfb() {
@@ -317,7 +321,7 @@ public final class Demo {
             throw new UncheckedIOException(e);
         }
         String name = ":" + number;
-        Process xvfb = startOnHost(List.of("Xvfb", name, "-screen", "0", "1280x800x24", "-fbdir", fbdir.toString(),
+        Process xvfb = startOnHost("xvfb", List.of("Xvfb", name, "-screen", "0", "1280x800x24", "-fbdir", fbdir.toString(),
             "-nolisten", "tcp"), Map.of(), run.resolve("xvfb.log"));
         framebuffer = fbdir.resolve("Xvfb_screen0");
         Path socket = Path.of("/tmp/.X11-unix/X" + number);
@@ -333,9 +337,8 @@ public final class Demo {
      * The GUI's "browser" without a display: follows the sign-in page as alice and hands the deep link to the
      * running GUI, as a browser and the desktop's link handler would.
      */
-    private void writeBrowserScript(Path script) {
-        List<String> follower = JavaCommand.forMain(SignInFollower.class,
-            List.of("--email", EMAIL, "--password", PASSWORD));
+    private void writeBrowserScript(Path script, Class<?> browser, List<String> options) {
+        List<String> follower = JavaCommand.forMain(browser, options);
         Path log = run.resolve("sign-in.log");
         String text = "#!/bin/sh\n"
             + "# Stands in for the browser in the unattended demo: follows the portal's sign-in page, then hands the\n"
@@ -359,22 +362,24 @@ public final class Demo {
 
     private void signIn() {
         if (display().isPresent()) {
-            say("   the GUI opened the sign-in page in your browser: sign in as " + EMAIL + " with password "
-                + PASSWORD);
+            say("   the GUI opened the sign-in page in " + (ChromiumSignIn.find().isPresent() ? "Chromium"
+                : "your browser") + ": sign in as " + EMAIL + " with password " + PASSWORD);
         }
+        Duration signInTime = display().isPresent() ? Duration.ofMinutes(10) : SIGNED_IN;
         awaitOrFail(() -> lastGuiState().map(s -> s.startsWith("phase SIGNED_IN")).orElse(false)
-            || read(guiLog).contains("Connect failed: "), SIGNED_IN, () ->
-            "The GUI did not get signed in within " + SIGNED_IN.toSeconds() + " s; it last showed: "
-                + lastGuiState().orElse("nothing") + signInTrail());
+            || read(guiLog).contains("Connect failed: "), signInTime, () ->
+            "The GUI did not get signed in within " + signInTime.toSeconds() + " s; it last showed: "
+                + guiShows().orElse("nothing") + signInTrail());
         if (!lastGuiState().orElse("").startsWith("phase SIGNED_IN")) {
-            throw new StepFailed("The GUI was not signed in; it shows: " + lastGuiState().orElse("nothing")
+            throw new StepFailed("The GUI was not signed in; it shows: " + guiShows().orElse("nothing")
                 + signInTrail());
         }
         if (display().isEmpty()) {
-            say("   the GUI opened the sign-in page; with no browser here the demo followed it (" + EMAIL
-                + "), and the portal's sign-in link went back to the GUI");
+            say("   the GUI opened the sign-in page; with no display here the demo followed it as " + EMAIL
+                + " (loaded the page, filled in its form, submitted it), and the portal's sign-in link went back"
+                + " to the GUI");
         }
-        say("   the GUI shows: " + lastGuiState().orElseThrow());
+        say("   the GUI shows: " + guiShows().orElseThrow());
         screenshot("signed-in");
         awaitOrFail(() -> guiResourceCount() > 0, SIGNED_IN, () ->
             "The GUI is signed in but shows no resources within " + SIGNED_IN.toSeconds() + " s.");
@@ -404,6 +409,15 @@ public final class Demo {
         return Optional.ofNullable(last);
     }
 
+    /** "phase SIGNED_IN, 4 resources, signed in as Alice Demo" as words: "signed in, 4 resources, ...". */
+    private Optional<String> guiShows() {
+        return lastGuiState().map(s -> {
+            Matcher m = Pattern.compile("^phase (\\w+)").matcher(s);
+            return m.find() ? m.group(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + s.substring(m.end())
+                : s;
+        });
+    }
+
     private int guiResourceCount() {
         return lastGuiState().map(s -> {
             Matcher m = GUI_SHOWS.matcher("GUI shows: " + s);
@@ -426,29 +440,64 @@ public final class Demo {
             : resolved[0]) + ".");
         say("   " + name + " resolved to " + resolved[0] + ": a proxy address from Flint's DNS in the tunnel (the real"
             + " address " + AddressPlan.WEB.addressText() + " stays behind the gateway)");
-        httpGet(client, "http://" + name + "/");
+        httpGet(client, "http://" + name + "/", " (the first request also waits for the connection to the gateway:"
+            + " ICE, the relay, the WireGuard handshake)");
+        say("   " + path());
+    }
+
+    /** How the client reached the gateway, from the two sides' own logs. */
+    private String path() {
+        Matcher client = Pattern.compile("Connected to gateway \\S+ via NominatedPair\\[local=(\\w+) (\\S+).*?remote=(\\w+) "
+            + "(\\S+?),").matcher(read(run.resolve("tunnel-service.log")));
+        Matcher gateway = Pattern.compile("Client \\S+ connected (.*?)\\.$", Pattern.MULTILINE)
+            .matcher(read(run.resolve(DemoTopology.GATEWAY_PROCESS + ".log")));
+        String clientSide = null;
+        while (client.find()) {
+            String local = client.group(1);
+            String remote = client.group(3);
+            clientSide = local.equals("relay") || remote.equals("relay")
+                ? "relayed through the TURN relay (client candidate " + local + " " + client.group(2).replace("/", "")
+                    + ", gateway candidate " + remote + " " + client.group(4).replace("/", "") + ")"
+                : "direct, peer to peer (client " + local + " " + client.group(2).replace("/", "") + ", gateway "
+                    + remote + " " + client.group(4).replace("/", "") + ")";
+        }
+        String gatewaySide = null;
+        while (gateway.find()) {
+            gatewaySide = gateway.group(1);
+        }
+        if (clientSide == null && gatewaySide == null) {
+            return "(the logs do not say whether the path was direct or relayed)";
+        }
+        return "the WireGuard path between client and gateway: " + (clientSide != null ? clientSide : "?")
+            + (gatewaySide != null ? "; the gateway says: connected " + gatewaySide.replace("/", "") : "");
     }
 
     private void cidrResource() {
-        httpGet(state.namespace(Role.CLIENT), "http://" + AddressPlan.WEB.addressText() + "/");
+        httpGet(state.namespace(Role.CLIENT), "http://" + AddressPlan.WEB.addressText() + "/", "");
     }
 
-    private void httpGet(NetworkNamespace client, String url) {
+    private void httpGet(NetworkNamespace client, String url, String timingNote) {
         String[] answer = {""};
         awaitOrFail(() -> {
             var result = client.command("curl", "-sS", "--max-time", "5", "-w", "\\n%{http_code} %{time_total}", url)
                 .runAllowingFailure();
             answer[0] = result.ok() ? result.stdout() : result.stderr().strip();
-            return result.ok() && answer[0].strip().endsWith("") && answer[0].lines().toList().getLast()
-                .startsWith("200 ");
+            return result.ok() && answer[0].lines().toList().getLast().startsWith("200 ");
         }, RESOURCE_REACHED, () -> "GET " + url + " from the client namespace did not answer 200 within "
             + RESOURCE_REACHED.toSeconds() + " s: " + lastLines(answer[0], 2));
         List<String> lines = answer[0].lines().toList();
         String[] status = lines.getLast().split(" ");
-        String body = String.join(" / ", lines.subList(0, lines.size() - 1)).strip();
+        String body = String.join(" / ", lines.subList(0, lines.size() - 1).stream().filter(l -> !l.isBlank())
+            .toList());
         say("   GET " + url + " -> HTTP " + status[0] + " in " + Math.round(Double.parseDouble(status[1]) * 1000)
-            + " ms through the tunnel; the server said: \"" + body + "\"");
-        say("   (the server sees the gateway's address: the client's packets left the gateway, not the client)");
+            + " ms through the tunnel" + timingNote + "; the server said: \"" + body + "\"");
+        Matcher seen = Pattern.compile("you are (\\S+)").matcher(body);
+        if (seen.find()) {
+            say("   the web server saw the request come from " + seen.group(1)
+                + (seen.group(1).equals(AddressPlan.GATEWAY_RESOURCE_SIDE.addressText())
+                    ? ", the gateway's address on the resource network: it left the tunnel at the gateway"
+                    : ", which is not the gateway"));
+        }
     }
 
     // --- screenshots, processes, files ---------------------------------------------------------------------------
@@ -469,7 +518,8 @@ public final class Demo {
         }
     }
 
-    private Process startOnHost(List<String> command, Map<String, String> env, Path log) {
+    /** Starts a process in this machine's namespace, in its own session (Ctrl-C is the demo's to handle). */
+    private Process startOnHost(String label, List<String> command, Map<String, String> env, Path log) {
         List<String> full = new ArrayList<>(List.of("setsid"));
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
@@ -478,6 +528,7 @@ public final class Demo {
         try {
             Process process = builder.start();
             started.add(() -> NamespaceProcess.stop(process.pid(), null));
+            DemoTopology.recordProcess(stateFile, label, "host", process.pid());
             return process;
         } catch (IOException e) {
             throw new StepFailed("Could not start " + command.getFirst() + ": " + e.getMessage());
@@ -507,6 +558,8 @@ public final class Demo {
         say("");
         keepLogs();
         say("Cleaning up: stopping the GUI, the tunnel service and Xvfb, and taking the devstack down");
+        // With the processes recorded beside the devstack's own, for the check below.
+        DevstackState everything = state == null ? null : DevstackState.load(stateFile).orElse(state);
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -515,8 +568,8 @@ public final class Demo {
             }
         }
         started.clear();
-        if (state != null) {
-            List<String> left = DemoTopology.leftovers(state);
+        if (everything != null) {
+            List<String> left = DemoTopology.leftovers(everything);
             say(left.isEmpty() ? "   nothing of the demo is left: no namespace, interface, process or rule"
                 : "   STILL THERE: " + String.join(", ", left));
         }
@@ -576,10 +629,5 @@ public final class Demo {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args.removeFirst();
-    }
-
-    static {
-        // Keep the Command class loaded early: the shutdown hook may run while class loading is refused.
-        Command.class.getName();
     }
 }

@@ -344,6 +344,21 @@ public final class DemoTopology {
         }
     }
 
+    /**
+     * Records a process started beside the devstack (the demo's tunnel service, GUI, Xvfb) in its state file, so
+     * {@link #down} stops it too, even when whoever started it was killed. {@code namespace} is "host" for a process
+     * in the machine's own namespace.
+     */
+    public static synchronized void recordProcess(Path stateFile, String label, String namespace, long pid) {
+        DevstackState state = DevstackState.load(stateFile)
+            .orElseThrow(() -> new IllegalStateException("no devstack state at " + stateFile));
+        List<Created> created = new ArrayList<>(state.created());
+        created.add(new Created.Process(label, namespace, pid,
+            ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).orElse(null)));
+        new DevstackState(state.prefix(), state.clientNat(), state.gatewayNat(), state.resourcesRouted(), state.ipv6(),
+            state.relaySecret(), state.createdAt(), created).save(stateFile);
+    }
+
     /** This run's gateway token (written by {@link #up}). */
     public static String gatewayToken(DevstackState state) {
         try {

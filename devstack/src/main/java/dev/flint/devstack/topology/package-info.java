@@ -14,6 +14,7 @@
  * </pre>
  *
  * The NAT routers natc and natg are of a selectable {@link dev.flint.devstack.netns.NatType} (NAT44 and NAT66);
- * client and gateway use the resource DNS server in their resolv.conf.
+ * client and gateway use the resource DNS server in their resolv.conf. {@code flint devstack up} also runs the portal
+ * emulator (198.18.0.5:8081, with a Unix-socket door so the host's browser reaches it) and the gateway.
  */
 package dev.flint.devstack.topology;

@@ -198,7 +198,17 @@ class ClientTunnelEndToEndTest {
             // The next user signs in as a second device would: from another port. On the same port behind the
             // same NAT mapping, coturn still holds the previous client's TURN allocation for that 5-tuple and the
             // new client cannot replace it (its credentials differ), so it would have no relay path.
-            portTaken = client.openUdpSocket(new InetSocketAddress(InetAddress.ofLiteral("10.10.1.2"), 52625));
+            // The previous client's socket on that port may still be closing.
+            java.net.DatagramSocket[] taken = new java.net.DatagramSocket[1];
+            await("port 52625 to be free", () -> {
+                try {
+                    taken[0] = client.openUdpSocket(new InetSocketAddress(InetAddress.ofLiteral("10.10.1.2"), 52625));
+                    return true;
+                } catch (IllegalStateException stillBound) {
+                    return false;
+                }
+            });
+            portTaken = taken[0];
         }
         current = new Client(email);
         return current;

@@ -87,6 +87,20 @@ class DemoTopologyTest {
         assertThat(state.clientNat()).isEqualTo(NatType.SYMMETRIC);
         assertThat(Devstack.run("up", "--state", stateFile.toString())).as("a second up is refused").isEqualTo(1);
 
+        // The portal emulator runs with this run's secrets, reachable from this namespace through its door, and the
+        // gateway has joined it.
+        assertThat(state.processes()).extracting(Created.Process::label)
+            .contains(DemoTopology.PORTAL_PROCESS, DemoTopology.PORTAL_DOOR, DemoTopology.GATEWAY_PROCESS);
+        String portalConfig = Files.readString(state.runDirectory().resolve(DemoTopology.PORTAL_CONFIG));
+        assertThat(portalConfig).contains("\"" + state.relaySecret() + "\"",
+            "\"" + DemoTopology.gatewayToken(state) + "\"").doesNotContain("change-me");
+        assertThat(httpOverUnixSocket(state.runDirectory().resolve(DemoTopology.PORTAL_SOCKET),
+            "/demo?as=gui-client&nonce=n&state=s")).contains("200 OK", "Sign in to Flint Demo");
+        assertThat(Files.readString(state.runDirectory().resolve(DemoTopology.GATEWAY_PROCESS + ".log")))
+            .contains("Joined the portal as gateway of account demo");
+        assertThat(state.namespace(Role.GATEWAY).exec("nft", "list", "tables")).contains("flint_gateway");
+        assertThat(DemoTopology.status(stateFile)).contains("portal", "gateway").doesNotContain("NOT RUNNING");
+
         NetworkNamespace client = state.namespace(Role.CLIENT);
         NetworkNamespace gateway = state.namespace(Role.GATEWAY);
         assertThatThrownBy(() -> httpGet(client, "172.20.0.10", "web.flint.test"))
@@ -157,7 +171,7 @@ class DemoTopologyTest {
 
     private void assertNothingLeft(DevstackState state) {
         assertThat(NetworkNamespace.list()).noneMatch(state.prefix()::owns);
-        assertThat(state.processes()).hasSize(4).allSatisfy(p ->
+        assertThat(state.processes()).hasSizeGreaterThanOrEqualTo(4).allSatisfy(p ->
             assertThat(NamespaceProcess.isRunning(p.pid(), null)).as(p.label()).isFalse());
         assertThat(DemoTopology.leftovers(state)).isEmpty();
         assertThat(Files.exists(stateFile)).isFalse();
@@ -168,7 +182,7 @@ class DemoTopologyTest {
         List<String> appeared = rootLinks().stream().filter(l -> !rootLinksBefore.contains(l)).toList();
         assertThat(appeared).as("links of ours in the root namespace")
             .doesNotContainAnyElementsOf(List.of("br0", "wan", "lan", "eth0", "res", "natc", "natg", "relay", "portal"));
-        assertThat(Command.of("nft", "list", "tables").run()).doesNotContain("flint_nat");
+        assertThat(Command.of("nft", "list", "tables").run()).doesNotContain("flint_nat", "flint_gateway");
     }
 
     private static List<String> rootLinks() {
@@ -191,6 +205,15 @@ class DemoTopologyTest {
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A plain HTTP/1.0 GET over a Unix socket (the portal's door). */
+    private static String httpOverUnixSocket(Path socket, String path) throws Exception {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            channel.write(java.nio.ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: portal\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

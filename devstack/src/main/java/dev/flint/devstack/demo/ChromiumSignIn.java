@@ -1,0 +1,304 @@
+package dev.flint.devstack.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Chromium on the sign-in page, driven over the DevTools protocol: it opens the page, optionally fills in
+ * the form and presses "Sign in" (headless, unattended), and watches the answer to the form's submission for the
+ * redirect to Flint's deep link, which a browser cannot open by itself without a desktop link handler. With a
+ * display and no credentials it leaves the typing to the person in front of it.
+ */
+public final class ChromiumSignIn implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
+
+    private final Process chromium;
+    private final Path profile;
+    private final WebSocket page;
+    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    private ChromiumSignIn(Process chromium, Path profile, WebSocket page) {
+        this.chromium = chromium;
+        this.profile = profile;
+        this.page = page;
+    }
+
+    /** The Chromium binary on this machine, if there is one. */
+    public static Optional<Path> find() {
+        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Starts Chromium (headless or on the display) with a fresh profile and attaches to its first tab. */
+    public static ChromiumSignIn start(Path binary, boolean headless, Duration timeout)
+        throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("flint-chromium-");
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--remote-debugging-port=0",
+            "--user-data-dir=" + profile, "--no-first-run", "--no-default-browser-check", "--disable-gpu",
+            "--disable-extensions", "--disable-sync", "--password-store=basic"));
+        if (headless) {
+            command.add("--headless=new");
+        }
+        if (ProcessHandle.current().info().user().map("root"::equals).orElse(false)) {
+            command.add("--no-sandbox"); // Chromium refuses to run as root with its sandbox
+        }
+        command.add("about:blank");
+        Process chromium = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            URI browser = devtoolsAddress(chromium, timeout);
+            HttpClient http = HttpClient.newHttpClient();
+            URI list = URI.create("http://" + browser.getAuthority() + "/json/list");
+            JsonNode tabs = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+            String pageSocket = null;
+            for (JsonNode tab : tabs) {
+                if (tab.path("type").asText().equals("page")) {
+                    pageSocket = tab.path("webSocketDebuggerUrl").asText();
+                    break;
+                }
+            }
+            if (pageSocket == null) {
+                throw new IOException("Chromium has no tab to drive (" + tabs + ")");
+            }
+            Listener listener = new Listener();
+            WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), listener)
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ChromiumSignIn driver = new ChromiumSignIn(chromium, profile, socket);
+            listener.events = driver.events;
+            return driver;
+        } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            chromium.destroyForcibly();
+            deleteTree(profile);
+            throw e instanceof IOException io ? io : new IOException("cannot drive Chromium: " + e.getMessage(), e);
+        }
+    }
+
+    private static URI devtoolsAddress(Process chromium, Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<URI> address = new CompletableFuture<>();
+        List<String> said = new ArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try (var reader = new BufferedReader(new InputStreamReader(chromium.getInputStream(),
+                StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    Matcher m = DEVTOOLS.matcher(line);
+                    if (m.find()) {
+                        address.complete(URI.create(m.group(1)));
+                    } else if (!address.isDone()) {
+                        synchronized (said) {
+                            said.add(line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // Chromium ended
+            }
+            address.completeExceptionally(new IOException("Chromium exited before it opened DevTools"));
+        });
+        try {
+            return address.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            synchronized (said) {
+                throw new IOException("Chromium did not open DevTools within " + timeout.toSeconds() + " s: "
+                    + String.join(" | ", said.subList(Math.max(0, said.size() - 3), said.size())));
+            }
+        }
+    }
+
+    /** Collects the DevTools messages (frames may arrive in parts). */
+    private static final class Listener implements WebSocket.Listener {
+        volatile BlockingQueue<JsonNode> events;
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    BlockingQueue<JsonNode> queue = events;
+                    JsonNode message = JSON.readTree(partial.toString());
+                    if (queue != null) {
+                        queue.add(message);
+                    }
+                } catch (IOException e) {
+                    // not JSON: ignored
+                }
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+    }
+
+    private void send(String method, ObjectNode params) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("id", ids.incrementAndGet());
+        message.put("method", method);
+        message.set("params", params == null ? JSON.createObjectNode() : params);
+        page.sendText(message.toString(), true).join();
+    }
+
+    /**
+     * Opens {@code signInUrl}; with credentials fills in the form and submits it; then waits (up to
+     * {@code timeout}) for the portal's redirect to the deep link and returns it.
+     */
+    public SignInFollower.Outcome signIn(URI signInUrl, Optional<String[]> credentials, Duration timeout)
+        throws InterruptedException {
+        try {
+            ObjectNode pattern = JSON.createObjectNode();
+            pattern.put("urlPattern", "*");
+            pattern.put("requestStage", "Response");
+            ObjectNode fetch = JSON.createObjectNode();
+            fetch.putArray("patterns").add(pattern);
+            send("Fetch.enable", fetch);
+            send("Page.enable", null);
+            ObjectNode navigate = JSON.createObjectNode();
+            navigate.put("url", signInUrl.toString());
+            send("Page.navigate", navigate);
+            boolean filledIn = false;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                // One loop over every event, so none is dropped while waiting for another (a paused request
+                // that is never continued would stall the page).
+                long left = deadline - System.nanoTime();
+                JsonNode event = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (event == null) {
+                    throw new IOException("no redirect to a Flint sign-in link within " + timeout.toSeconds() + " s");
+                }
+                JsonNode params = event.path("params");
+                switch (event.path("method").asText()) {
+                    case "Fetch.requestPaused" -> {
+                        String location = "";
+                        for (JsonNode header : params.path("responseHeaders")) {
+                            if (header.path("name").asText().equalsIgnoreCase("location")) {
+                                location = header.path("value").asText();
+                            }
+                        }
+                        if (params.path("responseStatusCode").asInt() / 100 == 3
+                            && location.startsWith(SignInFollower.DEEP_LINK_SCHEME + "://")) {
+                            return new SignInFollower.Outcome.DeepLink(URI.create(location));
+                        }
+                        ObjectNode resume = JSON.createObjectNode();
+                        resume.put("requestId", params.path("requestId").asText());
+                        send("Fetch.continueRequest", resume);
+                    }
+                    case "Page.loadEventFired" -> {
+                        if (credentials.isPresent() && !filledIn) {
+                            filledIn = true;
+                            ObjectNode evaluate = JSON.createObjectNode();
+                            evaluate.put("expression", "document.getElementById('email').value = "
+                                + js(credentials.get()[0]) + "; document.getElementById('password').value = "
+                                + js(credentials.get()[1]) + "; document.getElementById('sign-in').click();");
+                            send("Runtime.evaluate", evaluate);
+                        }
+                    }
+                    default -> {
+                        // other events and command results
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return new SignInFollower.Outcome.Failed("Chromium did not end the sign-in in a Flint sign-in link: "
+                + e.getMessage() + ".");
+        }
+    }
+
+    private static String js(String s) {
+        return JSON.getNodeFactory().textNode(s).toString();
+    }
+
+    @Override
+    public void close() {
+        page.abort();
+        chromium.destroy();
+        try {
+            if (!chromium.waitFor(5, TimeUnit.SECONDS)) {
+                chromium.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(profile);
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary profile; best effort
+        }
+    }
+
+    /**
+     * {@code ChromiumSignIn [--headless --email E --password P] URL}: prints the deep link (exit 0) or says why not
+     * (exit 1). Without credentials the person at the display signs in.
+     */
+    public static void main(String[] args) throws Exception {
+        boolean headless = false;
+        String email = null;
+        String password = null;
+        String url = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--headless" -> headless = true;
+                case "--email" -> email = args[++i];
+                case "--password" -> password = args[++i];
+                default -> url = args[i];
+            }
+        }
+        Optional<Path> binary = find();
+        if (url == null || binary.isEmpty()) {
+            System.err.println(url == null ? "usage: ChromiumSignIn [--headless --email E --password P] URL"
+                : "no Chromium here (apt-get install chromium)");
+            System.exit(2);
+        }
+        Optional<String[]> credentials = email == null ? Optional.empty() : Optional.of(new String[] {email, password});
+        try (ChromiumSignIn browser = start(binary.get(), headless, Duration.ofSeconds(30))) {
+            switch (browser.signIn(URI.create(url), credentials, Duration.ofMinutes(headless ? 1 : 10))) {
+                case SignInFollower.Outcome.DeepLink(URI link) -> System.out.println(link);
+                case SignInFollower.Outcome.Failed(String sentence) -> {
+                    System.err.println(sentence);
+                    System.exit(1);
+                }
+            }
+        }
+    }
+}
