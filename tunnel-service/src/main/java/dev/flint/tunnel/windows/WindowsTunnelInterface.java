@@ -85,23 +85,20 @@ public final class WindowsTunnelInterface implements TunnelInterface {
         device = WintunTunDevice.open(wintun(), name, MTU, ringCapacity);
         long luid = device.luid();
         try {
-            if (config.ipv4().isPresent()) {
-                ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, IpHelper.Family.IPV4, MTU, METRIC));
+            boolean v4 = config.ipv4().isPresent() && configureFamily(luid, IpHelper.Family.IPV4);
+            boolean v6 = config.ipv6().isPresent() && configureFamily(luid, IpHelper.Family.IPV6);
+            if (!v4 && !v6) {
+                throw new IOException("neither IPv4 nor IPv6 can be configured on " + name);
             }
-            if (config.ipv6().isPresent()) {
-                ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, IpHelper.Family.IPV6, MTU, METRIC));
+            if (v4) {
+                addAddress(new IpHelper.UnicastAddress(luid, new Cidr(config.ipv4().get(), 32)));
             }
-            for (var address : List.of(config.ipv4().map(a -> new Cidr(a, 32)), config.ipv6().map(a -> new Cidr(a, 128)))) {
-                if (address.isPresent()) {
-                    IpHelper.UnicastAddress row = new IpHelper.UnicastAddress(luid, address.get());
-                    ipHelper.createUnicastAddress(row);
-                    addresses.add(row);
-                }
+            if (v6) {
+                addAddress(new IpHelper.UnicastAddress(luid, new Cidr(config.ipv6().get(), 128)));
             }
             for (Cidr destination : config.routes()) {
                 // A single-stack tunnel gets only the routes of its family (as Firezone's TunIpStack does).
-                boolean v4 = destination.address() instanceof Inet4Address;
-                if (v4 ? config.ipv4().isEmpty() : config.ipv6().isEmpty()) {
+                if (destination.address() instanceof Inet4Address ? !v4 : !v6) {
                     continue;
                 }
                 IpHelper.Route route = new IpHelper.Route(luid, destination, METRIC);
@@ -113,6 +110,25 @@ public final class WindowsTunnelInterface implements TunnelInterface {
             throw e;
         }
         LOG.info("{} is up with {} route(s)", name, routes.size());
+    }
+
+    /**
+     * MTU and metric for one family; false (logged) when Windows refuses, e.g. because IPv6 is
+     * disabled on the machine: the tunnel then runs on the other family alone.
+     */
+    private boolean configureFamily(long luid, IpHelper.Family family) {
+        try {
+            ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, family, MTU, METRIC));
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{} on {} cannot be configured, so the tunnel runs without it: {}", family, name, e.getMessage());
+            return false;
+        }
+    }
+
+    private void addAddress(IpHelper.UnicastAddress address) throws IOException {
+        ipHelper.createUnicastAddress(address);
+        addresses.add(address);
     }
 
     @Override
