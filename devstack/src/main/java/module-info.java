@@ -1,6 +1,7 @@
 /** The devstack: portal emulator, gateway and network-namespace topology. */
 module dev.flint.devstack {
     requires dev.flint.connlib;
+    requires dev.flint.shell;
     requires io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;
@@ -9,9 +10,13 @@ module dev.flint.devstack {
     requires io.netty.handler;
     requires org.slf4j;
     requires jdk.httpserver;
+    requires java.net.http;
+    requires java.desktop;
 
     exports dev.flint.devstack;
     exports dev.flint.devstack.netns;
     exports dev.flint.devstack.topology;
     exports dev.flint.devstack.portal;
+    exports dev.flint.devstack.gateway;
+    exports dev.flint.devstack.demo;
 }

@@ -10,11 +10,14 @@ module dev.flint.shell {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.handler;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
     requires com.sun.jna;
     requires org.slf4j;
     requires jdk.unsupported;
 
     exports dev.flint.shell;
+    exports dev.flint.shell.client;
     exports dev.flint.shell.linux;
     exports dev.flint.shell.p2p;
     exports dev.flint.shell.portal;

@@ -29,6 +29,7 @@ public final class Devstack {
           down     stop everything and remove every namespace, link, rule and process
           plan     print the address plan
           portal   run the portal emulator in the foreground (flint devstack portal --help)
+          gateway  run the gateway in the foreground (flint devstack gateway --help)
 
           --state FILE   state file (default /run/flint-devstack/devstack.state)
         """;
@@ -50,6 +51,7 @@ public final class Devstack {
                 case "down" -> down(rest);
                 case "status" -> status(rest);
                 case "portal" -> PortalMain.run(rest.toArray(String[]::new));
+                case "gateway" -> dev.flint.devstack.gateway.GatewayMain.run(System.out, rest.toArray(String[]::new));
                 case "plan" -> {
                     System.out.print(AddressPlan.describe());
                     yield 0;
@@ -93,7 +95,7 @@ public final class Devstack {
             }
         }
         requireRoot();
-        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd");
+        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd", true);
         DevstackState built = DemoTopology.up(options, state, System.out);
         System.out.println();
         System.out.print(DemoTopology.status(state));

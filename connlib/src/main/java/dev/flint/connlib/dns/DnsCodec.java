@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Wire codec for {@link DnsMessage}: name compression on both sides, EDNS0, and truncation to a size limit. */
@@ -342,7 +341,9 @@ public final class DnsCodec {
                 throw new IllegalArgumentException("not a valid DNS name: " + name);
             }
             while (!n.isEmpty()) {
-                String key = n.toLowerCase(Locale.ROOT);
+                // Case-sensitive on purpose: a pointer to "a.example" for "A.example" would change the name's
+                // case, and stub resolvers that randomize case (DNS 0x20) reject answers that do not echo it.
+                String key = n;
                 Integer at = compress ? suffixes.get(key) : null;
                 if (at != null) {
                     u16(0xC000 | at);

@@ -107,6 +107,18 @@ class DnsCodecTest {
         assertThat(d.answers().getFirst().data()).isEqualTo(new RData.A((Inet4Address) ip("1.2.3.4")));
     }
 
+    @Test
+    void namesDifferingOnlyInCaseKeepTheirCase() {
+        // Found by DnsCodecFuzzTest (seed 4629104160530846062): a case-insensitive suffix table wrote
+        // "A.example.com" as a pointer to "a.example.com".
+        DnsMessage m = DnsMessage.query(3, "a.example.com", RecordType.A).respond(Rcode.NOERROR, java.util.List.of(
+                DnsRecord.in("a.example.com", 1, new RData.Cname("A.example.com")),
+                DnsRecord.in("A.example.com", 1, new RData.Txt(java.util.List.of("hi")))));
+        DnsMessage again = decode(DnsCodec.encode(m));
+        assertThat(again).isEqualTo(m);
+        assertThat(again.answers().get(1).name()).isEqualTo("A.example.com");
+    }
+
     private static String field(byte[] b) {
         return ((DnsCodec.DecodeResult.Malformed) DnsCodec.decode(b)).field();
     }

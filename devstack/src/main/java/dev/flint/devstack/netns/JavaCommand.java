@@ -33,7 +33,8 @@ public final class JavaCommand {
         command.add("--enable-native-access=ALL-UNNAMED" + (module.isNamed() ? "," + module.getName() : ""));
         command.addAll(jvmOptions);
         if (module.isNamed() && modulePath != null) {
-            command.addAll(List.of("--module-path", absolute(modulePath), "--module",
+            // ALL-MODULE-PATH: also modules nothing requires, such as Netty's native epoll library.
+            command.addAll(List.of("--module-path", absolute(modulePath), "--add-modules", "ALL-MODULE-PATH", "--module",
                 module.getName() + "/" + main.getName()));
         } else {
             command.addAll(List.of("-cp", absolute(System.getProperty("java.class.path")), main.getName()));

@@ -220,7 +220,8 @@ public final class NetworkNamespace {
         String port = ":" + address.getPort();
         boolean v6 = address.getAddress() instanceof Inet6Address;
         List<String> accepted = v6 ? List.of("[" + host + "]" + port, "[::]" + port, "*" + port)
-            : List.of(host + port, "0.0.0.0" + port, "*" + port);
+            // A Java server bound to an IPv4 address on a dual-stack socket shows as the mapped IPv6 address.
+            : List.of(host + port, "[::ffff:" + host + "]" + port, "0.0.0.0" + port, "[::]" + port, "*" + port);
         return listeningSockets(transport).stream().anyMatch(accepted::contains);
     }
 

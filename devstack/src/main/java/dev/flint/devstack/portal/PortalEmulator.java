@@ -5,6 +5,9 @@ import dev.flint.connlib.phoenix.ServerChannel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -61,6 +64,8 @@ public final class PortalEmulator implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
+    /** Every accepted connection, so close() ends them (devices see the portal go and reconnect). */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Portal portal;
     private final SignInPage signIn;
 
@@ -74,6 +79,7 @@ public final class PortalEmulator implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), new Connection());
                     }
                 })
@@ -141,6 +147,7 @@ public final class PortalEmulator implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 

@@ -56,6 +56,7 @@ public final class AddressPlan {
     public static final int WEB_PORT = 80;
     public static final int IPERF_PORT = 5201;
     public static final int DNS_PORT = 53;
+    public static final int PORTAL_PORT = 8081;
     public static final int RELAY_PORT = 3478;
     public static final int RELAY_MIN_PORT = 49152;
     public static final int RELAY_MAX_PORT = 49999;
@@ -81,7 +82,7 @@ public final class AddressPlan {
         return row.formatted("internet", INTERNET, INTERNET6, "bridge in the internet namespace, router ::1 / .1")
             + row.formatted("  relay", a(RELAY), a(RELAY6), "coturn udp/" + RELAY_PORT + ", relay ports "
                 + RELAY_MIN_PORT + "-" + RELAY_MAX_PORT + ", realm firezone")
-            + row.formatted("  portal", a(PORTAL), a(PORTAL6), "for the portal emulator")
+            + row.formatted("  portal", a(PORTAL), a(PORTAL6), "portal emulator http+ws tcp/" + PORTAL_PORT)
             + row.formatted("  client NAT", a(CLIENT_NAT_WAN), a(CLIENT_NAT_WAN6), "lan side .1 / ::1")
             + row.formatted("  gateway NAT", a(GATEWAY_NAT_WAN), a(GATEWAY_NAT_WAN6), "lan side .1 / ::1")
             + row.formatted("client LAN", CLIENT_LAN, CLIENT_LAN6, "client " + a(CLIENT) + ", " + a(CLIENT6))

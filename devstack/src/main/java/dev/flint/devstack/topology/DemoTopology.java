@@ -13,6 +13,8 @@ import dev.flint.devstack.netns.NatType;
 import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.netns.NetworkNamespace.Transport;
 import dev.flint.devstack.netns.Topology;
+import dev.flint.devstack.gateway.GatewayMain;
+import dev.flint.devstack.portal.PortalMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -42,6 +44,19 @@ public final class DemoTopology {
     public static final String DNSMASQ = "dnsmasq";
     public static final String WEB_SERVER = "web";
     public static final String IPERF3 = "iperf3";
+    public static final String PORTAL_PROCESS = "portal";
+    public static final String PORTAL_DOOR = "portal-door";
+    public static final String GATEWAY_PROCESS = "gateway";
+
+    /** In the run directory: the portal emulator's config (this run's relay secret and gateway token). */
+    public static final String PORTAL_CONFIG = "portal.json";
+    /** In the run directory: the gateway's token, for {@code flint devstack gateway --token-file}. */
+    public static final String GATEWAY_TOKEN = "gateway-token";
+    /** In the run directory: a Unix socket that reaches the portal emulator from any namespace (the host's too). */
+    public static final String PORTAL_SOCKET = "portal.sock";
+    /** Where the portal emulator listens, in the portal namespace. */
+    public static final InetSocketAddress PORTAL_LISTEN = new InetSocketAddress(AddressPlan.PORTAL.address(),
+        AddressPlan.PORTAL_PORT);
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -51,15 +66,22 @@ public final class DemoTopology {
      * {@code ipv6} adds IPv6 to the internet, the sites and the relay (the resource network stays IPv4).
      * {@code tag} starts the namespace names (tests use their own).
      */
-    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag) {
+    public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
+                          boolean portalAndGateway) {
         public Options {
             if (routeResources && gatewayNat != NatType.NONE) {
                 throw new IllegalArgumentException("routing to the resources needs the gateway NAT to be 'none'");
             }
         }
 
+        /** The network and its servers without the portal emulator and the gateway (tests start their own). */
+        public Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag) {
+            this(clientNat, gatewayNat, routeResources, ipv6, tag, false);
+        }
+
+        /** What {@code flint devstack up} builds: everything, the portal emulator and the gateway included. */
         public static Options defaults() {
-            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd");
+            return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd", true);
         }
     }
 
@@ -119,6 +141,7 @@ public final class DemoTopology {
     }
 
     private static void build(Topology net, Options options, String secret, Runnable save, PrintStream out) {
+        NetworkNamespace portalHost;
         Internet internet = Internet.create(net, Role.INTERNET.shortName(), INTERNET,
             options.ipv6() ? INTERNET6 : null);
         save.run();
@@ -129,7 +152,7 @@ public final class DemoTopology {
             options.gatewayNat(), index(GATEWAY_NAT_WAN), GATEWAY_LAN, options.ipv6() ? GATEWAY_LAN6 : null);
         save.run();
         NetworkNamespace relayHost = internet.attachHost(Role.RELAY.shortName(), index(RELAY));
-        internet.attachHost(Role.PORTAL.shortName(), index(PORTAL));
+        portalHost = internet.attachHost(Role.PORTAL.shortName(), index(PORTAL));
         NetworkNamespace resources = net.namespace(Role.RESOURCES.shortName());
         save.run();
         out.println("flint devstack: namespaces " + net.prefix() + "-{inet,portal,relay,natc,client,natg,gw,res}");
@@ -184,10 +207,48 @@ public final class DemoTopology {
             relayHost.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
                 started.get(3));
         }
+        if (options.portalAndGateway()) {
+            startPortalAndGateway(net, portalHost, gw, secret, save, started);
+        }
         for (NamespaceProcess process : started) {
             out.println("flint devstack: " + process.label() + " running (pid " + process.pid() + ") in "
                 + process.namespace());
         }
+    }
+
+    /**
+     * The portal emulator in the portal namespace (its config in the run directory, with this run's relay secret
+     * and a fresh gateway token), its Unix-socket door for the host, and the gateway in the gateway namespace,
+     * which is up once it has joined the portal.
+     */
+    private static void startPortalAndGateway(Topology net, NetworkNamespace portalHost, NetworkNamespace gw,
+                                              String secret, Runnable save, List<NamespaceProcess> started) {
+        Path run = net.runDirectory();
+        String gatewayToken = randomSecret();
+        writePrivate(run.resolve(GATEWAY_TOKEN), gatewayToken + "\n");
+        Path portalConfig = run.resolve(PORTAL_CONFIG);
+        writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret()));
+        NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
+            List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), List.of("--config", portalConfig.toString())),
+            run.resolve(PORTAL_PROCESS + ".log"));
+        started.add(portal);
+        save.run();
+        NamespaceProcess door = net.startDetached(portalHost, PORTAL_DOOR, JavaCommand.forMain(StreamRelay.class,
+            List.of("unix:" + run.resolve(PORTAL_SOCKET), "tcp:" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT)),
+            run.resolve(PORTAL_DOOR + ".log"));
+        started.add(door);
+        save.run();
+
+        portalHost.awaitListening(Transport.TCP, PORTAL_LISTEN, READY_TIMEOUT, portal);
+        awaitFile(run.resolve(PORTAL_SOCKET), door);
+        NamespaceProcess gateway = net.startDetached(gw, GATEWAY_PROCESS, JavaCommand.forMain(GatewayMain.class,
+            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            List.of("--api-url", "ws://" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT,
+                "--token-file", run.resolve(GATEWAY_TOKEN).toString(), "--dns", DNS.addressText())),
+            run.resolve(GATEWAY_PROCESS + ".log"));
+        started.add(gateway);
+        save.run();
+        awaitLine(gateway, run.resolve(GATEWAY_PROCESS + ".log"), "Joined the portal");
     }
 
     /** The host number of {@code address} in the internet network. */
@@ -205,6 +266,90 @@ public final class DemoTopology {
             Files.writeString(hosts, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The bundled sample config with this run's secrets: the relay secret coturn checks, the gateway token and a
+     * fresh signing secret. Text replacement keeps the sample's comments, which explain the file to whoever opens it.
+     */
+    static String portalConfig(String relaySecret, String gatewayToken, String signingSecret) {
+        String sample = PortalMain.sample();
+        for (String placeholder : List.of("change-me-devstack-relay-secret", "change-me-gateway-token",
+            "change-me-devstack-signing-secret")) {
+            if (!sample.contains('"' + placeholder + '"')) {
+                throw new IllegalStateException("the sample portal config has no \"" + placeholder + "\" any more");
+            }
+        }
+        return sample.replace("\"change-me-devstack-relay-secret\"", '"' + relaySecret + '"')
+            .replace("\"change-me-gateway-token\"", '"' + gatewayToken + '"')
+            .replace("\"change-me-devstack-signing-secret\"", '"' + signingSecret + '"');
+    }
+
+    private static void writePrivate(Path file, String text) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void awaitLine(NamespaceProcess owner, Path log, String text) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (Files.readString(log).contains(text)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            if (!owner.isAlive()) {
+                throw new IllegalStateException(owner.label() + " exited (code " + owner.exitCode() + "):\n"
+                    + owner.recentOutput());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(owner.label() + " did not say \"" + text + "\" within "
+                    + READY_TIMEOUT.toSeconds() + " s:\n" + owner.recentOutput());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + owner.label(), e);
+            }
+        }
+    }
+
+    private static void awaitFile(Path file, NamespaceProcess owner) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!Files.exists(file)) {
+            if (!owner.isAlive()) {
+                throw new IllegalStateException(owner.label() + " exited (code " + owner.exitCode() + ") before "
+                    + file + " appeared:\n" + owner.recentOutput());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(owner.label() + " did not create " + file + " within "
+                    + READY_TIMEOUT.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + file, e);
+            }
+        }
+    }
+
+    /** This run's gateway token (written by {@link #up}). */
+    public static String gatewayToken(DevstackState state) {
+        try {
+            return Files.readString(state.runDirectory().resolve(GATEWAY_TOKEN)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no gateway token in " + state.runDirectory(), e);
         }
     }
 

@@ -162,6 +162,28 @@ public final class FlintApp extends Application {
         options.releasesUrl().ifPresent(this::scheduleUpdateChecks);
         loop.start();
         options.snapshot().ifPresent(this::snapshotWhenStable);
+        if ("1".equals(System.getenv("FLINT_GUI_SIGN_IN"))) {
+            signInOnceSignedOut();
+        }
+    }
+
+    /** For the unattended devstack demo: press "Sign in" once, as soon as the service is there and nobody is signed in. */
+    private void signInOnceSignedOut() {
+        AtomicBoolean done = new AtomicBoolean();
+        String[] seen = {""};
+        loop.onState(s -> {
+            // One line per change, so the demo can tell (and say) what the GUI shows.
+            String shown = "phase " + s.phase() + ", " + s.resources().size() + " resources"
+                    + s.actorName().map(a -> ", signed in as " + a).orElse("");
+            if (!shown.equals(seen[0])) {
+                seen[0] = shown;
+                LOG.info("GUI shows: {}", shown);
+            }
+            if (s.phase() == Phase.SIGNED_OUT && s.serviceProblem().isEmpty() && done.compareAndSet(false, true)) {
+                LOG.info("FLINT_GUI_SIGN_IN is set: starting the sign-in");
+                loop.post(new ControllerEvent.SignIn());
+            }
+        });
     }
 
     private Notifier notifier(UrlOpener opener) {

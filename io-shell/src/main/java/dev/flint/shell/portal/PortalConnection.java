@@ -10,6 +10,7 @@ import dev.flint.connlib.phoenix.ConnectFailure;
 import dev.flint.connlib.portal.EncodedMessage;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalMessage;
+import dev.flint.shell.linux.SocketMark;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -82,6 +84,7 @@ public final class PortalConnection implements AutoCloseable {
     private final Clock clock;
     private final Listener listener;
 
+    private int socketMark;
     private Attempt current;
     private ScheduledFuture<?> timer;
     private int attempts;
@@ -228,6 +231,15 @@ public final class PortalConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks every portal socket with Linux {@code SO_MARK} {@code mark}, so policy routing keeps it out
+     * of the tunnel. Call before {@link #start()}; the event loop group must then be an epoll one.
+     */
+    public PortalConnection markSockets(int mark) {
+        this.socketMark = mark;
+        return this;
+    }
+
     /** Starts connecting. */
     public void start() {
         loop.execute(() -> {
@@ -355,14 +367,23 @@ public final class PortalConnection implements AutoCloseable {
         LOG.debug("Connecting to portal {} at {} (attempt {})", host, addresses, attempts);
         attempt.pending = addresses.size();
         for (InetAddress address : addresses) {
-            ChannelFuture connect = new Bootstrap()
+            Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TCP_CONNECT_TIMEOUT.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.TCP_NODELAY, true);
+            if (socketMark != 0) {
+                bootstrap.channel(EpollSocketChannel.class);
+            } else {
+                bootstrap.channel(NioSocketChannel.class);
+            }
+            ChannelFuture connect = bootstrap
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(Channel ch) {
+                    protected void initChannel(Channel ch) throws Exception {
+                        // Runs on registration, before the connect: the SYN already carries the mark.
+                        if (ch instanceof EpollSocketChannel epoll) {
+                            SocketMark.apply(epoll.fd().intValue(), socketMark);
+                        }
                         // The pipeline is built once this candidate wins.
                     }
                 })

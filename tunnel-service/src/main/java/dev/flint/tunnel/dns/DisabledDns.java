@@ -1,6 +1,7 @@
 package dev.flint.tunnel.dns;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,5 +18,11 @@ public final class DisabledDns implements DnsControl {
 
     @Override
     public void deactivate() {
+    }
+
+    /** Whatever manages DNS here wrote its resolvers to the standard file. */
+    @Override
+    public List<InetAddress> systemResolvers() {
+        return SystemResolvers.fromResolvConf(Path.of("/etc/resolv.conf"));
     }
 }

@@ -23,4 +23,12 @@ public interface DnsControl {
 
     /** Restores the resolver configuration that was in place before {@link #activate}. */
     void deactivate() throws IOException;
+
+    /**
+     * The resolvers the system used before {@link #activate} (or would use now, had Flint not taken over),
+     * where non-resource queries are recursed to; empty when they cannot be told.
+     */
+    default List<InetAddress> systemResolvers() {
+        return List.of();
+    }
 }

@@ -72,6 +72,22 @@ public final class ResolvConfDns implements DnsControl {
         Files.delete(backup);
     }
 
+    /**
+     * The backup while Flint's file is in place; the live file when something else rewrote it since (a
+     * DHCP client on a new network), because that is what the system would use now.
+     */
+    @Override
+    public List<InetAddress> systemResolvers() {
+        try {
+            if (Files.exists(backup) && startsWithHeader(Files.readAllBytes(resolvConf))) {
+                return SystemResolvers.fromResolvConf(backup);
+            }
+        } catch (IOException e) {
+            return SystemResolvers.fromResolvConf(backup);
+        }
+        return SystemResolvers.fromResolvConf(resolvConf);
+    }
+
     private static boolean startsWithHeader(byte[] content) {
         return new String(content, StandardCharsets.US_ASCII).startsWith(HEADER);
     }

@@ -49,6 +49,24 @@ public final class ResolvedDns implements DnsControl {
         }
     }
 
+    /** Every link's servers and the global ones, except the tunnel's own link (reference §4.9). */
+    @Override
+    public List<InetAddress> systemResolvers() {
+        try {
+            Process process = new ProcessBuilder("resolvectl", "dns").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                return List.of();
+            }
+            return SystemResolvers.fromResolvectl(output, activeLink);
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     private static void run(List<String> command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {

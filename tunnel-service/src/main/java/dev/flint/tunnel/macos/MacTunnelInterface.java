@@ -63,6 +63,7 @@ public final class MacTunnelInterface implements TunnelInterface {
     }
 
     /** The open device while up, for the data plane. */
+    @Override
     public synchronized Optional<TunDevice> device() {
         return Optional.ofNullable(device);
     }

@@ -1,8 +1,12 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,7 @@ public final class LinuxTunnelInterface implements TunnelInterface {
 
     private final String name;
     private LinuxTunDevice device;
+    private InterfaceConfig current;
 
     public LinuxTunnelInterface(String name) {
         this.name = name;
@@ -29,13 +34,22 @@ public final class LinuxTunnelInterface implements TunnelInterface {
         return name;
     }
 
-    /** The open device while up, for the data plane. */
-    public synchronized LinuxTunDevice device() {
-        return device;
+    @Override
+    public synchronized Optional<TunDevice> device() {
+        return Optional.ofNullable(device);
     }
 
+    /**
+     * Brings the device up, or changes the routes of the running one: only new addresses (the portal
+     * assigned others, so every connection on the old ones is gone anyway) recreate it.
+     */
     @Override
     public synchronized void up(InterfaceConfig config) throws IOException {
+        if (device != null && current != null && current.ipv4().equals(config.ipv4())
+                && current.ipv6().equals(config.ipv6())) {
+            reroute(config);
+            return;
+        }
         if (device != null) {
             down();
         }
@@ -60,11 +74,33 @@ public final class LinuxTunnelInterface implements TunnelInterface {
             down();
             throw e;
         }
+        current = config;
         LOG.info("{} is up with {} route(s)", name, config.routes().size());
+    }
+
+    private void reroute(InterfaceConfig config) throws IOException {
+        Set<Cidr> wanted = new LinkedHashSet<>(config.routes());
+        Set<Cidr> present = new LinkedHashSet<>(current.routes());
+        int index = RtNetlink.linkIndex(name);
+        try (PolicyRouting policy = PolicyRouting.open()) {
+            for (Cidr route : present) {
+                if (!wanted.contains(route)) {
+                    policy.deleteRoute(index, route);
+                }
+            }
+            for (Cidr route : wanted) {
+                if (!present.contains(route)) {
+                    policy.addRoute(index, route);
+                }
+            }
+        }
+        current = config;
+        LOG.info("{} now has {} route(s)", name, config.routes().size());
     }
 
     @Override
     public synchronized void down() {
+        current = null;
         if (device != null) {
             device.close();
             device = null;

@@ -30,6 +30,7 @@ public final class PolicyRouting implements AutoCloseable {
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final short RTM_NEWROUTE = 24;
+    private static final short RTM_DELROUTE = 25;
     private static final short RTM_NEWRULE = 32;
     private static final short RTM_DELRULE = 33;
     private static final int NLM_F_REQUEST = 0x1;
@@ -81,6 +82,20 @@ public final class PolicyRouting implements AutoCloseable {
         attribute(m, 4, index);       // RTA_OIF
         attribute(m, 15, TABLE);      // RTA_TABLE
         commit(m, "add route " + destination + " to table " + Integer.toHexString(TABLE), false);
+    }
+
+    /** Removes {@code destination} via interface {@code index} from Flint's table; false if it was not there. */
+    public boolean deleteRoute(int index, Cidr destination) throws IOException {
+        byte[] address = destination.address().getAddress();
+        ByteBuffer m = message(RTM_DELROUTE, 0);
+        m.put((byte) (address.length == 4 ? AF_INET : AF_INET6)).put((byte) destination.prefixLength())
+                .put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 4).put((byte) 0).put((byte) 1)
+                .putInt(0);
+        attribute(m, 1, address);     // RTA_DST
+        attribute(m, 4, index);       // RTA_OIF
+        attribute(m, 15, TABLE);      // RTA_TABLE
+        return commit(m, "remove route " + destination + " from table " + Integer.toHexString(TABLE), false);
     }
 
     /** Adds the IPv4 and IPv6 rules {@code not fwmark FWMARK lookup TABLE}. */

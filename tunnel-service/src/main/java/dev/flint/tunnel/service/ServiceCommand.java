@@ -4,6 +4,10 @@ import dev.flint.ipc.FlintVersion;
 import dev.flint.ipc.logging.LogControl;
 import dev.flint.ipc.logging.LogSettings;
 import dev.flint.ipc.logging.LogSetup;
+import dev.flint.shell.client.ClientTunnel;
+import dev.flint.shell.portal.DeviceIdentity;
+import dev.flint.shell.portal.PortalUrl;
+import dev.flint.shell.portal.UserAgent;
 import dev.flint.tunnel.dns.DisabledDns;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.dns.DnsMode;
@@ -11,6 +15,8 @@ import dev.flint.tunnel.dns.ResolvConfDns;
 import dev.flint.tunnel.dns.ResolvedDns;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +35,8 @@ public final class ServiceCommand {
 
     /** Parsed command line. */
     record Options(String mode, ServicePaths paths, DnsMode dnsMode, boolean allowAnyPeerExe,
-                   Optional<Path> staticInterface, Optional<Path> tokenFile, String interfaceName) {}
+                   Optional<Path> staticInterface, Optional<Path> tokenFile, String interfaceName,
+                   Optional<URI> apiUrl) {}
 
     private ServiceCommand() {
     }
@@ -44,6 +51,7 @@ public final class ServiceCommand {
                 Service flags: --dns-control systemd-resolved|etc-resolv-conf|disabled
                   --state-dir DIR --runtime-dir DIR --log-dir DIR --resolv-conf FILE
                   --interface NAME --static-interface FILE --allow-any-peer-exe (development)
+                  --api-url URL (development: the portal to use instead of the advanced settings' one)
             """;
     }
 
@@ -77,6 +85,7 @@ public final class ServiceCommand {
         Optional<Path> staticInterface = Optional.empty();
         Optional<Path> tokenFile = Optional.empty();
         String name = LinuxTunnelInterface.DEFAULT_NAME;
+        Optional<URI> apiUrl = Optional.empty();
         Optional<String> envDns = Optional.ofNullable(env.get("FLINT_DNS_CONTROL"));
         if (envDns.isPresent()) {
             dns = DnsMode.parse(envDns.get()).orElseThrow(() ->
@@ -103,6 +112,7 @@ public final class ServiceCommand {
                 case "--interface" -> name = value;
                 case "--static-interface" -> staticInterface = Optional.of(Path.of(value));
                 case "--token-file" -> tokenFile = Optional.of(Path.of(value));
+                case "--api-url" -> apiUrl = Optional.of(apiUrl(value));
                 default -> throw new IllegalArgumentException("'" + flag + "' is not a known flag");
             }
         }
@@ -110,7 +120,17 @@ public final class ServiceCommand {
             throw new IllegalArgumentException("the " + dns.cliName() + " DNS mode is for Windows or macOS; on Linux use "
                     + "systemd-resolved, etc-resolv-conf or disabled");
         }
-        return new Options(mode, paths, dns, anyExe, staticInterface, tokenFile, name);
+        return new Options(mode, paths, dns, anyExe, staticInterface, tokenFile, name, apiUrl);
+    }
+
+    private static URI apiUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            PortalUrl.build(uri, PortalUrl.Mode.CLIENT, new DeviceIdentity("check", "check", "A".repeat(43) + "="));
+            return uri;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("--api-url must be an http(s) or ws(s) URL with a host, not '" + value + "'");
+        }
     }
 
     private static DnsControl dnsControl(Options options) {
@@ -122,7 +142,7 @@ public final class ServiceCommand {
         };
     }
 
-    private static Session.Factory sessions(Options options) {
+    private static Session.Factory sessions(Options options, StateFiles state, DnsControl dns) {
         return (token, internet) -> {
             if (options.staticInterface().isPresent()) {
                 try {
@@ -131,8 +151,26 @@ public final class ServiceCommand {
                     throw new Session.UnavailableException("The static interface file cannot be used: " + e.getMessage());
                 }
             }
-            throw new Session.UnavailableException(
-                    "This build of the tunnel service cannot sign in to a portal yet: the connlib session is not wired in.");
+            if (token.isBlank()) {
+                throw new Session.UnavailableException("Sign in first: the connection request carried no token.");
+            }
+            URI api = options.apiUrl().orElseGet(() -> state.advancedSettings().apiUrl());
+            String deviceId;
+            try {
+                deviceId = state.deviceId().toString();
+            } catch (IOException e) {
+                throw new Session.UnavailableException("The device id cannot be read: " + e.getMessage());
+            }
+            try {
+                PortalUrl.build(api, PortalUrl.Mode.CLIENT, new DeviceIdentity(deviceId, "check", "A".repeat(43) + "="));
+            } catch (IllegalArgumentException e) {
+                throw new Session.UnavailableException("The API URL in the advanced settings cannot be used: "
+                        + e.getMessage());
+            }
+            ClientTunnel.Options tunnel = new ClientTunnel.Options(api, token, deviceId, DeviceIdentity.defaultName(),
+                    UserAgent.detect(FlintVersion.current()), options.interfaceName(), PolicyRouting.FWMARK,
+                    dns.systemResolvers());
+            return new ConnlibSession(tunnel, internet, dns::systemResolvers);
         };
     }
 
@@ -141,8 +179,10 @@ public final class ServiceCommand {
         PeerPolicy policy = new PeerPolicy(gid,
                 options.allowAnyPeerExe() ? Optional.empty() : Optional.of(PeerPolicy.INSTALLED_GUI), Path.of("/proc"));
         Optional<String> group = gid.map(g -> CLIENT_GROUP);
-        return new TunnelService(options.paths(), new StateFiles(options.paths(), group), policy,
-                new LinuxTunnelInterface(options.interfaceName()), dnsControl(options), sessions(options), logs, group);
+        StateFiles state = new StateFiles(options.paths(), group);
+        DnsControl dns = dnsControl(options);
+        return new TunnelService(options.paths(), state, policy, new LinuxTunnelInterface(options.interfaceName()), dns,
+                sessions(options, state, dns), logs, group);
     }
 
     private static int serve(Options options, LogControl logs, Map<String, String> env, PrintStream err,

@@ -1,20 +1,36 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.ResourceView;
+import dev.flint.shell.TunDevice;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One signed-in tunnel session as the service drives it: started once, it reports connecting →
- * connected (with the interface the OS must be given) and, at most once, disconnected. Closing it
- * is idempotent and stops all reporting.
+ * connected (with the interface the OS must be given, again whenever that changes) and, at most
+ * once, disconnected. Closing it is idempotent and stops all reporting.
  */
 public interface Session extends AutoCloseable {
 
     /** Reports from a session; called from the session's own thread. */
     interface Listener {
-        void connected(InterfaceConfig config);
+        /**
+         * The OS must give the tunnel this interface. The first call brings the device up; later calls
+         * (new resources, so new routes; new DNS servers) reconfigure it in place. Returns the open
+         * device for the session's packets, or empty when there is none (the OS did the packet IO, the
+         * configuration failed and the session was ended, or the report was stale).
+         */
+        Optional<TunDevice> connected(InterfaceConfig config);
 
         void resourcesChanged(List<ResourceView> resources);
+
+        /** The session has no usable network or cannot reach the portal; it keeps retrying. */
+        void waitingForNetwork(String reason);
+
+        /** No gateway could serve the resource; the service tells the GUI once per resource and reason. */
+        void gatewayUnreachable(UUID resourceId, GatewayUnreachableReason reason);
 
         void disconnected(String reason, boolean requiresSignIn);
     }

@@ -18,7 +18,7 @@ public final class StaticSession implements Session {
     @Override
     public void start(Listener listener) {
         if (!closed) {
-            listener.connected(config);
+            listener.connected(config); // packets go nowhere: there is no data plane to hand the device to
             listener.resourcesChanged(List.of());
         }
     }

@@ -1,6 +1,8 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.shell.TunDevice;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The OS side of a connected session: the tunnel device with its addresses and routes. One
@@ -11,8 +13,16 @@ public interface TunnelInterface {
     /** The device name the journal records, e.g. {@code tun-flint}. */
     String name();
 
-    /** Creates (or reconfigures) the device for {@code config}. */
+    /**
+     * Creates the device for {@code config}, or, when it is up already, reconfigures it in place (routes,
+     * addresses) so the open device and the connections through it survive.
+     */
     void up(InterfaceConfig config) throws IOException;
+
+    /** The open device while up, for the data plane; empty where the OS owns the packet IO. */
+    default Optional<TunDevice> device() {
+        return Optional.empty();
+    }
 
     /** Removes the device and with it every address and route on it. */
     void down();

@@ -2,6 +2,7 @@ package dev.flint.tunnel.service;
 
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.FlintVersion;
+import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ManagedSettings;
 import dev.flint.ipc.ProtocolVersion;
@@ -13,6 +14,7 @@ import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.SocketFilePolicy;
 import dev.flint.ipc.transport.UnixSocket;
 import dev.flint.ipc.transport.UnixSocketServer;
+import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.cleanup.CleanupJournal;
 import dev.flint.tunnel.cleanup.Repair;
 import dev.flint.tunnel.dns.DnsControl;
@@ -39,7 +41,7 @@ public final class TunnelService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelService.class);
 
     /** Session state as the service tracks it (reference §2.7). */
-    public enum State { IDLE, CONNECTING, CONNECTED }
+    public enum State { IDLE, CONNECTING, CONNECTED, WAITING_FOR_NETWORK }
 
     private final ServicePaths paths;
     private final StateFiles stateFiles;
@@ -61,6 +63,10 @@ public final class TunnelService implements AutoCloseable {
     private IpcConnection<GuiMessage, ServiceMessage> gui;
     private Session session;
     private State state = State.IDLE;
+    /** What the OS was given for the current session; null while nothing is applied. */
+    private InterfaceConfig applied;
+    /** The {@code GatewayUnreachable} messages sent in this session ("resource id/reason"). */
+    private final java.util.Set<String> unreachableSent = new java.util.HashSet<>();
     private boolean terminating;
     /** Set once this process may touch the tunnel device and DNS (not while another service runs). */
     private boolean owner;
@@ -214,9 +220,12 @@ public final class TunnelService implements AutoCloseable {
         }
     }
 
-    /** Reference §2.7: a connected session re-establishes its connections; a connecting one is left alone. */
+    /**
+     * Reference §2.7: a connected session re-establishes its connections, a waiting one tries again at
+     * once; a connecting one is left alone.
+     */
     private synchronized void networkChanged() {
-        if (session != null && state == State.CONNECTED) {
+        if (session != null && (state == State.CONNECTED || state == State.WAITING_FOR_NETWORK)) {
             session.reset("network changed");
         }
     }
@@ -330,14 +339,23 @@ public final class TunnelService implements AutoCloseable {
         }
 
         @Override
-        public void connected(InterfaceConfig config) {
+        public Optional<TunDevice> connected(InterfaceConfig config) {
             synchronized (TunnelService.this) {
                 if (session != owner) {
-                    return;
+                    return Optional.empty();
                 }
                 try {
-                    applyToOs(config);
+                    if (applied == null) {
+                        applyToOs(config);
+                    } else {
+                        reconfigureOs(applied, config);
+                    }
+                    applied = config;
+                    if (state != State.CONNECTED) {
+                        LOG.info("Connected");
+                    }
                     state = State.CONNECTED;
+                    return tunnel.device();
                 } catch (IOException e) {
                     LOG.warn("Could not set up the tunnel interface: {}", e.getMessage());
                     IpcConnection<GuiMessage, ServiceMessage> current = gui;
@@ -346,7 +364,32 @@ public final class TunnelService implements AutoCloseable {
                         sendQuietly(current, new ServiceMessage.Disconnected(
                                 "The tunnel interface could not be set up: " + e.getMessage(), false));
                     }
+                    return Optional.empty();
                 }
+            }
+        }
+
+        @Override
+        public void waitingForNetwork(String reason) {
+            synchronized (TunnelService.this) {
+                if (session == owner) {
+                    LOG.info("Waiting for the network: {}", reason);
+                    state = State.WAITING_FOR_NETWORK;
+                }
+            }
+        }
+
+        @Override
+        public void gatewayUnreachable(UUID resourceId, GatewayUnreachableReason reason) {
+            IpcConnection<GuiMessage, ServiceMessage> current;
+            synchronized (TunnelService.this) {
+                if (session != owner || !unreachableSent.add(resourceId + "/" + reason)) {
+                    return;
+                }
+                current = gui;
+            }
+            if (current != null) {
+                sendQuietly(current, new ServiceMessage.GatewayUnreachable(resourceId, reason));
             }
         }
 
@@ -399,6 +442,7 @@ public final class TunnelService implements AutoCloseable {
             return;
         }
         LOG.info("Ending the session: {}", why);
+        unreachableSent.clear();
         if (session != null) {
             session.close();
             session = null;
@@ -407,7 +451,20 @@ public final class TunnelService implements AutoCloseable {
         restoreOs();
     }
 
+    /** A running session's new configuration: routes changed in place, DNS rewritten only if it changed. */
+    private void reconfigureOs(InterfaceConfig before, InterfaceConfig after) throws IOException {
+        tunnel.up(after);
+        boolean dnsChanged = !before.dnsServers().equals(after.dnsServers())
+                || !before.searchDomain().equals(after.searchDomain());
+        if (dnsChanged && !after.dnsServers().isEmpty()) {
+            dns.activate(tunnel.name(), after.dnsServers(), after.searchDomain());
+        } else if (dnsChanged) {
+            dns.deactivate();
+        }
+    }
+
     private void restoreOs() {
+        applied = null;
         boolean clean = true;
         try {
             dns.deactivate();

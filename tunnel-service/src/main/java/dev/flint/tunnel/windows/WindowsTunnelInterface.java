@@ -69,6 +69,7 @@ public final class WindowsTunnelInterface implements TunnelInterface {
     }
 
     /** The open device while up, for the data plane. */
+    @Override
     public synchronized Optional<TunDevice> device() {
         return Optional.ofNullable(device);
     }

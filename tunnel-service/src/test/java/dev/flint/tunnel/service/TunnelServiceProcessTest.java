@@ -373,13 +373,14 @@ class TunnelServiceProcessTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains("needs a token");
 
-        // With a token but no static interface, the portal session is what is missing: said, not stubbed.
-        Command.Result withToken = Command.of(JavaCommand.forMain(FlintTunnel.class, List.of("headless",
+        // A development API URL that cannot be a portal's is refused in a sentence, before anything starts.
+        Command.Result badUrl = Command.of(JavaCommand.forMain(FlintTunnel.class, List.of("headless",
                 "--state-dir", dir.resolve("state").toString(), "--log-dir", dir.resolve("log").toString(),
                 "--runtime-dir", dir.resolve("run").toString(), "--dns-control", "disabled",
-                "--token-file", writeToken().toString()))).inNamespace(ns.name()).runAllowingFailure();
-        assertThat(withToken.exitCode()).isEqualTo(1);
-        assertThat(withToken.stderr()).contains("cannot sign in to a portal yet").doesNotContain("Exception");
+                "--api-url", "ftp://portal.example/", "--token-file", writeToken().toString())))
+                .inNamespace(ns.name()).runAllowingFailure();
+        assertThat(badUrl.exitCode()).isEqualTo(2);
+        assertThat(badUrl.stderr()).contains("--api-url must be an http(s) or ws(s) URL").doesNotContain("Exception");
     }
 
     Path writeToken() throws IOException {

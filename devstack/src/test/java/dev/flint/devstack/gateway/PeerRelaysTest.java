@@ -1,0 +1,38 @@
+package dev.flint.devstack.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flint.connlib.peer.Relay;
+import dev.flint.connlib.turn.RelayCredentials;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class PeerRelaysTest {
+    static final Instant EXPIRY = Instant.ofEpochSecond(2_145_916_800L);
+
+    @Test
+    void oneRelayPerIdWithBothFamiliesAndStunEntriesLeftOut() {
+        UUID dual = UUID.randomUUID();
+        UUID single = UUID.randomUUID();
+        InetSocketAddress v4 = new InetSocketAddress(InetAddress.ofLiteral("198.18.0.10"), 3478);
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.ofLiteral("2001:db8:18::10"), 3478);
+        InetSocketAddress other = new InetSocketAddress(InetAddress.ofLiteral("198.18.0.11"), 3478);
+        List<Relay> relays = PeerRelays.of(List.of(
+            new dev.flint.connlib.portal.Relay.Turn(dual, v4, "2145916800:salt", "pw", EXPIRY),
+            new dev.flint.connlib.portal.Relay.Stun(UUID.randomUUID(), other),
+            new dev.flint.connlib.portal.Relay.Turn(single, other, "2145916800:salt2", "pw2", EXPIRY),
+            new dev.flint.connlib.portal.Relay.Turn(dual, v6, "2145916800:salt", "pw", EXPIRY)));
+        assertThat(relays).containsExactly(
+            new Relay(dual, List.of(v4, v6), new RelayCredentials("2145916800:salt", "pw")),
+            new Relay(single, List.of(other), new RelayCredentials("2145916800:salt2", "pw2")));
+    }
+
+    @Test
+    void noEntriesNoRelays() {
+        assertThat(PeerRelays.of(List.of())).isEmpty();
+    }
+}
