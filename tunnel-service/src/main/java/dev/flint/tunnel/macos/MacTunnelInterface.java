@@ -37,6 +37,7 @@ public final class MacTunnelInterface implements TunnelInterface {
     private final DnsControl leftoverDns;
     private UtunDevice device;
     private final List<Cidr> routes = new ArrayList<>();
+    private final List<Cidr> addresses = new ArrayList<>();
 
     /**
      * @param leftoverDns the scutil control whose entry {@link #removeIfPresent} clears at
@@ -61,43 +62,83 @@ public final class MacTunnelInterface implements TunnelInterface {
         return device != null ? device.name() : requestedName;
     }
 
+    /** The open device while up, for the data plane. */
     @Override
     public synchronized Optional<TunDevice> device() {
         return Optional.ofNullable(device);
     }
 
+    /**
+     * Creates the utun interface, or, when it is up already, changes its addresses and routes in
+     * place so the open socket and the connections through it survive.
+     */
     @Override
     public synchronized void up(InterfaceConfig config) throws IOException {
-        if (device != null) {
-            down();
+        boolean fresh = device == null;
+        if (fresh) {
+            device = UtunDevice.open(sys, requestedName, MTU);
         }
-        device = UtunDevice.open(sys, requestedName, MTU);
         String utun = device.name();
         try {
-            commands.run(List.of(IFCONFIG, utun, "mtu", Integer.toString(MTU)));
-            if (config.ipv4().isPresent()) {
-                String a = config.ipv4().get().getHostAddress();
-                commands.run(List.of(IFCONFIG, utun, "inet", a, a, "netmask", "255.255.255.255", "alias"));
-            }
-            if (config.ipv6().isPresent()) {
-                commands.run(List.of(IFCONFIG, utun, "inet6", config.ipv6().get().getHostAddress(), "prefixlen", "128", "alias"));
-            }
-            commands.run(List.of(IFCONFIG, utun, "up"));
+            List<Cidr> wantedAddresses = new ArrayList<>();
+            config.ipv4().ifPresent(a -> wantedAddresses.add(new Cidr(a, 32)));
+            config.ipv6().ifPresent(a -> wantedAddresses.add(new Cidr(a, 128)));
+            List<Cidr> wantedRoutes = new ArrayList<>();
             for (Cidr route : config.routes()) {
                 boolean v4 = route.address() instanceof Inet4Address;
-                if (v4 ? config.ipv4().isEmpty() : config.ipv6().isEmpty()) {
-                    continue;
+                if (v4 ? config.ipv4().isPresent() : config.ipv6().isPresent()) {
+                    wantedRoutes.addAll(halvesOfDefault(route));
                 }
-                for (Cidr part : halvesOfDefault(route)) {
-                    commands.run(routeCommand("add", part, utun));
-                    routes.add(part);
+            }
+            if (fresh) {
+                commands.run(List.of(IFCONFIG, utun, "mtu", Integer.toString(MTU)));
+            }
+            for (Cidr route : List.copyOf(routes).reversed()) {
+                if (!wantedRoutes.contains(route)) {
+                    commands.run(routeCommand("delete", route, utun));
+                    routes.remove(route);
+                }
+            }
+            for (Cidr address : List.copyOf(addresses).reversed()) {
+                if (!wantedAddresses.contains(address)) {
+                    commands.run(List.of(IFCONFIG, utun, family(address), address.address().getHostAddress(), "-alias"));
+                    addresses.remove(address);
+                }
+            }
+            for (Cidr address : wantedAddresses) {
+                if (!addresses.contains(address)) {
+                    commands.run(addressCommand(address, utun));
+                    addresses.add(address);
+                }
+            }
+            if (fresh) {
+                commands.run(List.of(IFCONFIG, utun, "up"));
+            }
+            for (Cidr route : wantedRoutes) {
+                if (!routes.contains(route)) {
+                    commands.run(routeCommand("add", route, utun));
+                    routes.add(route);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            down();
+            if (fresh) {
+                down();
+            }
             throw e;
         }
         LOG.info("{} is up with {} route(s)", utun, routes.size());
+    }
+
+    private static String family(Cidr cidr) {
+        return cidr.address() instanceof Inet4Address ? "inet" : "inet6";
+    }
+
+    /** A point-to-point IPv4 address is its own peer; IPv6 takes a prefix length. */
+    static List<String> addressCommand(Cidr address, String utun) {
+        String a = address.address().getHostAddress();
+        return address.address() instanceof Inet4Address
+                ? List.of(IFCONFIG, utun, "inet", a, a, "netmask", "255.255.255.255", "alias")
+                : List.of(IFCONFIG, utun, "inet6", a, "prefixlen", "128", "alias");
     }
 
     static List<String> routeCommand(String verb, Cidr destination, String utun) {
@@ -147,6 +188,7 @@ public final class MacTunnelInterface implements TunnelInterface {
             }
         }
         routes.clear();
+        addresses.clear();
         device.close();
         device = null;
         LOG.info("{} closed", utun);

@@ -69,8 +69,12 @@ public final class WindowsService implements ServiceHost {
     }
 
     private void serviceMain(Body body) {
-        handle = scm.registerHandler(NAME, this::control);
-        report(State.START_PENDING);
+        // A control can arrive as soon as the handler is registered; it waits here until the
+        // handle it reports through is known.
+        synchronized (this) {
+            handle = scm.registerHandler(NAME, this::control);
+            report(State.START_PENDING);
+        }
         int code;
         try {
             code = body.run(new ServiceHost.Lifecycle() {

@@ -8,6 +8,7 @@ import dev.flint.tunnel.service.TunnelInterface;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ public final class WindowsTunnelInterface implements TunnelInterface {
     private WintunTunDevice device;
     private final List<IpHelper.Route> routes = new ArrayList<>();
     private final List<IpHelper.UnicastAddress> addresses = new ArrayList<>();
+    private final EnumSet<IpHelper.Family> families = EnumSet.noneOf(IpHelper.Family.class);
 
     /**
      * @param leftoverDns the NRPT control whose rule {@link #removeIfPresent} clears at start-up:
@@ -79,42 +81,87 @@ public final class WindowsTunnelInterface implements TunnelInterface {
         return wintun;
     }
 
+    /**
+     * Creates the adapter, or, when it is up already, changes its addresses and routes in place so
+     * the open session and the connections through it survive: rows no longer wanted are deleted
+     * first, then the missing ones added.
+     */
     @Override
     public synchronized void up(InterfaceConfig config) throws IOException {
-        if (device != null) {
-            down();
+        boolean fresh = device == null;
+        if (fresh) {
+            device = WintunTunDevice.open(wintun(), name, MTU, ringCapacity);
         }
-        device = WintunTunDevice.open(wintun(), name, MTU, ringCapacity);
         long luid = device.luid();
         try {
-            if (config.ipv4().isPresent()) {
-                ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, IpHelper.Family.IPV4, MTU, METRIC));
+            boolean v4 = config.ipv4().isPresent() && configureFamily(luid, IpHelper.Family.IPV4);
+            boolean v6 = config.ipv6().isPresent() && configureFamily(luid, IpHelper.Family.IPV6);
+            if (!v4 && !v6) {
+                throw new IOException("neither IPv4 nor IPv6 can be configured on " + name);
             }
-            if (config.ipv6().isPresent()) {
-                ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, IpHelper.Family.IPV6, MTU, METRIC));
+            List<IpHelper.UnicastAddress> wantedAddresses = new ArrayList<>();
+            if (v4) {
+                wantedAddresses.add(new IpHelper.UnicastAddress(luid, new Cidr(config.ipv4().get(), 32)));
             }
-            for (var address : List.of(config.ipv4().map(a -> new Cidr(a, 32)), config.ipv6().map(a -> new Cidr(a, 128)))) {
-                if (address.isPresent()) {
-                    IpHelper.UnicastAddress row = new IpHelper.UnicastAddress(luid, address.get());
-                    ipHelper.createUnicastAddress(row);
-                    addresses.add(row);
-                }
+            if (v6) {
+                wantedAddresses.add(new IpHelper.UnicastAddress(luid, new Cidr(config.ipv6().get(), 128)));
             }
+            List<IpHelper.Route> wantedRoutes = new ArrayList<>();
             for (Cidr destination : config.routes()) {
                 // A single-stack tunnel gets only the routes of its family (as Firezone's TunIpStack does).
-                boolean v4 = destination.address() instanceof Inet4Address;
-                if (v4 ? config.ipv4().isEmpty() : config.ipv6().isEmpty()) {
-                    continue;
+                if (destination.address() instanceof Inet4Address ? v4 : v6) {
+                    wantedRoutes.add(new IpHelper.Route(luid, destination, METRIC));
                 }
-                IpHelper.Route route = new IpHelper.Route(luid, destination, METRIC);
-                ipHelper.createRoute(route);
-                routes.add(route);
+            }
+            for (IpHelper.Route route : List.copyOf(routes).reversed()) {
+                if (!wantedRoutes.contains(route)) {
+                    ipHelper.deleteRoute(route);
+                    routes.remove(route);
+                }
+            }
+            for (IpHelper.UnicastAddress address : List.copyOf(addresses).reversed()) {
+                if (!wantedAddresses.contains(address)) {
+                    ipHelper.deleteUnicastAddress(address);
+                    addresses.remove(address);
+                }
+            }
+            for (IpHelper.UnicastAddress address : wantedAddresses) {
+                if (!addresses.contains(address)) {
+                    ipHelper.createUnicastAddress(address);
+                    addresses.add(address);
+                }
+            }
+            for (IpHelper.Route route : wantedRoutes) {
+                if (!routes.contains(route)) {
+                    ipHelper.createRoute(route);
+                    routes.add(route);
+                }
             }
         } catch (IOException | RuntimeException e) {
-            down();
+            if (fresh) {
+                down();
+            }
             throw e;
         }
         LOG.info("{} is up with {} route(s)", name, routes.size());
+    }
+
+    /**
+     * MTU and metric for one family; false (logged) when Windows refuses, e.g. because IPv6 is
+     * disabled on the machine: the tunnel then runs on the other family alone.
+     */
+    private boolean configureFamily(long luid, IpHelper.Family family) {
+        if (families.contains(family)) {
+            return true;
+        }
+        try {
+            ipHelper.setInterface(new IpHelper.InterfaceSettings(luid, family, MTU, METRIC));
+            families.add(family);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{} on {} cannot be configured, so the tunnel runs without it: {}", family, name, e.getMessage());
+            return false;
+        }
     }
 
     @Override
@@ -135,6 +182,7 @@ public final class WindowsTunnelInterface implements TunnelInterface {
             }
         }
         addresses.clear();
+        families.clear();
         if (device != null) {
             device.close();
             device = null;

@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -24,6 +28,14 @@ public final class WintunDll implements WintunApi {
     static final int ERROR_HANDLE_EOF = 38;
     static final int ERROR_BUFFER_OVERFLOW = 111;
     static final int ERROR_NO_MORE_ITEMS = 259;
+    /**
+     * WireGuard LLC's signed builds (amd64, arm64) that the installer ships, as pinned in
+     * {@code packaging/src/windows/wintun.sha256}: the service runs as LocalSystem and will not
+     * load any other DLL under that name.
+     */
+    static final Set<String> PINNED_SHA256 = Set.of(
+            "e5da8447dc2c320edc0fc52fa01885c103de8c118481f683643cacc3220dafce",
+            "f7ba89005544be9d85231a9e0d5f23b2d15b3311667e2dad0debd344918a3f80");
     private static final int WAIT_OBJECT_0 = 0;
     private static final int WAIT_TIMEOUT = 0x102;
 
@@ -62,15 +74,27 @@ public final class WintunDll implements WintunApi {
         this.dll = dll;
     }
 
-    /** Loads {@code dll} (an absolute path). */
+    /** Loads {@code dll} (an absolute path) if it is one of the pinned builds. */
     public static WintunDll load(Path dll) throws IOException {
         if (!dll.isAbsolute() || !Files.isRegularFile(dll)) {
             throw new IOException("wintun.dll is missing at " + dll + "; reinstall Flint");
+        }
+        String sha256 = sha256(dll);
+        if (!PINNED_SHA256.contains(sha256)) {
+            throw new IOException(dll + " is not the wintun.dll Flint ships (SHA-256 " + sha256 + "); reinstall Flint");
         }
         try {
             return new WintunDll(Native.load(dll.toString(), Functions.class));
         } catch (UnsatisfiedLinkError e) {
             throw new IOException("cannot load " + dll + ": " + e.getMessage());
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -50,6 +50,23 @@ class MacTunnelInterfaceTest {
     }
 
     @Test
+    void upOnARunningInterfaceChangesOnlyWhatDiffersAndKeepsTheSocket() throws Exception {
+        tunnel.up(config("100.64.0.7", "fd00:2021:1111::7", "100.64.0.0/11", "10.0.0.0/8"));
+        var device = tunnel.device().orElseThrow();
+        commands.clear();
+        tunnel.up(config("100.64.0.9", "fd00:2021:1111::7", "100.64.0.0/11", "0.0.0.0/0"));
+        assertThat(commands).containsExactly(
+                "/sbin/route -q -n delete -inet 10.0.0.0/8 -interface utun4",
+                "/sbin/ifconfig utun4 inet 100.64.0.7 -alias",
+                "/sbin/ifconfig utun4 inet 100.64.0.9 100.64.0.9 netmask 255.255.255.255 alias",
+                "/sbin/route -q -n add -inet 0.0.0.0/1 -interface utun4",
+                "/sbin/route -q -n add -inet 128.0.0.0/1 -interface utun4");
+        assertThat(tunnel.device()).containsSame(device);
+        assertThat(kernel.calls.stream().filter(c -> c.startsWith("socket"))).hasSize(1);
+        assertThat(kernel.closed).isFalse();
+    }
+
+    @Test
     void theDefaultRouteGoesInAsTwoHalvesAndOtherFamiliesRoutesAreSkipped() throws Exception {
         tunnel.up(config("100.64.0.7", null, "0.0.0.0/0", "::/0"));
         assertThat(commands).endsWith(

@@ -23,6 +23,7 @@ class WindowsTunnelInterfaceTest {
     static final class RecordingIpHelper implements IpHelper {
         final List<Object> calls = new ArrayList<>();
         Cidr failRoute;
+        Family failFamily;
 
         @Override
         public void createUnicastAddress(UnicastAddress address) {
@@ -48,7 +49,10 @@ class WindowsTunnelInterfaceTest {
         }
 
         @Override
-        public void setInterface(InterfaceSettings settings) {
+        public void setInterface(InterfaceSettings settings) throws IOException {
+            if (settings.family() == failFamily) {
+                throw new IOException("cannot read the " + failFamily + " interface settings (Windows error 1168)");
+            }
             calls.add("set " + settings);
         }
     }
@@ -105,12 +109,53 @@ class WindowsTunnelInterfaceTest {
     }
 
     @Test
+    void upOnARunningAdapterChangesOnlyWhatDiffersAndKeepsTheSession() throws Exception {
+        tunnel.up(config("100.64.0.7", "fd00:2021:1111::7", "100.64.0.0/11", "10.0.0.0/8"));
+        var device = tunnel.device().orElseThrow();
+        ipHelper.calls.clear();
+        tunnel.up(config("100.64.0.9", "fd00:2021:1111::7", "100.64.0.0/11", "172.16.0.0/12"));
+        assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
+                "delete " + new IpHelper.Route(LUID, Cidr.parse("10.0.0.0/8"), 0),
+                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
+                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.9/32")),
+                "create " + new IpHelper.Route(LUID, Cidr.parse("172.16.0.0/12"), 0));
+        assertThat(tunnel.device()).containsSame(device);
+        assertThat(wintun.calls.stream().filter(c -> c.startsWith("createAdapter"))).hasSize(1);
+        assertThat(wintun.calls).doesNotContain("endSession");
+
+        ipHelper.calls.clear();
+        tunnel.down();
+        assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
+                "delete " + new IpHelper.Route(LUID, Cidr.parse("172.16.0.0/12"), 0),
+                "delete " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0),
+                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.9/32")),
+                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("fd00:2021:1111::7/128")));
+    }
+
+    @Test
     void aSingleStackTunnelGetsOnlyTheRoutesOfItsFamily() throws Exception {
         tunnel.up(config("100.64.0.7", null, "100.64.0.0/11", "fd00:2021:1111::/107", "::/0"));
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
                 "set " + new IpHelper.InterfaceSettings(LUID, IpHelper.Family.IPV4, 1280, 0),
                 "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
                 "create " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0));
+    }
+
+    @Test
+    void aFamilyWindowsRefusesIsLeftOutWithItsAddressAndRoutes() throws Exception {
+        ipHelper.failFamily = IpHelper.Family.IPV6;
+        tunnel.up(config("100.64.0.7", "fd00:2021:1111::7", "100.64.0.0/11", "fd00:2021:1111::/107"));
+        assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
+                "set " + new IpHelper.InterfaceSettings(LUID, IpHelper.Family.IPV4, 1280, 0),
+                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
+                "create " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0));
+        tunnel.down();
+
+        WindowsTunnelInterface v6Only = new WindowsTunnelInterface("Flint", () -> wintun, ipHelper,
+                WintunTunDevice.DEFAULT_RING_CAPACITY, new DisabledDns());
+        assertThatThrownBy(() -> v6Only.up(config(null, "fd00:2021:1111::7", "fd00:2021:1111::/107")))
+                .hasMessageContaining("neither IPv4 nor IPv6");
+        assertThat(v6Only.device()).isEmpty();
     }
 
     @Test
