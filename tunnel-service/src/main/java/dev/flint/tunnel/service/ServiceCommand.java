@@ -8,11 +8,8 @@ import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.portal.DeviceIdentity;
 import dev.flint.shell.portal.PortalUrl;
 import dev.flint.shell.portal.UserAgent;
-import dev.flint.tunnel.dns.DisabledDns;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.dns.DnsMode;
-import dev.flint.tunnel.dns.ResolvConfDns;
-import dev.flint.tunnel.dns.ResolvedDns;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -133,15 +130,6 @@ public final class ServiceCommand {
         }
     }
 
-    private static DnsControl dnsControl(Options options) {
-        return switch (options.dnsMode()) {
-            case SYSTEMD_RESOLVED -> new ResolvedDns();
-            case ETC_RESOLV_CONF -> new ResolvConfDns(options.paths().resolvConf(), options.paths().resolvConfBackup());
-            case DISABLED -> new DisabledDns();
-            case NRPT, SCUTIL -> throw new IllegalStateException("parse() admits only the Linux modes");
-        };
-    }
-
     private static Session.Factory sessions(Options options, StateFiles state, DnsControl dns) {
         return (token, internet) -> {
             if (options.staticInterface().isPresent()) {
@@ -180,8 +168,9 @@ public final class ServiceCommand {
                 options.allowAnyPeerExe() ? Optional.empty() : Optional.of(PeerPolicy.INSTALLED_GUI), Path.of("/proc"));
         Optional<String> group = gid.map(g -> CLIENT_GROUP);
         StateFiles state = new StateFiles(options.paths(), group);
-        DnsControl dns = dnsControl(options);
-        return new TunnelService(options.paths(), state, policy, new LinuxTunnelInterface(options.interfaceName()), dns,
+        Platform platform = Platform.forCurrentOs();
+        DnsControl dns = platform.dnsControl(options.dnsMode(), options.paths());
+        return new TunnelService(options.paths(), state, policy, platform.tunnelInterface(options.interfaceName()), dns,
                 sessions(options, state, dns), logs, group);
     }
 

@@ -133,8 +133,11 @@ class PeerPathsNamespaceTest {
                         TRANSFER_BYTES * 8 / seconds / 1e6);
                 assertThat(MessageDigest.getInstance("SHA-256").digest(received))
                         .isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
-                // Asked after the transfer, when signalling has long caught up with the checks: a check can
-                // arrive before the candidate it came from, which then shows as peer-reflexive for a moment.
+                // Asked after the transfer, once every candidate signalled since the connection came up has been
+                // delivered: a check can arrive before the candidate it came from, which then shows as
+                // peer-reflexive until that candidate is signalled.
+                forwardCandidates(cid, gateway, client);
+                forwardCandidates(cid, client, gateway);
                 NominatedPair clientPath = client.shell.submit((n, now) -> n.path(cid).orElseThrow()).get();
                 assertThat(clientPath.pathType()).as("client path %s", clientPath).isEqualTo(expected);
                 NominatedPair gatewayPath = gateway.shell.submit((n, now) -> n.path(cid).orElseThrow()).get();
