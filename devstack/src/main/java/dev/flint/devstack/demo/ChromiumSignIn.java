@@ -191,7 +191,6 @@ public final class ChromiumSignIn implements AutoCloseable {
             ObjectNode navigate = JSON.createObjectNode();
             navigate.put("url", signInUrl.toString());
             send("Page.navigate", navigate);
-            boolean filledIn = false;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 // One loop over every event, so none is dropped while waiting for another (a paused request
@@ -219,12 +218,17 @@ public final class ChromiumSignIn implements AutoCloseable {
                         send("Fetch.continueRequest", resume);
                     }
                     case "Page.loadEventFired" -> {
-                        if (credentials.isPresent() && !filledIn) {
-                            filledIn = true;
+                        // Every load is offered the script, because the first one may be the blank page the tab
+                        // started with; the page's session storage makes sure the form is submitted only once.
+                        if (credentials.isPresent()) {
                             ObjectNode evaluate = JSON.createObjectNode();
-                            evaluate.put("expression", "document.getElementById('email').value = "
-                                + js(credentials.get()[0]) + "; document.getElementById('password').value = "
-                                + js(credentials.get()[1]) + "; document.getElementById('sign-in').click();");
+                            evaluate.put("expression", "(function () {"
+                                + " var email = document.getElementById('email');"
+                                + " if (!email || sessionStorage.getItem('flint-signed-in')) { return; }"
+                                + " sessionStorage.setItem('flint-signed-in', '1');"
+                                + " email.value = " + js(credentials.get()[0]) + ";"
+                                + " document.getElementById('password').value = " + js(credentials.get()[1]) + ";"
+                                + " document.getElementById('sign-in').click(); })()");
                             send("Runtime.evaluate", evaluate);
                         }
                     }
