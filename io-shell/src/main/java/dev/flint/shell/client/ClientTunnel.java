@@ -141,6 +141,7 @@ public final class ClientTunnel implements AutoCloseable {
     private final UpstreamDns dns;
     private final Thread engine;
     private volatile boolean running = true;
+    private volatile boolean shutDownDone;
 
     // Engine thread only.
     private int epoch;
@@ -232,13 +233,21 @@ public final class ClientTunnel implements AutoCloseable {
             shutDown();
             running = false;
         } else {
-            post(this::shutDown);
-            running = false;
-            post(() -> { });
+            // The loop ends only after it ran the shut-down itself: clearing `running` from here could end it
+            // between two polls with the shut-down still queued, leaving the sockets bound.
+            post(() -> {
+                shutDown();
+                running = false;
+            });
             try {
                 engine.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (engine.isAlive() || !shutDownDone) {
+                LOG.warn("The client tunnel's engine did not stop in time; closing its sockets from here");
+                running = false;
+                shutDown();
             }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -370,6 +379,10 @@ public final class ClientTunnel implements AutoCloseable {
     }
 
     private void shutDown() {
+        if (shutDownDone) {
+            return;
+        }
+        shutDownDone = true;
         stopped = true;
         stopIo();
         tun = null;
