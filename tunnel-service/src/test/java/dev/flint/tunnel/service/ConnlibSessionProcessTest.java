@@ -236,8 +236,9 @@ class ConnlibSessionProcessTest {
         NamespaceProcess gui = startGui(portal.issueToken("demo", "alice@flint.test", "n0nce"));
         await("the tunnel", this::tunExists, WAIT, service);
         assertSessionUp(service);
-        await("the resource list in the GUI", () -> gui.recentOutput().contains("resource Resource network"),
-                WAIT, gui);
+        // The test GUI prints one line per resource after the message's name: wait for the whole list.
+        await("the resource list in the GUI", () -> gui.recentOutput().contains("resource Resource network")
+                && gui.recentOutput().contains("resource Internet"), WAIT, gui);
         assertThat(gui.recentOutput()).contains("received connect_result", "resource Web by name",
                 "resource Wildcard names", "resource Internet");
 
@@ -323,7 +324,9 @@ class ConnlibSessionProcessTest {
     void anInvalidTokenEndsTheSessionAndAsksForSignIn() throws Exception {
         NamespaceProcess service = startService();
         NamespaceProcess gui = startGui("not-a-token");
-        await("the refusal", () -> gui.recentOutput().contains("received disconnected"), WAIT, gui);
+        // The test GUI prints the message's name, then its reason and sign-in flag on the next line.
+        await("the refusal", () -> gui.recentOutput().contains("received disconnected")
+                && gui.recentOutput().contains(" sign-in "), WAIT, gui);
         assertThat(gui.recentOutput()).contains("sign-in true");
         assertThat(clean()).isTrue();
         assertThat(service.isAlive()).isTrue();
