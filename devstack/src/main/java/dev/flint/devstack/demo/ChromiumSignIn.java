@@ -262,12 +262,16 @@ public final class ChromiumSignIn implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        // Chromium's helper processes may still write into the profile as they exit: files vanish or appear
+        // while it is walked, so walk again a few times; it is a temporary profile, so best effort.
+        for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+            try (var paths = Files.walk(root)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // try again
             }
-        } catch (IOException e) {
-            // a temporary profile; best effort
         }
     }
 
