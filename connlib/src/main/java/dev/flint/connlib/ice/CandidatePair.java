@@ -16,6 +16,8 @@ final class CandidatePair {
     boolean nominateOnSuccess;
     boolean nominated;
     boolean useCandidateInFlight;
+    /** Controlled side: when the controlling agent last nominated this pair (a check with USE-CANDIDATE). */
+    Instant lastUseCandidate;
 
     CandidatePair(Candidate local, Candidate remote) {
         this.local = local;

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A full ICE agent (RFC 8445) with trickle, modelled on str0m's as Firezone runs it: every pair is
@@ -35,8 +37,17 @@ import java.util.random.RandomGenerator;
  * Sans-IO: feed it STUN, poll transmits, events and its next timeout.
  */
 public final class IceAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(IceAgent.class);
     /** Firezone caps the pairs of one connection at 100. */
     public static final int MAX_PAIRS = 100;
+    /**
+     * Unanswered checks after which a working pair counts as stale: it is still checked and may recover, but data
+     * moves to another working pair meanwhile. Three checks are about 3 s with the client's timing, where giving
+     * the pair up takes the whole retransmit ladder (over 15 s).
+     */
+    public static final int STALE_AFTER = 3;
+    /** How long the controlled side keeps a better pair the controlling side nominated last. */
+    static final Duration FOLLOW_AFTER = Duration.ofSeconds(1);
     private static final Duration TRANSACTION_TTL = Duration.ofSeconds(10);
 
     private IceRole role;
@@ -57,6 +68,7 @@ public final class IceAgent {
     private CandidatePair nominated;
     private IceConnectionState state = IceConnectionState.CHECKING;
     private Instant lastNow;
+    private String label = "ice";
 
     private record Inflight(CandidatePair pair, boolean useCandidate, IceRole role, Instant sentAt) {
     }
@@ -75,6 +87,11 @@ public final class IceAgent {
 
     public IceRole role() {
         return role;
+    }
+
+    /** Names this agent in its debug log lines (the connection it belongs to). */
+    public void setLabel(String label) {
+        this.label = label;
     }
 
     public IceCredentials localCredentials() {
@@ -122,6 +139,7 @@ public final class IceAgent {
             }
         }
         localCandidates.add(c);
+        LOG.debug("{}: local candidate {}", label, c);
         if (pairsWithItself(c)) {
             for (Candidate remote : remoteCandidates) {
                 addPair(c, remote, now);
@@ -148,6 +166,7 @@ public final class IceAgent {
             }
         }
         remoteCandidates.add(c);
+        LOG.debug("{}: remote candidate {}", label, c);
         for (Candidate local : localCandidates) {
             if (pairsWithItself(local)) {
                 addPair(local, c, now);
@@ -189,6 +208,7 @@ public final class IceAgent {
         CandidatePair p = new CandidatePair(local, remote);
         p.nextCheck = now;
         pairs.add(p);
+        LOG.debug("{}: pair {} -> {} formed", label, local.address(), remote.address());
         return p;
     }
 
@@ -268,6 +288,7 @@ public final class IceAgent {
         if (remote == null) {
             remote = Candidate.peerReflexive(from, from, priority.get().value());
             remoteCandidates.add(remote);
+            LOG.debug("{}: peer-reflexive remote candidate {} (a check came from it)", label, from);
         }
         Candidate localCandidate = localCandidates.stream()
                 .filter(c -> pairsWithItself(c) && c.address().equals(local)).findFirst().orElse(null);
@@ -280,8 +301,9 @@ public final class IceAgent {
         }
         boolean useCandidate = m.has(UseCandidate.class);
         if (useCandidate && role == IceRole.CONTROLLED) {
+            pair.lastUseCandidate = now;
             if (pair.state == CandidatePair.State.SUCCEEDED) {
-                controlledNominate(pair);
+                controlledNominate(pair, now);
             } else {
                 pair.nominateOnSuccess = true;
             }
@@ -325,6 +347,9 @@ public final class IceAgent {
         if (mapped == null) {
             return true;
         }
+        if (pair.state != CandidatePair.State.SUCCEEDED || pair.unanswered >= STALE_AFTER) {
+            LOG.debug("{}: pair {} works (we appear as {})", label, pair, mapped);
+        }
         pair.state = CandidatePair.State.SUCCEEDED;
         pair.unanswered = 0;
         pair.nextCheck = now.plus(timing.maxRto());
@@ -338,7 +363,7 @@ public final class IceAgent {
             }
             chooseBestPair(now);
         } else if (pair.nominateOnSuccess) {
-            controlledNominate(pair);
+            controlledNominate(pair, now);
         }
         if (state == IceConnectionState.DISCONNECTED && nominated != null) {
             setState(IceConnectionState.CONNECTED);
@@ -346,9 +371,14 @@ public final class IceAgent {
         return true;
     }
 
-    /** Controlling side: aim USE-CANDIDATE at the best pair that works. */
+    /** A working pair whose recent checks went unanswered: data should not wait on it. */
+    private static boolean isStale(CandidatePair p) {
+        return p.unanswered >= STALE_AFTER;
+    }
+
+    /** Controlling side: aim USE-CANDIDATE at the best pair that works and is not stale. */
     private void chooseBestPair(Instant now) {
-        CandidatePair best = pairs.stream().filter(p -> p.state == CandidatePair.State.SUCCEEDED)
+        CandidatePair best = pairs.stream().filter(p -> p.state == CandidatePair.State.SUCCEEDED && !isStale(p))
                 .max(Comparator.comparingLong(p -> p.priority(role))).orElse(null);
         if (best == null || best == nominated || best.nominateOnSuccess) {
             return;
@@ -362,11 +392,17 @@ public final class IceAgent {
         sendCheck(best, now);
     }
 
-    private void controlledNominate(CandidatePair pair) {
+    /**
+     * Controlled side: follow the controlling agent's nomination. A nomination of a worse pair is refused while the
+     * better one is still being nominated (a check delayed on the relay must not pull data back there), and followed
+     * once the controlling side has stopped nominating the better one for {@link #FOLLOW_AFTER} (it fell back).
+     */
+    private void controlledNominate(CandidatePair pair, Instant now) {
         pair.nominateOnSuccess = false;
         if (nominated != null && nominated != pair && nominated.state == CandidatePair.State.SUCCEEDED
-                && nominated.priority(role) > pair.priority(role)) {
-            return; // a stale nomination of a worse pair; the controlled side keeps the best nominated one
+                && nominated.priority(role) > pair.priority(role) && nominated.lastUseCandidate != null
+                && now.isBefore(nominated.lastUseCandidate.plus(FOLLOW_AFTER))) {
+            return;
         }
         nominate(pair);
     }
@@ -377,9 +413,13 @@ public final class IceAgent {
         }
         if (nominated != null) {
             nominated.nominated = false;
+            nominated.nominateOnSuccess = false;
         }
+        // Done with this pair's nomination: its keepalives must not nominate it again once another pair took over.
+        pair.nominateOnSuccess = false;
         pair.nominated = true;
         nominated = pair;
+        LOG.debug("{}: nominated {} as {}", label, pair, role);
         events.add(new IceEvent.Nominated(pair.asNominated()));
         setState(IceConnectionState.CONNECTED);
     }
@@ -420,6 +460,12 @@ public final class IceAgent {
                         failPair(pair, now);
                     } else {
                         sendCheck(pair, now);
+                        if (pair.unanswered == STALE_AFTER) {
+                            LOG.debug("{}: pair {} is stale ({} checks unanswered)", label, pair, pair.unanswered);
+                            if (role == IceRole.CONTROLLING && pair == nominated) {
+                                chooseBestPair(now);
+                            }
+                        }
                     }
                 }
                 case FAILED -> {
@@ -449,6 +495,7 @@ public final class IceAgent {
     }
 
     private void failPair(CandidatePair pair, Instant now) {
+        LOG.debug("{}: pair {} failed after {} unanswered checks", label, pair, pair.unanswered);
         pair.state = CandidatePair.State.FAILED;
         pair.nextCheck = null;
         pair.nominateOnSuccess = false;

@@ -218,6 +218,7 @@ public final class PeerNode {
         }
         IceAgent agent = new IceAgent(role, local, remote, server ? IceTiming.SERVER_DEFAULT : IceTiming.CLIENT_DEFAULT,
                 random);
+        agent.setLabel("connection " + id);
         Optional<WireGuardPeer> stale = wireGuard.peer(remoteKey);
         stale.ifPresent(p -> {
             PeerConnection old = byWireGuardPeer.get(p);

@@ -143,6 +143,15 @@ public final class GatewayState {
         }
     }
 
+    /** Portal {@code access_authorization_expiry_updated}: the grant lasts until {@code expiresAt} (null: no end). */
+    public void updateExpiry(UUID clientId, UUID resourceId, Instant expiresAt) {
+        ClientOnGateway c = clients.get(clientId);
+        Grant g = c == null ? null : c.grants.get(resourceId);
+        if (g != null) {
+            g.expiresAt = expiresAt;
+        }
+    }
+
     /** The connection failed: authorizations stay (the client may come back with the same state). */
     public void handleConnectionFailed(UUID clientId, Instant now) {}
 

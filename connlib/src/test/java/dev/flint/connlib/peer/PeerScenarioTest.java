@@ -181,4 +181,61 @@ class PeerScenarioTest {
         assertThat(client.stunSent).isGreaterThanOrEqualTo(9);
         assertThat(client.node.path(CID)).isPresent();
     }
+
+    /** Packets both ways every 100 ms for {@code d}, as a busy TCP flow would send; returns how many were lost. */
+    int steadyTraffic(Duration d) {
+        int sent = 0;
+        int before = gateway.packets.size() + client.packets.size();
+        for (Duration t = Duration.ZERO; t.compareTo(d) < 0; t = t.plusMillis(100)) {
+            client.node.encapsulate(CID, ipPacket(sent), net.now).ifPresent(x -> client.outbound(x.destination(), x.payload()));
+            gateway.node.encapsulate(CID, ipPacket(sent), net.now).ifPresent(x -> gateway.outbound(x.destination(), x.payload()));
+            sent += 2;
+            net.run(Duration.ofMillis(100));
+        }
+        net.run(Duration.ofMillis(100));
+        return sent - (gateway.packets.size() + client.packets.size() - before);
+    }
+
+    long handshakes(Host h) {
+        return h.events.stream().filter(e -> e instanceof PeerEvent.ConnectionEstablished).count();
+    }
+
+    @Test
+    void dataFlowsOverTheRelayFirstAndMovesToTheDirectPathWhenItStartsToWork() {
+        topology(Nat.PORT_RESTRICTED, Nat.PORT_RESTRICTED, 11, "192.0.2.100");
+        net.directBlocked = true;
+        NominatedPair first = connect();
+        assertThat(first.pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(steadyTraffic(Duration.ofSeconds(2))).isZero();
+
+        net.directBlocked = false; // the direct path starts to work 5 s after the connection came up
+        int lost = steadyTraffic(Duration.ofSeconds(5));
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+        assertThat(gateway.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+        assertThat(client.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.PathChanged.class));
+        // The same WireGuard session carries on: no second establishment, nothing lost on the move.
+        assertThat(handshakes(client)).isEqualTo(1);
+        assertThat(lost).isZero();
+    }
+
+    @Test
+    void aDeadDirectPathFallsBackToTheRelayWithinSecondsAndUpgradesAgainWhenItWorks() {
+        topology(Nat.PORT_RESTRICTED, Nat.PORT_RESTRICTED, 12, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+        steadyTraffic(Duration.ofSeconds(3));
+
+        net.directBlocked = true; // the direct path dies; the relay still works
+        steadyTraffic(Duration.ofSeconds(5));
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(gateway.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(steadyTraffic(Duration.ofSeconds(2))).isZero();
+
+        net.directBlocked = false;
+        steadyTraffic(Duration.ofSeconds(5));
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+        assertThat(gateway.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);
+        assertThat(steadyTraffic(Duration.ofSeconds(2))).isZero();
+        assertThat(handshakes(client)).isEqualTo(1);
+        assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+    }
 }

@@ -85,6 +85,8 @@ final class SimNetwork {
     final List<Host> hosts = new ArrayList<>();
     final List<SimRelay> relays = new ArrayList<>();
     final Set<InetAddress> unreachable = new HashSet<>();
+    /** While set, datagrams between two hosts are lost; relays still reach everyone (a firewall between sites). */
+    boolean directBlocked;
     private final PriorityQueue<Datagram> inFlight =
             new PriorityQueue<>(Comparator.comparing(Datagram::at).thenComparingLong(Datagram::seq));
     private long seq;
@@ -153,6 +155,9 @@ final class SimNetwork {
 
     private void deliver(Datagram d) {
         if (unreachable.contains(d.to().getAddress()) || unreachable.contains(d.from().getAddress())) {
+            return;
+        }
+        if (directBlocked && relays.stream().noneMatch(r -> r.owns(d.to()) || r.owns(d.from()))) {
             return;
         }
         for (SimRelay r : relays) {

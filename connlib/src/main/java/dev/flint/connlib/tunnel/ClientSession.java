@@ -1,0 +1,337 @@
+package dev.flint.connlib.tunnel;
+
+import dev.flint.connlib.dns.ProxyIpAllocator;
+import dev.flint.connlib.ice.IceCredentials;
+import dev.flint.connlib.ice.IceRole;
+import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.peer.DecryptedPacket;
+import dev.flint.connlib.peer.PeerEvent;
+import dev.flint.connlib.peer.PeerNode;
+import dev.flint.connlib.peer.Relay;
+import dev.flint.connlib.portal.ClientToPortal;
+import dev.flint.connlib.portal.PortalToClient;
+import dev.flint.connlib.portal.Resource;
+import dev.flint.connlib.wireguard.WireGuardKey;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * A Firezone client, sans-IO: the policy layer ({@link ClientState}) and the connection layer ({@link PeerNode}) as
+ * one object, the way Firezone's {@code ClientTunnel} composes {@code ClientState} and snownet's {@code Node}.
+ * The shell feeds whole portal messages, datagrams, TUN packets, upstream DNS answers and time, and polls until
+ * empty: messages for the portal, datagrams to send, packets for the TUN device, events and the next deadline.
+ *
+ * <p>What used to sit between the portal and the engines lives here: authorizations set up connections, candidates
+ * travel both ways (batched, by priority, held back while the portal is away), relays are merged by id,
+ * {@code set_snownet_capabilities} follows every join, decrypted packets reach the policy layer and the policy
+ * layer's packets are encrypted for their gateway.
+ */
+public final class ClientSession {
+    private final ClientState state;
+    private final PeerNode node;
+    private final Set<UUID> relayIds = new HashSet<>();
+    private final Set<UUID> gateways = new HashSet<>();
+    private final CandidateSignals candidates = new CandidateSignals();
+    private final ArrayDeque<ClientToPortal> portalOut = new ArrayDeque<>();
+    private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
+    private final ArrayDeque<ClientSessionEvent> events = new ArrayDeque<>();
+    private boolean portalJoined;
+    private Instant lastNow;
+
+    public ClientSession(WireGuardKey privateKey, RandomGenerator random, Instant now) {
+        this.state = new ClientState(new ProxyIpAllocator(), random);
+        this.node = new PeerNode(privateKey, false, random, now);
+        this.lastNow = now;
+    }
+
+    /** The key the portal must know this device by (it changes with {@link #reset}). */
+    public WireGuardKey publicKey() {
+        return node.publicKey();
+    }
+
+    // ------------------------------------------------------------------ portal
+
+    /** The portal channel was joined (again): capabilities first, then the candidates held back meanwhile. */
+    public void handlePortalJoined(Instant now) {
+        lastNow = now;
+        portalJoined = true;
+        // Flint advertises no ICE-less capability, so the portal always negotiates standard ICE.
+        portalOut.add(new ClientToPortal.SetSnownetCapabilities(false));
+        signalCandidates();
+    }
+
+    /** The portal connection is down; candidates wait for the next join. */
+    public void handlePortalLeft() {
+        portalJoined = false;
+    }
+
+    public void handlePortalMessage(PortalToClient message, Instant now) {
+        lastNow = now;
+        switch (message) {
+            case PortalToClient.Init init -> {
+                state.handlePortalMessage(init, now);
+                updateRelays(List.of(), init.relays(), true, now);
+                // Every join repeats the configuration and the resources, changed or not: it tells the shell the
+                // tunnel is connected again.
+                events.add(new ClientEvent.TunConfigChanged(state.tunConfig()));
+                events.add(new ClientEvent.ResourcesChanged(state.resources()));
+                discardStateEvents(ClientEvent.TunConfigChanged.class, ClientEvent.ResourcesChanged.class);
+            }
+            case PortalToClient.RelaysPresence presence ->
+                updateRelays(presence.disconnectedIds(), presence.connected(), false, now);
+            case PortalToClient.AuthorizationCreated a -> {
+                gateways.add(a.gatewayId());
+                node.upsertConnection(a.gatewayId(), WireGuardKey.fromBytes(a.gatewayPublicKey().bytes()),
+                    WireGuardKey.fromBytes(a.presharedKey().bytes()),
+                    new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
+                    new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
+                    IceRole.CONTROLLING, now);
+                state.handlePortalMessage(a, now);
+            }
+            case PortalToClient.AuthorizationCreationFailed f -> {
+                state.handlePortalMessage(f, now);
+                events.add(new ClientSessionEvent.AuthorizationFailed(f.resourceId(), f.kind()));
+            }
+            case PortalToClient.IceCandidates c -> c.candidates().forEach(sdp -> node.addRemoteCandidate(c.gatewayId(), sdp, now));
+            case PortalToClient.InvalidateIceCandidates c ->
+                c.candidates().forEach(sdp -> node.removeRemoteCandidate(c.gatewayId(), sdp, now));
+            default -> state.handlePortalMessage(message, now);
+        }
+        flush(now);
+    }
+
+    /** A dual-stack relay comes as two entries with one id; the peer node wants one relay with both addresses. */
+    private void updateRelays(List<UUID> gone, List<dev.flint.connlib.portal.Relay> entries, boolean replaceAll,
+                              Instant now) {
+        List<Relay> add = Relay.fromPortal(entries);
+        Set<UUID> remove = new HashSet<>(gone);
+        if (replaceAll) {
+            Set<UUID> listed = new HashSet<>();
+            add.forEach(r -> listed.add(r.id()));
+            relayIds.stream().filter(id -> !listed.contains(id)).forEach(remove::add);
+        }
+        relayIds.removeAll(remove);
+        add.forEach(r -> relayIds.add(r.id()));
+        node.updateRelays(remove, add, now);
+    }
+
+    // ------------------------------------------------------------------ data and control inputs
+
+    /**
+     * A datagram that arrived on {@code local} (the local address it was sent to, port of our socket) from
+     * {@code from}: TURN, STUN or WireGuard; decrypted packets go through the policy layer towards the TUN device.
+     */
+    public void handleNetworkInput(InetSocketAddress local, InetSocketAddress from, byte[] data, int offset, int length,
+                                   Instant now) {
+        lastNow = now;
+        node.handleNetworkInput(local, from, data, offset, length, now);
+        flush(now);
+    }
+
+    /** An IP packet the operating system routed into the tunnel. */
+    public void handleTunInput(byte[] packet, Instant now) {
+        lastNow = now;
+        state.handleTunInput(packet, now);
+        flush(now);
+    }
+
+    /** The answer to an {@link ClientEvent.UpstreamDnsQuery}. */
+    public void handleUpstreamResult(long queryId, UpstreamResult result, Instant now) {
+        lastNow = now;
+        state.handleUpstreamResult(queryId, result, now);
+        flush(now);
+    }
+
+    /** The resolvers non-resource queries go to when the portal configures none. */
+    public void setSystemResolvers(List<InetAddress> resolvers, Instant now) {
+        lastNow = now;
+        state.setSystemResolvers(resolvers);
+        flush(now);
+    }
+
+    /** The user's Internet Resource toggle. */
+    public void setInternetResourceActive(boolean active, Instant now) {
+        lastNow = now;
+        state.setInternetResourceActive(active, now);
+        flush(now);
+    }
+
+    /**
+     * The network changed: every connection closes, relays start over and the device gets a new WireGuard key
+     * (Firezone does the same); the shell reconnects to the portal with {@link #publicKey()}. Resources are
+     * authorized again on their next packet.
+     */
+    public void reset(Instant now) {
+        lastNow = now;
+        node.reset(now);
+        for (UUID gateway : List.copyOf(gateways)) {
+            state.handleConnectionFailed(gateway, now);
+        }
+        gateways.clear();
+        flush(now);
+    }
+
+    public void handleTimeout(Instant now) {
+        lastNow = now;
+        Instant due = state.pollTimeout();
+        if (due != null && !due.isAfter(now)) {
+            state.handleTimeout(now);
+        }
+        node.handleTimeout(now);
+        flush(now);
+    }
+
+    // ------------------------------------------------------------------ the wiring
+
+    /** Moves everything both layers produced to where it belongs, until neither has anything left. */
+    private void flush(Instant now) {
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (var p = node.pollPacket(); p.isPresent(); p = node.pollPacket()) {
+                DecryptedPacket d = p.get();
+                state.handleGatewayPacket(d.connection(), d.packet(), now);
+                moved = true;
+            }
+            for (var e = node.pollEvent(); e.isPresent(); e = node.pollEvent()) {
+                onPeerEvent(e.get(), now);
+                moved = true;
+            }
+            for (GatewayTransmit t = state.pollGatewayTransmit(); t != null; t = state.pollGatewayTransmit()) {
+                node.encapsulate(t.peer(), t.packet(), now).ifPresent(transmits::add);
+                moved = true;
+            }
+            for (ClientEvent e = state.pollEvent(); e != null; e = state.pollEvent()) {
+                onStateEvent(e);
+                moved = true;
+            }
+        }
+        signalCandidates();
+    }
+
+    private void onPeerEvent(PeerEvent event, Instant now) {
+        switch (event) {
+            case PeerEvent.NewIceCandidate(UUID connection, String candidate) -> candidates.add(connection, candidate);
+            case PeerEvent.InvalidateIceCandidate(UUID connection, String candidate) ->
+                candidates.remove(connection, candidate);
+            case PeerEvent.ConnectionEstablished established -> {
+                state.handleConnectionEstablished(established.connection(), now);
+                events.add(new ClientSessionEvent.Connection(event));
+            }
+            case PeerEvent.PathChanged changed -> events.add(new ClientSessionEvent.Connection(event));
+            case PeerEvent.ConnectionFailed failed -> {
+                gateways.remove(failed.connection());
+                candidates.forget(failed.connection());
+                state.handleConnectionFailed(failed.connection(), now);
+                events.add(new ClientSessionEvent.Connection(event));
+            }
+            case PeerEvent.ConnectionClosed closed -> {
+                gateways.remove(closed.connection());
+                candidates.forget(closed.connection());
+                state.handleConnectionFailed(closed.connection(), now);
+                events.add(new ClientSessionEvent.Connection(event));
+            }
+            case PeerEvent.NoRelays noRelays -> portalOut.add(new ClientToPortal.NoRelays());
+        }
+    }
+
+    private void onStateEvent(ClientEvent event) {
+        switch (event) {
+            case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) ->
+                portalOut.add(ClientToPortal.RequestAuthorization.of(resource, connected));
+            case ClientEvent.CloseConnection(UUID gateway) -> {
+                gateways.remove(gateway);
+                candidates.forget(gateway);
+                node.closeConnection(gateway);
+            }
+            case ClientEvent.TunConfigChanged changed -> events.add(changed);
+            case ClientEvent.ResourcesChanged changed -> events.add(changed);
+            case ClientEvent.UpstreamDnsQuery query -> events.add(query);
+        }
+    }
+
+    private void signalCandidates() {
+        if (!portalJoined) {
+            return;
+        }
+        for (CandidateSignals.Batch b : candidates.drain()) {
+            if (!b.removed().isEmpty()) {
+                portalOut.add(new ClientToPortal.InvalidateGatewayIceCandidates(b.connection(), b.removed()));
+            }
+            if (!b.added().isEmpty()) {
+                portalOut.add(new ClientToPortal.NewGatewayIceCandidates(b.connection(), b.added()));
+            }
+        }
+    }
+
+    @SafeVarargs
+    private void discardStateEvents(Class<? extends ClientEvent>... kinds) {
+        // The Init case announced both itself; the policy layer's own announcements of the same would repeat them.
+        ArrayDeque<ClientEvent> keep = new ArrayDeque<>();
+        for (ClientEvent e = state.pollEvent(); e != null; e = state.pollEvent()) {
+            boolean drop = false;
+            for (Class<? extends ClientEvent> k : kinds) {
+                drop |= k.isInstance(e);
+            }
+            if (!drop) {
+                keep.add(e);
+            }
+        }
+        keep.forEach(this::onStateEvent);
+    }
+
+    // ------------------------------------------------------------------ outputs
+
+    /** The next message for the portal, or null. */
+    public ClientToPortal pollPortalMessage() {
+        return portalOut.poll();
+    }
+
+    /** The next datagram to send, or null. */
+    public Transmit pollTransmit() {
+        Transmit t = node.pollTransmit().orElse(null);
+        return t != null ? t : transmits.poll();
+    }
+
+    /** The next packet for the TUN device, or null. */
+    public byte[] pollTunPacket() {
+        return state.pollTunPacket();
+    }
+
+    /** The next event, or null. */
+    public ClientSessionEvent pollEvent() {
+        return events.poll();
+    }
+
+    /** When {@link #handleTimeout} must run next, or null if nothing is scheduled. */
+    public Instant pollTimeout() {
+        if (!portalOut.isEmpty() || !events.isEmpty() || !transmits.isEmpty()) {
+            return lastNow;
+        }
+        Instant t = node.pollTimeout().orElse(null);
+        Instant s = state.pollTimeout();
+        return t == null ? s : s == null || t.isBefore(s) ? t : s;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** The current configuration of the TUN device, or null before the portal's {@code init}. */
+    public TunConfig tunConfig() {
+        return state.tunConfig();
+    }
+
+    public List<Resource> resources() {
+        return state.resources();
+    }
+
+    public ClientState.Counters counters() {
+        return state.counters();
+    }
+}
