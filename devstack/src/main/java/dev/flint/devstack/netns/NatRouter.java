@@ -31,6 +31,8 @@ import java.util.Objects;
  *       preserve ports, "outside port p" means "inside port p" and anyone can reach a mapped port. Limits: one
  *       inside host, IPv4 UDP only for the inbound part, and it also opens ports never mapped.
  * </ul>
+ * Every type but {@code NONE} drops unsolicited UDP addressed to the router itself before conntrack records it (see
+ * {@link #ruleset}), so a peer's early packet cannot make Linux remap the next outbound flow to another port.
  * No type supports hairpinning (an inside host reaching another inside host through the outside address).
  */
 public record NatRouter(NetworkNamespace namespace, NatType type, String insideInterface, String outsideInterface) {
@@ -80,6 +82,14 @@ public record NatRouter(NetworkNamespace namespace, NatType type, String insideI
             rules.append("    ct status dnat accept\n");
         }
         rules.append("  }\n")
+            // Unsolicited UDP for the router itself dies before conntrack confirms an entry for it. Without this,
+            // a peer's hole-punching packet that arrives before ours leaves an entry whose reply tuple then clashes
+            // with our own outbound mapping, and Linux gives that mapping another port: endpoint-independent
+            // mapping would silently turn into a symmetric one. Home routers drop such packets on the WAN too.
+            .append("  chain input {\n")
+            .append("    type filter hook input priority filter; policy accept;\n")
+            .append("    iifname \"").append(outsideInterface).append("\" meta l4proto udp ct state new drop\n")
+            .append("  }\n")
             .append("  chain postrouting {\n")
             .append("    type nat hook postrouting priority srcnat; policy accept;\n")
             .append("    oifname \"").append(outsideInterface).append("\" ").append(masquerade).append("\n")

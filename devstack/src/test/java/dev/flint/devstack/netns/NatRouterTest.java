@@ -100,6 +100,35 @@ class NatRouterTest {
         assertThat(net.leftoverNamespaces()).isEmpty();
     }
 
+    /**
+     * Hole punching's race: the peer's first packet reaches our router before ours leaves. An endpoint-independent
+     * mapping must still give our flow to that peer the port every other destination sees.
+     */
+    @ParameterizedTest(name = "IPv{0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 6})
+    void aPeersEarlyPacketDoesNotMoveThePortRestrictedMapping(int family) throws Exception {
+        Topology net = Topology.create("nr");
+        try (net) {
+            Internet internet = Internet.create(net, "inet", INTERNET, INTERNET6);
+            Internet.NatSite site = internet.attachSite("r", "c", NatType.PORT_RESTRICTED_CONE, 2,
+                IpPrefix.parse("10.81.0.0/24"), IpPrefix.parse("fd81::/64"));
+            NetworkNamespace peers = internet.attachHost("p", 10);
+            IpPrefix a = family == 4 ? INTERNET.host(10) : internet.address6(10).orElseThrow();
+            InetAddress client = (family == 4 ? site.hostAddress() : site.hostAddress6()).address();
+            InetAddress routerOutside = (family == 4 ? site.outside() : site.outside6()).address();
+            try (DatagramSocket socket = site.host().openUdpSocket(new InetSocketAddress(client, 0));
+                 DatagramSocket peer = peers.openUdpSocket(new InetSocketAddress(a.address(), 7100))) {
+                InetSocketAddress expected = new InetSocketAddress(routerOutside, socket.getLocalPort());
+                send(peer, "early", expected); // dropped by the router: nothing maps that port yet
+                send(socket, "punch", peer.getLocalSocketAddress());
+                assertThat(receive(peer).source()).as("the port every destination sees").isEqualTo(expected);
+                send(peer, "through", expected);
+                assertThat(receive(socket).text()).isEqualTo("through");
+            }
+        }
+        assertThat(net.leftoverNamespaces()).isEmpty();
+    }
+
     private record Received(String text, InetSocketAddress source) {
     }
 
