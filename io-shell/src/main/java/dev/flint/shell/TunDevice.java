@@ -25,6 +25,19 @@ public interface TunDevice extends AutoCloseable {
     /** Writes one packet from slot {@code slot} of {@code batch}. */
     void write(PacketBatch batch, int slot) throws IOException;
 
+    /**
+     * A descriptor that polls readable when {@link #read} has packets, so one thread can wait on the device and a
+     * socket together; -1 if the device cannot be polled that way (the shell then reads it on a thread of its own).
+     */
+    default int pollDescriptor() {
+        return -1;
+    }
+
+    /** Whether packets already read from the kernel (a split super-packet) wait in the device: read before waiting. */
+    default boolean hasBuffered() {
+        return false;
+    }
+
     @Override
     void close();
 }

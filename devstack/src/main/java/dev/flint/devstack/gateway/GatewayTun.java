@@ -1,21 +1,19 @@
 package dev.flint.devstack.gateway;
 
-import dev.flint.shell.PacketBatch;
+import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
- * The gateway's TUN device: MTU 1280, routes for the client tunnel ranges into it, the tunnel addresses the
- * portal assigns, one reader thread handing packets to the gateway, and writes of packets for the resource
- * network. The interface, its addresses and routes disappear when it is closed.
+ * The gateway's TUN device: MTU 1280, routes for the client tunnel ranges into it, exactly the tunnel addresses the
+ * portal assigns (an address it no longer assigns is removed, so packets for it are not taken as the gateway's own).
+ * Opened with TCP segmentation offload, so the resource network's TCP replies arrive in 64 KiB super-packets; the
+ * event loop reads and writes it. The interface, its addresses and routes disappear when it is closed.
  */
 final class GatewayTun implements AutoCloseable {
     static final int MTU = 1280;
@@ -23,18 +21,13 @@ final class GatewayTun implements AutoCloseable {
     static final List<Route> CLIENT_RANGES = List.of(
         new Route(InetAddress.ofLiteral("100.64.0.0"), 10),
         new Route(InetAddress.ofLiteral("fd00:2021:1111::"), 107));
-    private static final int BATCH = 64;
 
     record Route(InetAddress address, int prefixLength) {
     }
 
     private final LinuxTunDevice device;
     private final int index;
-    private final PacketBatch readBatch = new PacketBatch(BATCH, MTU + 64);
-    private final PacketBatch writeBatch = new PacketBatch(1, 65535);
     private final Set<InetAddress> addresses = new HashSet<>();
-    private Thread reader;
-    private volatile boolean running = true;
 
     private GatewayTun(LinuxTunDevice device, int index) {
         this.device = device;
@@ -43,7 +36,7 @@ final class GatewayTun implements AutoCloseable {
 
     /** Creates the device, brings it up and routes the client ranges into it. */
     static GatewayTun open(String name) throws IOException {
-        LinuxTunDevice device = LinuxTunDevice.open(name, MTU, LinuxTunDevice.PacketIo.FFM);
+        LinuxTunDevice device = LinuxTunDevice.open(name, MTU, LinuxTunDevice.PacketIo.FFM, true);
         try (RtNetlink netlink = RtNetlink.open()) {
             int index = RtNetlink.linkIndex(device.name());
             netlink.setMtu(index, MTU);
@@ -62,9 +55,19 @@ final class GatewayTun implements AutoCloseable {
         return device.name();
     }
 
-    /** Adds the portal's tunnel addresses (host routes); addresses already there are left alone. */
+    TunDevice device() {
+        return device;
+    }
+
+    /** Makes the portal's tunnel addresses the device's only ones (host routes); others it had are removed. */
     synchronized void assign(List<InetAddress> tunnelAddresses) throws IOException {
         try (RtNetlink netlink = RtNetlink.open()) {
+            for (InetAddress old : List.copyOf(addresses)) {
+                if (!tunnelAddresses.contains(old)) {
+                    netlink.deleteAddress(index, old, old.getAddress().length * 8);
+                    addresses.remove(old);
+                }
+            }
             for (InetAddress a : tunnelAddresses) {
                 if (addresses.add(a)) {
                     netlink.addAddress(index, a, a.getAddress().length * 8);
@@ -73,56 +76,8 @@ final class GatewayTun implements AutoCloseable {
         }
     }
 
-    /** Starts the reader thread; each read batch is handed over as copies. */
-    void startReading(Consumer<List<byte[]>> packets) {
-        reader = Thread.ofPlatform().name("tun-" + device.name()).daemon().start(() -> {
-            while (running) {
-                try {
-                    int n = device.read(readBatch, 500);
-                    if (n < 0) {
-                        return;
-                    }
-                    List<byte[]> batch = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        ByteBuffer slot = readBatch.buffer(i);
-                        byte[] copy = new byte[readBatch.length(i)];
-                        slot.get(0, copy);
-                        batch.add(copy);
-                    }
-                    if (!batch.isEmpty()) {
-                        packets.accept(batch);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    if (running) {
-                        System.err.println("gateway: reading " + device.name() + " failed: " + e.getMessage());
-                    }
-                }
-            }
-        });
-    }
-
-    /** Writes one packet towards the resource network. */
-    synchronized void write(byte[] packet) throws IOException {
-        writeBatch.clear();
-        if (writeBatch.add(ByteBuffer.wrap(packet))) {
-            device.write(writeBatch);
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
         device.close();
-        if (reader != null) {
-            try {
-                reader.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        readBatch.close();
-        synchronized (this) {
-            writeBatch.close();
-        }
     }
 }

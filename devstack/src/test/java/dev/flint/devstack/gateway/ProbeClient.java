@@ -86,7 +86,7 @@ final class ProbeClient implements AutoCloseable {
                 connect(a);
                 deliver(a);
             } else if (ok.message() instanceof PortalToClient.Init init) {
-                List<dev.flint.connlib.peer.Relay> relays = PeerRelays.of(init.relays());
+                List<dev.flint.connlib.peer.Relay> relays = dev.flint.connlib.peer.Relay.fromPortal(init.relays());
                 shell.submit((node, now) -> {
                     node.updateRelays(List.of(), relays, now);
                     return null;

@@ -175,6 +175,16 @@ public final class LinuxTunDevice implements TunDevice {
         }
     }
 
+    @Override
+    public int pollDescriptor() {
+        return fd;
+    }
+
+    @Override
+    public boolean hasBuffered() {
+        return pendingLength > 0;
+    }
+
     /** Packets read but dropped as malformed (offload mode only). */
     public long malformed() {
         return malformed.get();

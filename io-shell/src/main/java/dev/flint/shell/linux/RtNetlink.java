@@ -23,6 +23,7 @@ public final class RtNetlink implements AutoCloseable {
 
     private static final short RTM_NEWLINK = 16;
     private static final short RTM_DELLINK = 17;
+    private static final short RTM_DELADDR = 21;
     private static final short RTM_NEWADDR = 20;
     private static final short RTM_NEWROUTE = 24;
     private static final short RTM_DELROUTE = 25;
@@ -120,6 +121,17 @@ public final class RtNetlink implements AutoCloseable {
         attribute(IFA_LOCAL, address.getAddress());
         attribute(IFA_ADDRESS, address.getAddress());
         commit("add address " + address.getHostAddress() + "/" + prefixLength + " to link " + index);
+    }
+
+    /** Removes {@code address/prefixLength} from the link, as {@code ip addr del} does. */
+    public void deleteAddress(int index, InetAddress address, int prefixLength) throws IOException {
+        boolean v4 = address instanceof Inet4Address;
+        header(RTM_DELADDR, 0);
+        request.put((byte) (v4 ? AF_INET : AF_INET6)).put((byte) prefixLength).put((byte) 0)
+            .put(RT_SCOPE_UNIVERSE).putInt(index);
+        attribute(IFA_LOCAL, address.getAddress());
+        attribute(IFA_ADDRESS, address.getAddress());
+        commit("remove address " + address.getHostAddress() + "/" + prefixLength + " from link " + index);
     }
 
     /** Adds a route to {@code destination/prefixLength} through the link (scope link, main table). */
