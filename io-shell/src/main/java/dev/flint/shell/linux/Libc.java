@@ -25,6 +25,7 @@ final class Libc {
     static final int EAGAIN = 11;
     static final int EINVAL = 22;
     static final int EIO = 5;
+    static final int EMSGSIZE = 90;
     static final int ENOBUFS = 105;
     static final int ECONNREFUSED = 111;
     static final int EBADF = 9;

@@ -2,18 +2,40 @@ package dev.flint.shell.linux;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A dual-stack UDP socket ({@code [::]:port}, IPv4 as v4-mapped) moving datagrams in batches with
- * {@code recvmmsg}/{@code sendmmsg} through the foreign function API, straight between the kernel
- * and off-heap {@link DatagramBatch} slots. Receiving waits in {@code poll} for the first datagram
+ * The one UDP socket a data plane runs on, in Firezone's model: dual-stack ({@code [::]:port},
+ * IPv4 as v4-mapped), told the local destination address of every datagram (IP_PKTINFO and
+ * IPV6_RECVPKTINFO) so host candidates and ICE can tell which of the host's addresses a peer used,
+ * and sending from an explicit source address per datagram when asked to.
+ *
+ * <p>Datagrams move in batches with {@code recvmmsg}/{@code sendmmsg} through the foreign function
+ * API, between the kernel and off-heap {@link DatagramBatch} slots. Where the kernel has them, the
+ * UDP offloads cut the per-datagram cost: GSO sends a run of equal datagrams to one destination as
+ * one super-datagram, GRO receives a run as one and the socket splits it back into slots, so
+ * callers always see one datagram per slot. Receiving waits in {@code poll} for the first datagram
  * and takes what else is ready; sending blocks while the socket buffer is full, which is the
- * back-pressure the TUN reader needs.
+ * back-pressure the TUN reader needs. Any number of threads may send, each with its own batch.
+ *
+ * <p>Sources on the dual-stack socket: an IPv6 source goes as {@code IPV6_PKTINFO}; an IPv4 source
+ * (to a v4-mapped destination) as {@code IP_PKTINFO} with {@code ipi_spec_dst}, which the kernel's
+ * v4-mapped path ({@code udpv6_sendmsg} hands over to {@code udp_sendmsg}) reads. A v4-mapped
+ * {@code IPV6_PKTINFO} works there too on the kernels tested (6.18, see PacketInfoTest); IP_PKTINFO is
+ * used because it is what the IPv4 path has understood the longest.
  */
 public final class LinuxUdpSocket implements AutoCloseable {
 
+    /** Firezone's port: 49152 + 3473, "FIRE" on a phone pad. */
+    public static final int FIREZONE_PORT = 52625;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxUdpSocket.class);
     private static final int AF_INET6 = 10;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
@@ -23,24 +45,71 @@ public final class LinuxUdpSocket implements AutoCloseable {
     private static final int SO_SNDBUFFORCE = 32;
     private static final int SO_RCVBUFFORCE = 33;
     private static final int SO_MARK = 36;
-    private static final int IPPROTO_IPV6 = 41;
+    private static final int SO_NO_CHECK = 11;
     private static final int IPV6_V6ONLY = 26;
-    private static final int MSG_WAITFORONE = 0x10000;
+    private static final int IPV6_ADDR_PREFERENCES = 72;
+    private static final int IPV6_PREFER_SRC_PUBLIC = 0x0002;
+    private static final int EADDRINUSE = 98;
     private static final int MSG_DONTWAIT = 0x40;
+    /** The kernel took 64 segments per GSO send until 6.13 (128 since); 64 works everywhere. */
+    static final int MAX_SEGMENTS = 64;
 
     private final int fd;
     private final int port;
+    private final boolean gro;
     private volatile boolean closed;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong receiveDrops = new AtomicLong();
+    private final AtomicLong coalescedSends = new AtomicLong();
+    private final AtomicLong coalescedReceives = new AtomicLong();
+    /** GSO is on until a first coalesced send fails with EIO/EINVAL before any has succeeded. */
+    private volatile boolean gso;
+    private volatile boolean gsoProven;
+    private volatile boolean mappedPacketInfo;
 
-    private LinuxUdpSocket(int fd, int port) {
+    private LinuxUdpSocket(int fd, int port, boolean gso, boolean gro) {
         this.fd = fd;
         this.port = port;
+        this.gso = gso;
+        this.gro = gro;
     }
 
-    /** Binds {@code [::]:port} (0 for any free port), with socket buffers sized for Gbit/s bursts. */
+    /** Binds {@code [::]:port} (0 for any free port) with every offload the kernel has. */
     public static LinuxUdpSocket bind(int port) throws IOException {
+        return bind(port, UdpOffloads.ALL);
+    }
+
+    /**
+     * Binds {@code [::]:port}, or any free port if that one is taken, as Firezone does with
+     * {@link #FIREZONE_PORT}: a second client on the host still works, only without the well-known port.
+     */
+    public static LinuxUdpSocket bindPreferring(int port) throws IOException {
+        return bindPreferring(port, UdpOffloads.ALL);
+    }
+
+    public static LinuxUdpSocket bindPreferring(int port, UdpOffloads wanted) throws IOException {
+        try {
+            return open(port, wanted);
+        } catch (PortInUse e) {
+            LOG.info("UDP port {} is taken; using a free port instead", port);
+            return bind(0, wanted);
+        }
+    }
+
+    /** Binds {@code [::]:port} with at most the {@code wanted} offloads (tests turn them off to check the fallbacks). */
+    public static LinuxUdpSocket bind(int port, UdpOffloads wanted) throws IOException {
+        return open(port, wanted);
+    }
+
+    /** EADDRINUSE, told apart so {@link #bindPreferring} can fall back. */
+    private static final class PortInUse extends IOException {
+        PortInUse(String message) {
+            super(message);
+        }
+    }
+
+    private static LinuxUdpSocket open(int port, UdpOffloads wanted) throws IOException {
         int fd;
         try {
             fd = JnaLibc.socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -48,19 +117,35 @@ public final class LinuxUdpSocket implements AutoCloseable {
             throw new IOException("cannot open a UDP socket: " + JnaLibc.strerror(e.getErrorCode()));
         }
         try {
-            JnaLibc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, new int[]{0}, 4);
+            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_V6ONLY, new int[]{0}, 4);
             setBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, 4 << 20);
             setBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
-            byte[] sa = DatagramBatch.encode(new java.net.InetSocketAddress(
-                java.net.InetAddress.getByAddress(new byte[16]), port)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-            JnaLibc.bind(fd, sa, sa.length);
+            // Both: an IPv4 datagram on a dual-stack socket reports through either, depending on the kernel.
+            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, ControlMessages.IPV6_RECVPKTINFO, new int[]{1}, 4);
+            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IP, ControlMessages.IP_PKTINFO, new int[]{1}, 4);
+            preferStableIpv6Source(fd);
+            boolean gso = wanted.gso() && kernelHasGso(fd);
+            boolean gro = wanted.gro() && enableGro(fd);
+            byte[] sa = DatagramBatch.encode(new InetSocketAddress(InetAddress.getByAddress(new byte[16]), port))
+                .toArray(ValueLayout.JAVA_BYTE);
+            try {
+                JnaLibc.bind(fd, sa, sa.length);
+            } catch (LastErrorException e) {
+                String message = "cannot listen on UDP port " + port + ": " + JnaLibc.strerror(e.getErrorCode());
+                throw e.getErrorCode() == EADDRINUSE ? new PortInUse(message) : new IOException(message);
+            }
             byte[] out = new byte[DatagramBatch.SOCKADDR_IN6];
             JnaLibc.getsockname(fd, out, new int[]{out.length});
             int bound = ((out[2] & 0xFF) << 8) | (out[3] & 0xFF);
-            return new LinuxUdpSocket(fd, bound);
+            LinuxUdpSocket socket = new LinuxUdpSocket(fd, bound, gso, gro);
+            LOG.debug("UDP socket on port {}: {}", bound, socket.offloads());
+            return socket;
         } catch (LastErrorException e) {
             JnaLibc.close(fd);
-            throw new IOException("cannot listen on UDP port " + port + ": " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot set up a UDP socket for port " + port + ": " + JnaLibc.strerror(e.getErrorCode()));
+        } catch (IOException | RuntimeException e) {
+            JnaLibc.close(fd);
+            throw e;
         }
     }
 
@@ -73,12 +158,79 @@ public final class LinuxUdpSocket implements AutoCloseable {
         }
     }
 
+    /** Firezone's prefer_stable_ipv6_source: privacy (temporary) addresses change under a connection. */
+    private static void preferStableIpv6Source(int fd) {
+        try {
+            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_ADDR_PREFERENCES,
+                new int[]{IPV6_PREFER_SRC_PUBLIC}, 4);
+        } catch (LastErrorException e) {
+            // Only a preference; the kernel's default choice still works.
+        }
+    }
+
+    /** A kernel without UDP_SEGMENT (before 4.18) does not know the option at all. */
+    private static boolean kernelHasGso(int fd) {
+        try {
+            JnaLibc.getsockopt(fd, ControlMessages.SOL_UDP, ControlMessages.UDP_SEGMENT, new int[1], new int[]{4});
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    private static boolean enableGro(int fd) {
+        try {
+            JnaLibc.setsockopt(fd, ControlMessages.SOL_UDP, ControlMessages.UDP_GRO, new int[]{1}, 4);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
     public int port() {
         return port;
     }
 
+    /** The offloads in use now; GSO can turn off after binding if the first coalesced send fails. */
+    public UdpOffloads offloads() {
+        return new UdpOffloads(gso, gro);
+    }
+
+    /** Datagrams that could not be sent (each counted once, also when it was part of a super-datagram). */
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /** Received datagrams dropped because they were longer than a slot (the kernel cut them, or a segment did not fit). */
+    public long receiveDrops() {
+        return receiveDrops.get();
+    }
+
+    /** Super-datagrams sent with GSO (each carrying two or more datagrams). */
+    public long coalescedSends() {
+        return coalescedSends.get();
+    }
+
+    /** Super-datagrams received with GRO and split into slots. */
+    public long coalescedReceives() {
+        return coalescedReceives.get();
+    }
+
+    /**
+     * For tests: sends IPv4 without UDP checksums (SO_NO_CHECK), with which the kernel refuses GSO
+     * with EINVAL, the way a kernel or route without it would.
+     */
+    void sendWithoutChecksums() throws IOException {
+        try {
+            JnaLibc.setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, new int[]{1}, 4);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot set SO_NO_CHECK: " + JnaLibc.strerror(e.getErrorCode()));
+        }
+    }
+
+    /** For tests: send IPv4 sources as v4-mapped IPV6_PKTINFO instead of IP_PKTINFO. */
+    void useMappedPacketInfo(boolean mapped) {
+        mappedPacketInfo = mapped;
     }
 
     /** Marks outgoing packets (for policy routing), like {@code wg set fwmark}; 0 clears it. */
@@ -90,67 +242,189 @@ public final class LinuxUdpSocket implements AutoCloseable {
         }
     }
 
+    /** The mark set with {@link #setMark}, read back from the kernel. */
+    int mark() throws IOException {
+        int[] value = new int[1];
+        try {
+            JnaLibc.getsockopt(fd, SOL_SOCKET, SO_MARK, value, new int[]{4});
+        } catch (LastErrorException e) {
+            throw new IOException("cannot read fwmark: " + JnaLibc.strerror(e.getErrorCode()));
+        }
+        return value[0];
+    }
+
     /**
-     * Receives into {@code batch} from slot 0, waiting up to {@code timeoutMillis} for the first
-     * datagram. Returns the count (0 on timeout), or -1 once closed.
+     * Receives into {@code batch} from slot 0, one datagram per slot with its source and local
+     * address, waiting up to {@code timeoutMillis} for the first. Returns the count (0 on timeout),
+     * or -1 once closed. With GRO, datagrams split from a super-datagram that did not fit stay with
+     * the batch and come first in its next receive from this socket.
      */
     public int receive(DatagramBatch batch, int timeoutMillis) throws IOException {
         inFlight.incrementAndGet();
         try {
-            batch.packets().clear();
-            while (!closed) {
-                batch.prepareReceive();
-                int n = Libc.recvmmsg(batch.errno, fd, batch.headers(), batch.capacity(), MSG_DONTWAIT);
-                if (n > 0) {
-                    batch.received(n);
-                    return n;
-                }
-                int errno = n < 0 ? Libc.errno(batch.errno) : Libc.EAGAIN;
-                if (errno == Libc.EINTR || errno == Libc.ECONNREFUSED) {
-                    continue;
-                }
-                if (errno != Libc.EAGAIN) {
-                    if (closed) {
-                        return -1;
-                    }
-                    throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
-                }
-                if (Libc.pollIn(batch.errno, batch.pollfd, fd, timeoutMillis) == 0) {
-                    return 0;
-                }
+            batch.beginReceive(this, port);
+            int n = gro ? receiveStaged(batch, timeoutMillis) : receiveDirect(batch, timeoutMillis);
+            if (batch.droppedByReceive > 0) {
+                receiveDrops.addAndGet(batch.droppedByReceive);
             }
-            return -1;
+            if (batch.coalescedByReceive > 0) {
+                coalescedReceives.addAndGet(batch.coalescedByReceive);
+            }
+            return n;
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    /** Sends every datagram of the batch (slot order is send order). Failed sends are counted and dropped. */
+    /** Without GRO the kernel writes every datagram straight into its slot. */
+    private int receiveDirect(DatagramBatch batch, int timeoutMillis) throws IOException {
+        while (!closed) {
+            batch.prepareReceive();
+            int n = Libc.recvmmsg(batch.errno, fd, batch.headers(), batch.capacity(), MSG_DONTWAIT);
+            if (n > 0) {
+                int kept = batch.received(n);
+                if (kept > 0) {
+                    return kept;
+                }
+                continue;
+            }
+            int errno = n < 0 ? Libc.errno(batch.errno) : Libc.EAGAIN;
+            if (errno == Libc.EINTR || errno == Libc.ECONNREFUSED) {
+                continue;
+            }
+            if (errno != Libc.EAGAIN) {
+                if (closed) {
+                    return -1;
+                }
+                throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
+            }
+            if (Libc.pollIn(batch.errno, batch.pollfd, fd, timeoutMillis) == 0) {
+                return 0;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * With GRO the kernel writes into the batch's stage (64 KiB per message, see {@link GroStage}),
+     * and the datagrams are copied out into slots; it goes on receiving while slots are free and
+     * the last call filled every staged message.
+     */
+    private int receiveStaged(DatagramBatch batch, int timeoutMillis) throws IOException {
+        GroStage stage = batch.stage();
+        int filled = batch.unstage();
+        while (!closed) {
+            int free = batch.capacity() - filled;
+            if (free == 0 || stage.pending()) {
+                return filled;
+            }
+            int want = Math.min(free, stage.messages);
+            stage.prepare(want);
+            int n = Libc.recvmmsg(batch.errno, fd, stage.headers, want, MSG_DONTWAIT);
+            if (n > 0) {
+                batch.coalescedByReceive += stage.received(n, this);
+                filled = batch.unstage();
+                if (n < want && filled > 0) {
+                    return filled;
+                }
+                continue;
+            }
+            int errno = n < 0 ? Libc.errno(batch.errno) : Libc.EAGAIN;
+            if (errno == Libc.EINTR || errno == Libc.ECONNREFUSED) {
+                continue;
+            }
+            if (errno != Libc.EAGAIN) {
+                if (closed) {
+                    return -1;
+                }
+                throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
+            }
+            if (filled > 0) {
+                return filled;
+            }
+            if (Libc.pollIn(batch.errno, batch.pollfd, fd, timeoutMillis) == 0) {
+                return 0;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Sends every datagram of the batch in slot order, each to its slot's address and from its
+     * slot's source if it has one. With GSO, runs of equal datagrams to one destination leave as one
+     * super-datagram. Failed sends are counted and dropped.
+     */
     public void send(DatagramBatch batch) throws IOException {
         inFlight.incrementAndGet();
         try {
             int total = batch.count();
-            batch.prepareSend(0);
-            int done = 0;
-            while (done < total) {
-                if (closed) {
-                    throw new IOException("the UDP socket is closed");
+            int slot = 0;
+            boolean plain = false;
+            while (slot < total) {
+                boolean segmenting = gso && !plain;
+                int groups = batch.planSend(slot, segmenting ? MAX_SEGMENTS : 1, mappedPacketInfo);
+                int g = 0;
+                while (g < groups) {
+                    if (closed) {
+                        throw new IOException("the UDP socket is closed");
+                    }
+                    int n = Libc.sendmmsg(batch.errno, fd, batch.sendHeadersFrom(g), groups - g, 0);
+                    if (n > 0) {
+                        if (segmenting) {
+                            countCoalesced(batch, g, g + n);
+                        }
+                        g += n;
+                        continue;
+                    }
+                    int errno = Libc.errno(batch.errno);
+                    if (errno == Libc.EINTR) {
+                        continue;
+                    }
+                    if (segmenting && batch.segments(g) > 1
+                            && (errno == Libc.EIO || errno == Libc.EINVAL || errno == Libc.EMSGSIZE)) {
+                        if (errno != Libc.EMSGSIZE) {
+                            gsoFailed(errno);
+                        }
+                        // The rest of this batch goes one datagram per message (the kernel may fragment
+                        // what it could not segment); the next batch tries GSO again if it stayed on.
+                        plain = true;
+                        break;
+                    }
+                    // An unreachable or refusing destination costs its datagrams only.
+                    sendErrors.addAndGet(batch.segments(g));
+                    g++;
                 }
-                int n = Libc.sendmmsg(batch.errno, fd, batch.headersFrom(done), total - done, 0);
-                if (n > 0) {
-                    done += n;
-                    continue;
-                }
-                int errno = Libc.errno(batch.errno);
-                if (errno == Libc.EINTR) {
-                    continue;
-                }
-                // An unreachable or refusing destination costs that one datagram only.
-                sendErrors.incrementAndGet();
-                done++;
+                slot = batch.groupStart(g);
             }
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    private void countCoalesced(DatagramBatch batch, int from, int to) {
+        int coalesced = 0;
+        for (int g = from; g < to; g++) {
+            if (batch.segments(g) > 1) {
+                coalesced++;
+            }
+        }
+        if (coalesced > 0) {
+            gsoProven = true;
+            coalescedSends.addAndGet(coalesced);
+        }
+    }
+
+    /**
+     * EIO means the route's device cannot checksum for GSO, EINVAL that the kernel refuses GSO on
+     * this socket or route. Before GSO has ever worked on this socket that is taken as "no GSO
+     * here" and it stays off; afterwards it is one route's problem and only that run goes plain.
+     * (A segment larger than the path MTU fails with EMSGSIZE instead, on 6.18 for both families;
+     * that says nothing about GSO support, so it never turns GSO off.)
+     */
+    private void gsoFailed(int errno) {
+        if (!gsoProven && gso) {
+            gso = false;
+            LOG.info("UDP GSO turned off on port {}: the first segmented send failed ({})", port, JnaLibc.strerror(errno));
         }
     }
 
