@@ -1,6 +1,6 @@
 /**
  * The IO shell both the tunnel service and the devstack gateway run connlib's engines in: Linux TUN
- * devices and netlink, batched UDP, the peer-to-peer socket loop and the portal WebSocket connection.
+ * devices and netlink, batched UDP, the event loop a session runs on, and the portal WebSocket connection.
  */
 module dev.flint.shell {
     requires transitive dev.flint.connlib;
@@ -18,6 +18,7 @@ module dev.flint.shell {
 
     exports dev.flint.shell;
     exports dev.flint.shell.client;
+    exports dev.flint.shell.engine;
     exports dev.flint.shell.linux;
     exports dev.flint.shell.p2p;
     exports dev.flint.shell.portal;

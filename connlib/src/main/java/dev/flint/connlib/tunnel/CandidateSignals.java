@@ -25,13 +25,15 @@ final class CandidateSignals {
     private final Map<UUID, Set<String>> removed = new LinkedHashMap<>();
 
     void add(UUID connection, String candidate) {
-        if (!removed.getOrDefault(connection, Set.of()).remove(candidate)) {
+        Set<String> gone = removed.get(connection);
+        if (gone == null || !gone.remove(candidate)) {
             added.computeIfAbsent(connection, id -> new LinkedHashSet<>()).add(candidate);
         }
     }
 
     void remove(UUID connection, String candidate) {
-        if (!added.getOrDefault(connection, Set.of()).remove(candidate)) {
+        Set<String> fresh = added.get(connection);
+        if (fresh == null || !fresh.remove(candidate)) {
             removed.computeIfAbsent(connection, id -> new LinkedHashSet<>()).add(candidate);
         }
     }

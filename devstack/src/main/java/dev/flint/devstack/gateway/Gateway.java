@@ -71,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     private EventLoopGroup group;
     private PortalConnection portal;
     private boolean joinedOnce;
+    private String joinLine;
     private volatile boolean closed;
 
     private Gateway(UpstreamDns dns, Consumer<String> say) {
@@ -185,7 +186,8 @@ public final class Gateway implements AutoCloseable {
     private void describe(PortalToGateway message) {
         switch (message) {
             case PortalToGateway.Init init -> {
-                say.accept((joinedOnce ? "Joined the portal again" : "Joined the portal") + " as gateway of account "
+                // Said once the addresses are on the device (InterfaceChanged), so whoever reads it finds them there.
+                joinLine = ((joinedOnce ? "Joined the portal again" : "Joined the portal") + " as gateway of account "
                     + init.accountSlug() + ": tunnel addresses " + text(init.iface().ipv4()) + " and "
                     + text(init.iface().ipv6()) + ", " + dev.flint.connlib.peer.Relay.fromPortal(init.relays()).size()
                     + " relay(s), " + init.authorizations().size() + " authorization(s) to keep.");
@@ -264,6 +266,10 @@ public final class Gateway implements AutoCloseable {
                     tun.assign(List.of(changed.iface().ipv4(), changed.iface().ipv6()));
                 } catch (IOException e) {
                     say.accept("Cannot put the tunnel addresses on " + tun.name() + ": " + e.getMessage());
+                }
+                if (joinLine != null) {
+                    say.accept(joinLine);
+                    joinLine = null;
                 }
             }
             case GatewaySessionEvent.ClientAuthorized a -> say.accept("Client " + a.clientId() + " ("

@@ -192,6 +192,11 @@ public final class LinuxUdpSocket implements AutoCloseable {
     }
 
     /** The offloads in use now; GSO can turn off after binding if the first coalesced send fails. */
+    /** The socket's descriptor, for an event loop to poll together with others. */
+    public int fd() {
+        return fd;
+    }
+
     public UdpOffloads offloads() {
         return new UdpOffloads(gso, gro);
     }
