@@ -12,8 +12,9 @@ import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.shell.p2p.PeerSocketShell;
-import dev.flint.shell.p2p.PeerSockets;
+import dev.flint.shell.engine.EventLoop;
+import dev.flint.shell.engine.PeerNodeEngine;
+import dev.flint.shell.linux.LinuxUdpSocket;
 import dev.flint.shell.portal.DeviceIdentity;
 import dev.flint.shell.portal.PortalConnection;
 import dev.flint.shell.portal.UserAgent;
@@ -21,7 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.URI;
-import java.nio.channels.DatagramChannel;
+import java.time.Clock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,14 +35,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A bare client for driving the gateway from a test: connlib's {@link PeerNode} on real UDP sockets in the
- * client namespace and the real portal WebSocket, without a TUN or a ClientState. The test crafts the IP packets
- * it sends through the tunnel and inspects the ones that come back.
+ * A bare client for driving the gateway from a test: connlib's {@link PeerNode} on the event loop with a real UDP
+ * socket in the client namespace and the real portal WebSocket, without a TUN or a ClientState. The test crafts the
+ * IP packets it sends through the tunnel and inspects the ones that come back.
  */
 final class ProbeClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final PortalConnection portal;
-    private final PeerSocketShell shell;
+    private final LinuxUdpSocket udp;
+    private final EventLoop loop;
+    private final PeerNode node;
+    private final PeerNodeEngine engine;
     private final List<PortalToClient> unread = new java.util.ArrayList<>();
     private final List<PortalToClient> seen = new CopyOnWriteArrayList<>();
     private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
@@ -51,13 +55,11 @@ final class ProbeClient implements AutoCloseable {
     private ProbeClient(NetworkNamespace namespace, URI apiUrl, String token) throws Exception {
         SecureRandom random = new SecureRandom();
         WireGuardKey key = WireGuardKey.generatePrivate(random);
-        PeerNode node = new PeerNode(key, false, random, Instant.now());
-        // Sockets and the event loop's thread are created inside the namespace; the thread keeps it.
-        // IPv4 only: the relay and the gateway are reachable over it, and a fresh namespace's IPv6 address may
-        // still be tentative.
-        List<DatagramChannel> sockets = namespace.call(() -> PeerSockets.bind(PeerSockets.interfaceAddresses(nif -> true)
-            .stream().filter(a -> a instanceof java.net.Inet4Address).toList(), 0));
-        shell = PeerSocketShell.start(node, sockets, this::onPeerEvent, this::onPacket, "probe");
+        node = new PeerNode(key, false, random, Instant.now());
+        // The socket and the loop's thread are created inside the namespace; the thread keeps it.
+        udp = namespace.call(() -> LinuxUdpSocket.bind(0));
+        engine = new PeerNodeEngine(node, this::onPeerEvent, this::onPacket);
+        loop = namespace.call(() -> EventLoop.start("probe", engine, udp, Clock.systemUTC()));
         group = namespace.call(() -> {
             EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             g.submit(() -> { }).sync();
@@ -77,20 +79,14 @@ final class ProbeClient implements AutoCloseable {
             && PortalCodec.decodePortalToClient(in.event(), in.payload()) instanceof Decoded.Ok<PortalToClient> ok) {
             seen.add(ok.message());
             if (ok.message() instanceof PortalToClient.IceCandidates c) {
-                shell.submit((node, now) -> {
-                    c.candidates().forEach(sdp -> node.addRemoteCandidate(c.gatewayId(), sdp, now));
-                    return null;
-                });
+                loop.execute(() -> c.candidates().forEach(sdp -> node.addRemoteCandidate(c.gatewayId(), sdp, now())));
             } else if (ok.message() instanceof PortalToClient.AuthorizationCreated a) {
                 // Set up before the gateway's candidates, which the portal sends right after, are handled.
                 connect(a);
                 deliver(a);
             } else if (ok.message() instanceof PortalToClient.Init init) {
                 List<dev.flint.connlib.peer.Relay> relays = dev.flint.connlib.peer.Relay.fromPortal(init.relays());
-                shell.submit((node, now) -> {
-                    node.updateRelays(List.of(), relays, now);
-                    return null;
-                });
+                loop.execute(() -> node.updateRelays(List.of(), relays, now()));
                 deliver(ok.message());
             } else {
                 deliver(ok.message());
@@ -144,11 +140,11 @@ final class ProbeClient implements AutoCloseable {
     /** Sets up the connection the portal authorized, as a client does (controlling); on the portal's thread. */
     private void connect(PortalToClient.AuthorizationCreated a) {
         gatewayId = a.gatewayId();
-        shell.submit((node, now) -> node.upsertConnection(a.gatewayId(),
+        loop.execute(() -> node.upsertConnection(a.gatewayId(),
             WireGuardKey.fromBase64(a.gatewayPublicKey().base64()), WireGuardKey.fromBase64(a.presharedKey().base64()),
             new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
             new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-            IceRole.CONTROLLING, now));
+            IceRole.CONTROLLING, now()));
     }
 
     PeerEvent.ConnectionEstablished awaitEstablished(Duration timeout) throws InterruptedException {
@@ -171,7 +167,8 @@ final class ProbeClient implements AutoCloseable {
     byte[] exchange(byte[] packet, Predicate<byte[]> answer, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            shell.send(gatewayId, List.of(packet)).join();
+            UUID to = gatewayId;
+            loop.submit(() -> engine.send(to, packet, now())).join();
             long until = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
             while (System.nanoTime() < until) {
                 byte[] got = received.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -194,6 +191,11 @@ final class ProbeClient implements AutoCloseable {
     public void close() {
         portal.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        shell.close();
+        loop.close();
+        udp.close();
+    }
+
+    private Instant now() {
+        return loop.clock().instant();
     }
 }
