@@ -42,11 +42,14 @@ import java.util.regex.Pattern;
 public final class Demo {
 
     static final String USAGE = """
-        Usage: flint demo [--check] [--keep] [--nat TYPE] [--screenshots DIR]
+        Usage: flint demo [--check] [--keep] [--nat TYPE] [--client-nat TYPE] [--gateway-nat TYPE] [--screenshots DIR]
 
           --check            unattended: sign in by following the sign-in page, exit 0 only if every step worked
           --keep             leave everything running until Ctrl-C (to look around)
           --nat TYPE         NAT type of both routers (default port-restricted; symmetric forces the relay)
+          --client-nat TYPE, --gateway-nat TYPE
+                             NAT type of one router (none, full-cone, port-restricted, symmetric); --check
+                             fails when a pair that hole punching should get through ends relayed
           --screenshots DIR  where to save the GUI screenshots when there is no display (the logs go beside it)
         """;
 
@@ -54,6 +57,8 @@ public final class Demo {
     private static final String PASSWORD = "alice";
     private static final Duration SERVICE_READY = Duration.ofSeconds(60);
     private static final Duration SIGNED_IN = Duration.ofSeconds(120);
+    /** How long a connection that started on the relay may take to move to a direct pair. */
+    private static final Duration PATH_UPGRADE = Duration.ofSeconds(15);
     private static final Duration RESOURCE_REACHED = Duration.ofSeconds(60);
     private static final Pattern GUI_SHOWS = Pattern.compile("GUI shows: (phase (\\w+), (\\d+) resources.*)");
     /** Firezone hands out DNS resource proxy IPs from 100.96.0.0/11. */
@@ -61,7 +66,8 @@ public final class Demo {
 
     private final boolean check;
     private final boolean keep;
-    private final NatType nat;
+    private final NatType clientNat;
+    private final NatType gatewayNat;
     private final Path launcher;
     private final Path screenshots;
     private final Path stateFile;
@@ -75,10 +81,11 @@ public final class Demo {
     private Path framebuffer;
     private int shot;
 
-    Demo(boolean check, boolean keep, NatType nat, Path launcher, Path screenshots, Path stateFile, PrintStream out) {
+    Demo(boolean check, boolean keep, NatType clientNat, NatType gatewayNat, Path launcher, Path screenshots, Path stateFile, PrintStream out) {
         this.check = check;
         this.keep = keep;
-        this.nat = nat;
+        this.clientNat = clientNat;
+        this.gatewayNat = gatewayNat;
         this.launcher = launcher;
         this.screenshots = screenshots;
         this.stateFile = stateFile;
@@ -94,7 +101,8 @@ public final class Demo {
         Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
         boolean check = false;
         boolean keep = false;
-        NatType nat = NatType.PORT_RESTRICTED_CONE;
+        NatType clientNat = NatType.PORT_RESTRICTED_CONE;
+        NatType gatewayNat = NatType.PORT_RESTRICTED_CONE;
         Path screenshots = Path.of(System.getenv().getOrDefault("FLINT_DEMO_DIR", "flint-demo"), "screenshots");
         Path state = DemoTopology.DEFAULT_STATE;
         String launcher = System.getenv("FLINT_LAUNCHER");
@@ -104,7 +112,12 @@ public final class Demo {
                 switch (option) {
                     case "--check" -> check = true;
                     case "--keep" -> keep = true;
-                    case "--nat" -> nat = NatType.parse(value(option, rest));
+                    case "--nat" -> {
+                        clientNat = NatType.parse(value(option, rest));
+                        gatewayNat = clientNat;
+                    }
+                    case "--client-nat" -> clientNat = NatType.parse(value(option, rest));
+                    case "--gateway-nat" -> gatewayNat = NatType.parse(value(option, rest));
                     case "--screenshots" -> screenshots = Path.of(value(option, rest));
                     case "--state" -> state = Path.of(value(option, rest));
                     case "--launcher" -> launcher = value(option, rest);
@@ -123,7 +136,7 @@ public final class Demo {
             System.err.print(USAGE);
             return 2;
         }
-        Demo demo = new Demo(check, keep, nat, Path.of(launcher).toAbsolutePath(), screenshots.toAbsolutePath(), state,
+        Demo demo = new Demo(check, keep, clientNat, gatewayNat, Path.of(launcher).toAbsolutePath(), screenshots.toAbsolutePath(), state,
             System.out);
         Thread cleanup = new Thread(demo::tearDown, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -195,13 +208,14 @@ public final class Demo {
     // --- 1. devstack ---------------------------------------------------------------------------------------------
 
     private void devstackUp() {
-        var options = new DemoTopology.Options(nat, nat, false, true, "fd", true);
+        var options = new DemoTopology.Options(clientNat, gatewayNat, false, true, "fd", true);
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         state = DemoTopology.up(options, stateFile, quiet);
         started.add(() -> DemoTopology.down(stateFile));
         run = state.runDirectory();
-        say("   namespaces " + state.prefix() + "-{client,natc,inet,portal,relay,natg,gw,res}; client and gateway NAT "
-            + nat.label());
+        say("   namespaces " + state.prefix() + "-{client,natc,inet,portal,relay,natg,gw,res}; "
+            + (clientNat == gatewayNat ? "client and gateway NAT " + clientNat.label()
+                : "client NAT " + clientNat.label() + ", gateway NAT " + gatewayNat.label()));
         for (var process : state.processes()) {
             say("   " + describe(process.label()) + " is running (pid " + process.pid() + ", in " + process.namespace()
                 + ")");
@@ -441,13 +455,45 @@ public final class Demo {
         say("   " + name + " resolved to " + resolved[0] + ": a proxy address from Flint's DNS in the tunnel (the real"
             + " address " + AddressPlan.WEB.addressText() + " stays behind the gateway)");
         httpGet(client, "http://" + name + "/", " (the first request also waits for the connection to the gateway:"
-            + " ICE, the relay, the WireGuard handshake)");
+            + " authorization, ICE and the WireGuard handshake)");
+        checkPath();
         say("   " + path());
+    }
+
+    /**
+     * Hole punching gets through unless one side's NAT is symmetric and the other's filters by port (or is symmetric
+     * too): then only the relay works. The path may start on the relay and move to a direct pair a moment later.
+     */
+    static boolean directExpected(NatType clientNat, NatType gatewayNat) {
+        boolean portFiltered = false;
+        for (NatType[] pair : new NatType[][] {{clientNat, gatewayNat}, {gatewayNat, clientNat}}) {
+            portFiltered |= pair[0] == NatType.SYMMETRIC
+                && (pair[1] == NatType.SYMMETRIC || pair[1] == NatType.PORT_RESTRICTED_CONE);
+        }
+        return !portFiltered;
+    }
+
+    private void checkPath() {
+        boolean direct = directExpected(clientNat, gatewayNat);
+        Pattern said = Pattern.compile("Client \\S+ (?:now )?connected via (relay|direct path)");
+        String[] last = {null};
+        // A relayed start may move to a direct pair once its checks succeed: give it a few seconds.
+        awaitOrFail(() -> {
+            Matcher m = said.matcher(read(run.resolve(DemoTopology.GATEWAY_PROCESS + ".log")));
+            while (m.find()) {
+                last[0] = m.group(1);
+            }
+            return !direct || "direct path".equals(last[0]);
+        }, PATH_UPGRADE, () -> "With a " + clientNat.label() + " NAT at the client and a " + gatewayNat.label()
+            + " NAT at the gateway the path should be direct, peer to peer, but after " + PATH_UPGRADE.toSeconds()
+            + " s it is " + (last[0] == null ? "unknown" : last[0].equals("relay") ? "still relayed" : last[0]) + ".");
+        say("   " + (direct ? "the path is direct, as these NATs allow"
+            : "the path is relayed, as it must be: hole punching cannot get through these NATs"));
     }
 
     /** How the client reached the gateway, from the two sides' own logs. */
     private String path() {
-        Matcher client = Pattern.compile("Connected to gateway \\S+ via NominatedPair\\[local=(\\w+) (\\S+).*?remote=(\\w+) "
+        Matcher client = Pattern.compile("(?:Connected to gateway \\S+ via|Gateway \\S+ path now) NominatedPair\\[local=(\\w+) (\\S+?),?\\s.*?remote=(\\w+) "
             + "(\\S+?),").matcher(read(run.resolve("tunnel-service.log")));
         Matcher gateway = Pattern.compile("Client \\S+ connected (.*?)\\.$", Pattern.MULTILINE)
             .matcher(read(run.resolve(DemoTopology.GATEWAY_PROCESS + ".log")));
@@ -479,7 +525,8 @@ public final class Demo {
     private void httpGet(NetworkNamespace client, String url, String timingNote) {
         String[] answer = {""};
         awaitOrFail(() -> {
-            var result = client.command("curl", "-sS", "--max-time", "5", "-w", "\\n%{http_code} %{time_total}", url)
+            var result = client.command("curl", "-sS", "--max-time", "5", "-w",
+                    "\\n%{http_code} %{time_total} %{time_connect}", url)
                 .runAllowingFailure();
             answer[0] = result.ok() ? result.stdout() : result.stderr().strip();
             return result.ok() && answer[0].lines().toList().getLast().startsWith("200 ");
@@ -491,6 +538,10 @@ public final class Demo {
             .toList());
         say("   GET " + url + " -> HTTP " + status[0] + " in " + Math.round(Double.parseDouble(status[1]) * 1000)
             + " ms through the tunnel" + timingNote + "; the server said: \"" + body + "\"");
+        if (status.length > 2) {
+            say("   first packet to first reply (the TCP handshake through the tunnel): "
+                + Math.round(Double.parseDouble(status[2]) * 1000) + " ms");
+        }
         Matcher seen = Pattern.compile("you are (\\S+)").matcher(body);
         if (seen.find()) {
             say("   the web server saw the request come from " + seen.group(1)

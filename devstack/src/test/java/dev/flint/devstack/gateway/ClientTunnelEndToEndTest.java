@@ -63,94 +63,8 @@ class ClientTunnelEndToEndTest {
 
     private GatewayStack stack;
     private NetworkNamespace client;
-    private Client current;
+    private TunnelClient current;
     private DatagramSocket portTaken;
-
-    /** One signed-in client: the tunnel, its TUN device and the configs it asked for. */
-    final class Client implements AutoCloseable {
-        final ClientTunnel tunnel;
-        final AtomicReference<LinuxTunDevice> device = new AtomicReference<>();
-        final List<TunConfig> configs = new CopyOnWriteArrayList<>();
-        final List<List<Resource>> resources = new CopyOnWriteArrayList<>();
-        final AtomicReference<String> stopped = new AtomicReference<>();
-        final Set<IpPrefix> routed = new HashSet<>();
-
-        Client(String email) throws Exception {
-            ClientTunnel.Options options = new ClientTunnel.Options(GatewayStack.API, stack.token(email),
-                UUID.randomUUID().toString(), "gwt-" + email, UserAgent.detect("0.1.0"), TUN, 0,
-                List.of(InetAddress.ofLiteral("172.20.0.53")));
-            // Started inside the namespace: the tunnel's threads, sockets and TUN device all live there.
-            tunnel = client.call(() -> ClientTunnel.start(options, new ClientTunnel.Listener() {
-                @Override
-                public void tunConfigChanged(TunConfig config) {
-                    configure(config);
-                }
-
-                @Override
-                public void resourcesChanged(List<Resource> list) {
-                    resources.add(list);
-                }
-
-                @Override
-                public void waitingForNetwork(String reason) {
-                }
-
-                @Override
-                public void disconnected(String reason, boolean requiresSignIn) {
-                    stopped.set(reason);
-                }
-            }));
-            await("the TUN device of " + email, () -> device.get() != null);
-        }
-
-        /**
-         * What the tunnel service does with a config, reduced to the main routing table: the namespace's default
-         * route stays, so routes of length 0 (the Internet Resource) are left out and the relay and portal stay
-         * reachable without socket marks.
-         */
-        void configure(TunConfig config) {
-            try (RtNetlink netlink = RtNetlink.open()) {
-                boolean first = device.get() == null;
-                LinuxTunDevice tun = first ? LinuxTunDevice.open(TUN, 1280, LinuxTunDevice.PacketIo.FFM) : device.get();
-                int index = RtNetlink.linkIndex(TUN);
-                if (first) {
-                    netlink.setMtu(index, 1280);
-                    netlink.addAddress(index, config.ipv4(), 32);
-                    netlink.addAddress(index, config.ipv6(), 128);
-                    netlink.setLinkUp(index);
-                }
-                for (IpPrefix route : config.routes()) {
-                    if (route.prefix() > 0 && routed.add(route)) {
-                        netlink.addRoute(index, route.address(), route.prefix());
-                    }
-                }
-                configs.add(config);
-                if (first) {
-                    device.set(tun);
-                    tunnel.attach(tun);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        TunConfig config() {
-            return configs.getLast();
-        }
-
-        InetAddress sentinel() {
-            return config().dnsBySentinel().keySet().stream().filter(a -> a instanceof Inet4Address).findFirst()
-                .orElseThrow();
-        }
-
-        @Override
-        public void close() {
-            tunnel.close();
-            if (device.get() != null) {
-                device.get().close();
-            }
-        }
-    }
 
     @BeforeAll
     void up() throws Exception {
@@ -188,11 +102,11 @@ class ClientTunnelEndToEndTest {
         }
     }
 
-    Client signIn(String email) throws Exception {
+    TunnelClient signIn(String email) throws Exception {
         if (current != null) {
             current.close();
             current = null;
-            await("the previous TUN device to go", () -> !client.links().contains(TUN));
+            TunnelClient.await("the previous TUN device to go", () -> !client.links().contains(TUN));
         }
         if (portTaken == null && !email.startsWith("alice")) {
             // The next user signs in as a second device would: from another port. On the same port behind the
@@ -200,7 +114,7 @@ class ClientTunnelEndToEndTest {
             // new client cannot replace it (its credentials differ), so it would have no relay path.
             // The previous client's socket on that port may still be closing.
             java.net.DatagramSocket[] taken = new java.net.DatagramSocket[1];
-            await("port 52625 to be free", () -> {
+            TunnelClient.await("port 52625 to be free", () -> {
                 try {
                     taken[0] = client.openUdpSocket(new InetSocketAddress(InetAddress.ofLiteral("10.10.1.2"), 52625));
                     return true;
@@ -210,14 +124,14 @@ class ClientTunnelEndToEndTest {
             });
             portTaken = taken[0];
         }
-        current = new Client(email);
+        current = new TunnelClient(client, stack.token(email), "gwt-" + email, TUN);
         return current;
     }
 
     @Test
     @Order(1)
     void reachesTheDnsResourceByNameThroughTheSentinel() throws Exception {
-        Client alice = signIn("alice@flint.test");
+        TunnelClient alice = signIn("alice@flint.test");
         DnsMessage answer = ask(alice.sentinel(), "web.flint.test");
         assertThat(answer.rcode()).isEqualTo(Rcode.NOERROR);
         InetAddress proxy = ((RData.A) answer.answers().getFirst().data()).address();
@@ -232,7 +146,7 @@ class ClientTunnelEndToEndTest {
     @Test
     @Order(2)
     void reachesTheCidrResourceByAddress() throws Exception {
-        Client alice = current != null ? current : signIn("alice@flint.test");
+        TunnelClient alice = current != null ? current : signIn("alice@flint.test");
         assertThat(alice.config().routes()).contains(IpPrefix.of("172.20.0.0/24"));
         String page = httpGet(InetAddress.ofLiteral("172.20.0.10"), "172.20.0.10");
         assertThat(page).contains("200 OK", "you are 172.20.0.1");
@@ -243,8 +157,8 @@ class ClientTunnelEndToEndTest {
     @Order(3)
     void aResourceOutsideTheUsersPoliciesIsNotReachable() throws Exception {
         NetworkNamespace resources = stack.namespace(Role.RESOURCES);
-        Client bob = signIn("bob@flint.test");
-        await("bob's resources", () -> !bob.resources.isEmpty());
+        TunnelClient bob = signIn("bob@flint.test");
+        TunnelClient.await("bob's resources", () -> !bob.resources.isEmpty());
         assertThat(bob.resources.getLast()).extracting(Resource::id).hasSize(1);
         assertThat(bob.config().routes()).doesNotContain(IpPrefix.of("172.20.0.0/24"));
         resources.nft("""
@@ -296,16 +210,6 @@ class ClientTunnelEndToEndTest {
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 }

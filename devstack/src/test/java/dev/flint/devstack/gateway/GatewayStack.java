@@ -56,9 +56,14 @@ final class GatewayStack implements AutoCloseable {
     }
 
     static GatewayStack up(NatType nat) throws Exception {
+        return up(nat, nat);
+    }
+
+    /** The stack with the client's router of one NAT type and the gateway's of another. */
+    static GatewayStack up(NatType clientNat, NatType gatewayNat) throws Exception {
         GatewayStack stack = new GatewayStack(Topology.RUN_ROOT.resolve("gwt-" + UUID.randomUUID() + ".state"));
         try {
-            stack.start(nat);
+            stack.start(clientNat, gatewayNat);
             return stack;
         } catch (Exception | AssertionError e) {
             stack.close();
@@ -66,8 +71,8 @@ final class GatewayStack implements AutoCloseable {
         }
     }
 
-    private void start(NatType nat) throws Exception {
-        state = DemoTopology.up(new DemoTopology.Options(nat, nat, false, true, "gwt"), stateFile,
+    private void start(NatType clientNat, NatType gatewayNat) throws Exception {
+        state = DemoTopology.up(new DemoTopology.Options(clientNat, gatewayNat, false, true, "gwt"), stateFile,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         PortalConfig sample = PortalConfigReader.parse(PortalMain.sample());
         config = new PortalConfig(sample.listen(), sample.tokenLifetime(), sample.signingSecret(),
