@@ -96,6 +96,8 @@ public final class WireGuardNode {
     private final long jitterNanos;
     private final long keepaliveNanos;
     private final long attemptNanos;
+    private final Timers timers;
+    private final Timers.Actions actions = new TimerActions();
     private final Map<WireGuardKey, WireGuardPeer> peersByKey = new HashMap<>();
     private volatile List<WireGuardPeer> peerList = List.of();
     private final IndexTable indices = new IndexTable();
@@ -123,6 +125,7 @@ public final class WireGuardNode {
         this.jitterNanos = config.rekeyTimeoutJitter().toNanos();
         this.keepaliveNanos = config.keepaliveTimeout().toNanos();
         this.attemptNanos = config.rekeyAttemptTime().toNanos();
+        this.timers = new Timers(keepaliveNanos, rekeyTimeoutNanos, attemptNanos, this::jitter);
     }
 
     public WireGuardKey publicKey() {
@@ -262,7 +265,7 @@ public final class WireGuardNode {
         TransportCipher.current().seal(kp.sendKey, counter, plaintext, pad, out);
 
         peer.txBytes.add(total);
-        authenticatedSent(peer, nowNanos);
+        Timers.authenticatedSent(peer, nowNanos);
         if (length > 0 && peer.unansweredDataSentSinceNanos == 0) {
             peer.unansweredDataSentSinceNanos = nowNanos;
         }
@@ -341,7 +344,7 @@ public final class WireGuardNode {
 
         peer.rxBytes.add(length);
         peer.roamTo(from);
-        authenticatedReceived(peer, nowNanos);
+        Timers.authenticatedReceived(peer, nowNanos);
         if (kp == peer.next) {
             synchronized (lock) {
                 confirmNext(peer, kp, nowNanos);
@@ -457,7 +460,7 @@ public final class WireGuardNode {
         }
         peer.roamTo(from);
         peer.rxBytes.add(WireGuardMessage.INITIATION_LENGTH);
-        authenticatedReceived(peer, nowNanos);
+        Timers.authenticatedReceived(peer, nowNanos);
 
         int index = newIndex(peer);
         Optional<HandshakeResponse> response = peer.handshake.createResponse(ephemeral(), index);
@@ -481,7 +484,7 @@ public final class WireGuardNode {
         // As wireguard-go: a response counts as a handshake sent, so the responder, which cannot send data until
         // the initiator confirms, does not start a crossing handshake of its own within REKEY_TIMEOUT.
         peer.lastHandshakeSentNanos = nowNanos;
-        authenticatedSent(peer, nowNanos);
+        Timers.authenticatedSent(peer, nowNanos);
         return peer.handshakeResult;
     }
 
@@ -496,7 +499,7 @@ public final class WireGuardNode {
         }
         peer.roamTo(from);
         peer.rxBytes.add(WireGuardMessage.RESPONSE_LENGTH);
-        authenticatedReceived(peer, nowNanos);
+        Timers.authenticatedReceived(peer, nowNanos);
         NoiseHandshake.SessionKeys keys = peer.handshake.beginSession().orElseThrow();
         installSession(peer, keys, nowNanos);
         handshakeComplete(peer, now, true);
@@ -558,37 +561,10 @@ public final class WireGuardNode {
         synchronized (lock) {
             long earliest = Long.MAX_VALUE;
             for (WireGuardPeer peer : peerList) {
-                earliest = Math.min(earliest, nextDeadline(peer));
+                earliest = Math.min(earliest, timers.nextDeadline(peer));
             }
             return earliest == Long.MAX_VALUE ? Optional.empty() : Optional.of(instant(earliest));
         }
-    }
-
-    private long nextDeadline(WireGuardPeer peer) {
-        long d = Long.MAX_VALUE;
-        long requested = peer.handshakeRequestedNanos;
-        if (requested != 0) {
-            d = Math.min(d, requested);
-        }
-        if (peer.handshakeAttemptStartNanos != 0) {
-            d = Math.min(d, peer.retransmitAtNanos);
-        }
-        long sentSince = peer.unansweredDataSentSinceNanos;
-        if (sentSince != 0) {
-            d = Math.min(d, sentSince + keepaliveNanos + rekeyTimeoutNanos + peer.newHandshakeJitterNanos);
-        }
-        long keepaliveSince = peer.keepalivePendingSinceNanos;
-        if (keepaliveSince != 0) {
-            d = Math.min(d, keepaliveSince + keepaliveNanos);
-        }
-        long persistent = peer.persistentKeepaliveNanos();
-        if (persistent != 0) {
-            d = Math.min(d, lastTraversal(peer) + persistent);
-        }
-        if (peer.sessionDerivedNanos != 0) {
-            d = Math.min(d, peer.sessionDerivedNanos + 3 * REJECT_AFTER_TIME_NANOS);
-        }
-        return d;
     }
 
     /** Runs every timer that is due at {@code now}; outputs go to the poll queues. */
@@ -596,55 +572,8 @@ public final class WireGuardNode {
         long t = nanos(now);
         synchronized (lock) {
             for (WireGuardPeer peer : peerList) {
-                handlePeerTimers(peer, now, t);
+                timers.run(peer, now, t, actions);
             }
-        }
-    }
-
-    private void handlePeerTimers(WireGuardPeer peer, Instant now, long t) {
-        // Zero all keys REJECT_AFTER_TIME * 3 after the last session was derived.
-        if (peer.sessionDerivedNanos != 0 && t >= peer.sessionDerivedNanos + 3 * REJECT_AFTER_TIME_NANOS) {
-            boolean hadKeys = peer.current != null || peer.previous != null || peer.next != null;
-            zeroKeys(peer);
-            if (hadKeys) {
-                events.add(new WireGuardEvent.ConnectionExpired(peer, now, WireGuardEvent.ConnectionExpired.Cause.KEYS_EXPIRED));
-            }
-        }
-        // Retransmit an unanswered initiation, or give up after REKEY_ATTEMPT_TIME.
-        if (peer.handshakeAttemptStartNanos != 0 && t >= peer.retransmitAtNanos) {
-            if (t - peer.handshakeAttemptStartNanos >= attemptNanos) {
-                giveUp(peer, now);
-            } else {
-                sendInitiation(peer, t, true);
-            }
-        }
-        // A handshake the data path asked for.
-        long requested = peer.handshakeRequestedNanos;
-        if (requested != 0 && t >= requested) {
-            peer.handshakeRequestedNanos = 0;
-            sendInitiation(peer, t, false);
-        }
-        // Sent data, heard nothing back for KEEPALIVE + REKEY_TIMEOUT: the session may be dead, handshake anew.
-        long sentSince = peer.unansweredDataSentSinceNanos;
-        if (sentSince != 0 && t >= sentSince + keepaliveNanos + rekeyTimeoutNanos + peer.newHandshakeJitterNanos) {
-            peer.unansweredDataSentSinceNanos = 0;
-            peer.newHandshakeJitterNanos = jitter();
-            sendInitiation(peer, t, false);
-        }
-        // Received data and sent nothing for KEEPALIVE_TIMEOUT: tell the peer we are alive.
-        long keepaliveSince = peer.keepalivePendingSinceNanos;
-        if (keepaliveSince != 0 && t >= keepaliveSince + keepaliveNanos) {
-            sendKeepalive(peer, t);
-            peer.keepalivePendingSinceNanos = 0;
-            if (peer.anotherKeepaliveNeeded) {
-                peer.anotherKeepaliveNeeded = false;
-                peer.keepalivePendingSinceNanos = t;
-            }
-        }
-        long persistent = peer.persistentKeepaliveNanos();
-        if (persistent != 0 && t >= lastTraversal(peer) + persistent) {
-            peer.persistentKeepaliveAttemptNanos = t; // even if nothing could be sent, wait a full interval
-            sendKeepalive(peer, t);
         }
     }
 
@@ -661,11 +590,6 @@ public final class WireGuardNode {
             retireIndex(peer, index);
         }
         events.add(new WireGuardEvent.ConnectionExpired(peer, now, WireGuardEvent.ConnectionExpired.Cause.HANDSHAKE_TIMEOUT));
-    }
-
-    private long lastTraversal(WireGuardPeer peer) {
-        return Math.max(Math.max(peer.addedNanos, peer.persistentKeepaliveAttemptNanos),
-                Math.max(peer.lastSentAuthNanos, peer.lastReceivedAuthNanos));
     }
 
     /** wireguard-go SendHandshakeInitiation. */
@@ -706,7 +630,7 @@ public final class WireGuardNode {
         peer.retransmitAtNanos = nowNanos + rekeyTimeoutNanos + jitter();
         transmits.add(new Transmit(peer, peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
-        authenticatedSent(peer, nowNanos);
+        Timers.authenticatedSent(peer, nowNanos);
     }
 
     private void sendKeepalive(WireGuardPeer peer, long nowNanos) {
@@ -725,6 +649,34 @@ public final class WireGuardNode {
         }
     }
 
+    /** What the timers do to a peer, on this node (called with the lock held). */
+    private final class TimerActions implements Timers.Actions {
+        @Override
+        public void expireKeys(WireGuardPeer peer, Instant now) {
+            boolean hadKeys = peer.current != null || peer.previous != null || peer.next != null;
+            zeroKeys(peer);
+            if (hadKeys) {
+                events.add(new WireGuardEvent.ConnectionExpired(peer, now,
+                    WireGuardEvent.ConnectionExpired.Cause.KEYS_EXPIRED));
+            }
+        }
+
+        @Override
+        public void giveUp(WireGuardPeer peer, Instant now) {
+            WireGuardNode.this.giveUp(peer, now);
+        }
+
+        @Override
+        public void sendInitiation(WireGuardPeer peer, long nowNanos, boolean retry) {
+            WireGuardNode.this.sendInitiation(peer, nowNanos, retry);
+        }
+
+        @Override
+        public void sendKeepalive(WireGuardPeer peer, long nowNanos) {
+            WireGuardNode.this.sendKeepalive(peer, nowNanos);
+        }
+    }
+
     // ---------------------------------------------------------------- outputs
 
     public Optional<Transmit> pollTransmit() {
@@ -740,24 +692,6 @@ public final class WireGuardNode {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void authenticatedSent(WireGuardPeer peer, long nowNanos) {
-        if (nowNanos > peer.lastSentAuthNanos) {
-            peer.lastSentAuthNanos = nowNanos;
-        }
-        if (peer.keepalivePendingSinceNanos != 0) {
-            peer.keepalivePendingSinceNanos = 0;
-        }
-    }
-
-    private static void authenticatedReceived(WireGuardPeer peer, long nowNanos) {
-        if (nowNanos > peer.lastReceivedAuthNanos) {
-            peer.lastReceivedAuthNanos = nowNanos;
-        }
-        if (peer.unansweredDataSentSinceNanos != 0) {
-            peer.unansweredDataSentSinceNanos = 0;
-        }
-    }
 
     private void zeroKeys(WireGuardPeer peer) {
         retire(peer, peer.previous);
