@@ -23,6 +23,10 @@ final class PeerConnection {
     final Instant createdAt;
     UUID relay;
     NominatedPair path;
+    /** How datagrams leave on {@link #path}; null until worked out (again) after the path or its relay changed. */
+    DatagramRoute route;
+    /** The relay {@link #route} goes through, or null for a direct route. */
+    UUID routeRelay;
     boolean handshakeCompleted;
     boolean established;
     boolean remoteCandidateSeen;

@@ -17,6 +17,7 @@ import dev.flint.connlib.stun.StunCodec;
 import dev.flint.connlib.turn.Allocation;
 import dev.flint.connlib.turn.AllocationEvent;
 import dev.flint.connlib.turn.ChannelData;
+import dev.flint.connlib.wireguard.WireGuardMessage;
 import dev.flint.connlib.wireguard.Encrypted;
 import dev.flint.connlib.wireguard.Received;
 import dev.flint.connlib.wireguard.WireGuardConfig;
@@ -392,6 +393,145 @@ public final class PeerNode {
         return viaPath(c, out.array(), now);
     }
 
+    // ------------------------------------------------------------------ data path without copies
+
+    /** What {@link #open} did with a datagram. */
+    public enum Opened {
+        /** An IP packet from {@link #lastOpened()} was written to the output buffer. */
+        PACKET,
+        /** WireGuard took it (a keepalive, or a packet it dropped); nothing to deliver. */
+        CONSUMED,
+        /** Not WireGuard data for a connection: hand it to {@link #handleNetworkInput} unchanged. */
+        NOT_DATA
+    }
+
+    private UUID lastOpened;
+
+    /**
+     * Encrypts {@code packet} (position to limit) for connection {@code id} straight into {@code out} at its position,
+     * framed for the connection's path (a ChannelData header in front when it goes through our relay), and says where
+     * the datagram goes. Returns null, with both buffers as they were, when it cannot be sent this way now (no path or
+     * WireGuard session yet, no channel): the caller then takes {@link #encapsulate}, which buffers and starts what is
+     * missing. Allocates nothing.
+     */
+    public DatagramRoute seal(UUID id, ByteBuffer packet, ByteBuffer out, Instant now) {
+        PeerConnection c = connections.get(id);
+        if (c == null || c.path == null) {
+            return null;
+        }
+        DatagramRoute route = routeOf(c);
+        if (route == null) {
+            return null;
+        }
+        int start = out.position();
+        int from = packet.position();
+        if (route.viaRelay()) {
+            out.position(start + ChannelData.HEADER_LENGTH);
+        }
+        Encrypted result = wireGuard.encrypt(c.wgPeer, packet, out, now);
+        if (result != Encrypted.SENT) {
+            packet.position(from);
+            out.position(start);
+            return null;
+        }
+        if (route.viaRelay()) {
+            out.putShort(start, (short) route.channel());
+            out.putShort(start + 2, (short) (out.position() - start - ChannelData.HEADER_LENGTH));
+            allocations.get(c.routeRelay).channelDataSent(now);
+        }
+        c.lastPacketAt = now;
+        if (c.idle) {
+            wake(c);
+        }
+        drainWireGuard(now);
+        return route;
+    }
+
+    /** The route of the connection's path, worked out once per path; null while its relay channel is missing. */
+    private DatagramRoute routeOf(PeerConnection c) {
+        if (c.route != null) {
+            return c.route;
+        }
+        for (Map.Entry<UUID, Allocation> e : allocations.entrySet()) {
+            Allocation a = e.getValue();
+            if (a.hasRelayedAddress(c.path.source())) {
+                int channel = a.channelTo(c.path.destination());
+                if (channel < 0 || a.channelServer() == null) {
+                    return null;
+                }
+                c.routeRelay = e.getKey();
+                c.route = new DatagramRoute(null, a.channelServer(), channel);
+                return c.route;
+            }
+        }
+        c.routeRelay = null;
+        c.route = new DatagramRoute(c.path.source(), c.path.destination(), -1);
+        return c.route;
+    }
+
+    /**
+     * Decrypts a WireGuard data datagram (directly from a peer, or in ChannelData from one of our relays) straight
+     * into {@code out} at its position. Anything else (STUN, TURN, handshakes) comes back {@link Opened#NOT_DATA}
+     * with {@code datagram} untouched, for {@link #handleNetworkInput}. Allocates nothing.
+     */
+    public Opened open(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram, ByteBuffer out,
+                       Instant now) {
+        lastNow = now;
+        int at = datagram.position();
+        int length = datagram.remaining();
+        if (length < 1) {
+            return Opened.NOT_DATA;
+        }
+        InetSocketAddress sender = from;
+        int inner = at;
+        if (from.getPort() == Relay.PORT && ChannelData.firstByteMatches(datagram.get(at))) {
+            Allocation relay = allocationServing(from);
+            if (relay == null || length < ChannelData.HEADER_LENGTH
+                    || (datagram.getShort(at + 2) & 0xFFFF) != length - ChannelData.HEADER_LENGTH) {
+                return Opened.NOT_DATA;
+            }
+            sender = relay.channelPeer(datagram.getShort(at) & 0xFFFF);
+            if (sender == null) {
+                return Opened.NOT_DATA;
+            }
+            inner = at + ChannelData.HEADER_LENGTH;
+        }
+        if (datagram.limit() - inner < WireGuardMessage.TRANSPORT_MIN_LENGTH
+                || datagram.get(inner) != WireGuardMessage.TYPE_TRANSPORT || datagram.get(inner + 1) != 0
+                || datagram.get(inner + 2) != 0 || datagram.get(inner + 3) != 0) {
+            return Opened.NOT_DATA;
+        }
+        datagram.position(inner);
+        Received r = wireGuard.decrypt(sender, datagram, out, now);
+        PeerConnection c = r.peer() == null ? null : byWireGuardPeer.get(r.peer());
+        if (c != null && r.kind() != Received.Kind.DROPPED) {
+            c.lastPacketAt = now;
+            if (c.idle) {
+                wake(c);
+            }
+        }
+        drainWireGuard(now);
+        if (r.kind() == Received.Kind.DATA && c != null) {
+            lastOpened = c.id;
+            return Opened.PACKET;
+        }
+        return Opened.CONSUMED;
+    }
+
+    /** The connection of the last {@link Opened#PACKET}. */
+    public UUID lastOpened() {
+        return lastOpened;
+    }
+
+    private Allocation allocationServing(InetSocketAddress server) {
+        for (Allocation a : allocations.values()) {
+            if (a.isServer(server)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /**
      * Handles one received datagram. {@code local} is the local address it arrived on (IP from the
      * socket it came in on, port of that socket).
@@ -533,6 +673,9 @@ public final class PeerNode {
     }
 
     private void drainAllocations(Instant now) {
+        for (PeerConnection c : connections.values()) {
+            c.route = null; // channels and relayed addresses may have changed
+        }
         for (Map.Entry<UUID, Allocation> e : allocations.entrySet()) {
             Allocation a = e.getValue();
             for (var t = a.pollTransmit(); t.isPresent(); t = a.pollTransmit()) {
@@ -576,6 +719,7 @@ public final class PeerNode {
     private void onNominated(PeerConnection c, NominatedPair pair, Instant now) {
         boolean first = c.path == null;
         c.path = pair;
+        c.route = null;
         c.wgPeer.setEndpoint(pair.destination());
         if (!first && c.established) {
             events.add(new PeerEvent.PathChanged(c.id, pair));

@@ -4,6 +4,7 @@ import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.ice.IceCredentials;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.peer.PeerNode;
@@ -14,6 +15,7 @@ import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -186,6 +188,52 @@ public final class ClientSession {
         }
         node.handleTimeout(now);
         flush(now);
+    }
+
+    // ------------------------------------------------------------------ the data path without copies
+
+    /**
+     * Encrypts a packet read from the TUN device straight into {@code out} when its flow is known (the policy layer decided
+     * it before and nothing changed since) and the connection is up; returns where the datagram goes. Null, with both
+     * buffers untouched, means the packet takes {@link #handleTunInput} (a copy). Allocates nothing.
+     */
+    public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
+        UUID peer = state.gatewayOfFlow(packet, packet.position(), packet.remaining());
+        if (peer == null) {
+            return null;
+        }
+        lastNow = now;
+        // Whatever WireGuard queued meanwhile (a rekey's handshake) waits in the node for pollTransmit.
+        return node.seal(peer, packet, out, now);
+    }
+
+    /**
+     * Decrypts a datagram straight into {@code out} (at its position) when it is WireGuard data of a known flow:
+     * {@link PeerNode.Opened#PACKET} means {@code out} holds a packet for the TUN device. {@code NOT_DATA} leaves
+     * the datagram untouched for {@link #handleNetworkInput}; {@code CONSUMED} means the session took it (a
+     * keepalive, or a packet the policy layer handled the slow way: its outputs are polled as usual).
+     */
+    public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
+                                        ByteBuffer out, Instant now) {
+        lastNow = now;
+        int start = out.position();
+        PeerNode.Opened opened = node.open(local, from, datagram, out, now);
+        if (opened != PeerNode.Opened.PACKET) {
+            if (opened == PeerNode.Opened.CONSUMED) {
+                flush(now);
+            }
+            return opened;
+        }
+        UUID peer = node.lastOpened();
+        if (state.deliversFlow(peer, out, start, out.position() - start)) {
+            return opened;
+        }
+        byte[] copy = new byte[out.position() - start];
+        out.get(start, copy);
+        out.position(start);
+        state.handleGatewayPacket(peer, copy, now);
+        flush(now);
+        return PeerNode.Opened.CONSUMED;
     }
 
     // ------------------------------------------------------------------ the wiring

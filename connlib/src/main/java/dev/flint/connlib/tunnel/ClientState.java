@@ -26,6 +26,7 @@ import dev.flint.connlib.portal.Resource;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -83,6 +84,12 @@ public final class ClientState {
     private final Map<Long, DnsQuerySource> upstreamQueries = new HashMap<>();
     private long nextUpstreamQueryId = 1;
 
+    /** Verdicts of the slow path the data path reuses: the gateway of an outbound flow, an inbound flow let in. */
+    private final FlowCache<UUID> outboundFlows = new FlowCache<>(FlowCache.Side.DESTINATION);
+    private final FlowCache<Boolean> inboundFlows = new FlowCache<>(FlowCache.Side.SOURCE);
+    private byte[] ourIpv4 = new byte[0];
+    private byte[] ourIpv6 = new byte[0];
+
     private final ArrayDeque<byte[]> tunOut = new ArrayDeque<>();
     private final ArrayDeque<GatewayTransmit> gatewayOut = new ArrayDeque<>();
     private final ArrayDeque<ClientEvent> events = new ArrayDeque<>();
@@ -101,12 +108,16 @@ public final class ClientState {
 
     public void setInterface(Interface iface) {
         this.iface = Objects.requireNonNull(iface);
+        ourIpv4 = iface.ipv4().getAddress();
+        ourIpv6 = iface.ipv6().getAddress();
+        forgetFlows();
         updateSentinels();
         publish();
     }
 
     /** The OS resolvers, used when the portal configures none. */
     public void setSystemResolvers(List<InetAddress> resolvers) {
+        forgetFlows();
         this.systemResolvers = List.copyOf(resolvers);
         updateSentinels();
         publish();
@@ -132,6 +143,7 @@ public final class ClientState {
     }
 
     public void upsertResource(Resource r, Instant now) {
+        forgetFlows();
         if (!isSupported(r)) {
             return;
         }
@@ -145,6 +157,7 @@ public final class ClientState {
     }
 
     public void removeResource(UUID id, Instant now) {
+        forgetFlows();
         Resource old = resources.remove(id);
         if (old == null) {
             return;
@@ -157,6 +170,7 @@ public final class ClientState {
 
     /** The user's toggle; routes 0/0 only while on and the portal lists an Internet Resource. */
     public void setInternetResourceActive(boolean active, Instant now) {
+        forgetFlows();
         if (internetActive == active) {
             return;
         }
@@ -198,6 +212,7 @@ public final class ClientState {
     /** The portal's {@code authorization_created}; the shell also sets up the connection to the gateway. */
     public void handleAuthorizationCreated(UUID resourceId, UUID siteId, UUID gatewayId, Inet4Address gatewayIpv4,
                                            Inet6Address gatewayIpv6, Instant now) {
+        forgetFlows();
         if (!resources.containsKey(resourceId)) {
             return;
         }
@@ -228,6 +243,7 @@ public final class ClientState {
     // ------------------------------------------------------------------ connection-layer inputs
 
     public void handleConnectionEstablished(UUID gatewayId, Instant now) {
+        forgetFlows();
         GatewayConnection g = gateways.get(gatewayId);
         if (g == null || g.established) {
             return;
@@ -281,7 +297,71 @@ public final class ClientState {
         if (handleTunnelDnsResponse(p)) {
             return;
         }
+        if (!(p.isUdp() && p.sourcePort() == 53)) {
+            inboundFlows.put(p.bytes(), g.id, Boolean.TRUE);
+        }
         tunOut.add(p.bytes());
+    }
+
+    // ------------------------------------------------------------------ the data path's shortcuts
+
+    /**
+     * The gateway a packet read from the TUN device goes to, unchanged, when the slow path already decided so for its
+     * flow (same destination, protocol and port, nothing changed since); null when the packet must take
+     * {@link #handleTunInput}. Reads {@code length} bytes of {@code buffer} at {@code at}; allocates nothing.
+     */
+    public UUID gatewayOfFlow(ByteBuffer buffer, int at, int length) {
+        if (iface == null || !sourceIsUs(buffer, at, length)) {
+            return null;
+        }
+        return outboundFlows.get(buffer, at, length, null);
+    }
+
+    /**
+     * Whether a packet decrypted from {@code gatewayId} goes to the TUN device unchanged because the slow path let its
+     * flow in before (same source, protocol and port, addressed to us, nothing changed since); false when it must take
+     * {@link #handleGatewayPacket}. DNS answers (UDP from port 53) always take the slow path: some are the answers of
+     * queries the tunnel itself forwarded.
+     */
+    public boolean deliversFlow(UUID gatewayId, ByteBuffer buffer, int at, int length) {
+        if (iface == null || !destinationIsUs(buffer, at, length) || isUdpFrom53(buffer, at, length)) {
+            return false;
+        }
+        return inboundFlows.get(buffer, at, length, gatewayId) != null;
+    }
+
+    private void forgetFlows() {
+        outboundFlows.invalidate();
+        inboundFlows.invalidate();
+    }
+
+    private boolean sourceIsUs(ByteBuffer b, int at, int length) {
+        int version = length < 1 ? 0 : (b.get(at) >> 4) & 0xF;
+        return version == 4 ? length >= 20 && equalsAt(b, at + 12, ourIpv4)
+            : version == 6 && length >= 40 && equalsAt(b, at + 8, ourIpv6);
+    }
+
+    private boolean destinationIsUs(ByteBuffer b, int at, int length) {
+        int version = length < 1 ? 0 : (b.get(at) >> 4) & 0xF;
+        return version == 4 ? length >= 20 && equalsAt(b, at + 16, ourIpv4)
+            : version == 6 && length >= 40 && equalsAt(b, at + 24, ourIpv6);
+    }
+
+    private static boolean isUdpFrom53(ByteBuffer b, int at, int length) {
+        int version = (b.get(at) >> 4) & 0xF;
+        int protocol = version == 4 ? b.get(at + 9) & 0xFF : b.get(at + 6) & 0xFF;
+        int l4 = version == 4 ? at + (b.get(at) & 0xF) * 4 : at + 40;
+        return protocol == 17 && l4 + 2 <= at + length
+            && (((b.get(l4) & 0xFF) << 8) | (b.get(l4 + 1) & 0xFF)) == 53;
+    }
+
+    private static boolean equalsAt(ByteBuffer b, int at, byte[] address) {
+        for (int i = 0; i < address.length; i++) {
+            if (b.get(at + i) != address[i]) {
+                return false;
+            }
+        }
+        return address.length > 0;
     }
 
     // ------------------------------------------------------------------ TUN input
@@ -321,6 +401,7 @@ public final class ClientState {
         InetAddress dst = p.destination();
         for (GatewayConnection g : gateways.values()) {
             if (dst.equals(g.ipv4) || dst.equals(g.ipv6)) {
+                outboundFlows.put(p.bytes(), null, g.id);
                 sendToGateway(g, p.bytes());
                 return;
             }
@@ -347,6 +428,7 @@ public final class ClientState {
         if (r.domain() != null) {
             sendViaDnsNat(g, (Resource.Dns) r.resource(), r.domain(), p.bytes(), now);
         } else {
+            outboundFlows.put(p.bytes(), null, g.id);
             sendToGateway(g, p.bytes());
         }
     }
@@ -597,6 +679,7 @@ public final class ClientState {
             }
             if (e.state == DnsNatState.CONFIRMED || e.state == DnsNatState.FAILED) {
                 e.state = DnsNatState.RECREATING;
+                forgetFlows();
             }
             sendAssignedIps(gateways.get(gid), e, now);
         }
@@ -625,7 +708,11 @@ public final class ClientState {
                     sendAssignedIps(g, e, now);
                 }
             }
-            case CONFIRMED, RECREATING, FAILED -> sendToGateway(g, packet);
+            case CONFIRMED -> {
+                outboundFlows.put(packet, null, g.id);
+                sendToGateway(g, packet);
+            }
+            case RECREATING, FAILED -> sendToGateway(g, packet);
         }
     }
 
@@ -646,6 +733,7 @@ public final class ClientState {
                     return;
                 }
                 e.state = active ? DnsNatState.CONFIRMED : DnsNatState.FAILED;
+                forgetFlows();
                 for (byte[] packet : e.buffer.drain()) {
                     sendToGateway(g, packet);
                 }
@@ -684,6 +772,7 @@ public final class ClientState {
 
     /** Drops the resource's authorization; a gateway left with nothing gets a Goodbye and is closed. */
     private void forgetAuthorization(UUID resourceId) {
+        forgetFlows();
         UUID gid = gatewayByResource.remove(resourceId);
         if (gid == null) {
             return;
@@ -704,6 +793,7 @@ public final class ClientState {
     }
 
     private void forgetGateway(UUID gatewayId) {
+        forgetFlows();
         gateways.remove(gatewayId);
         gatewayByResource.values().removeIf(gatewayId::equals);
         dnsNat.keySet().removeIf(k -> k.gateway().equals(gatewayId));

@@ -18,6 +18,7 @@ import dev.flint.connlib.portal.PortalToGateway;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,6 +50,9 @@ public final class GatewayState {
     private GatewayInterface iface;
     private final Map<UUID, ClientOnGateway> clients = new LinkedHashMap<>();
     private final Map<InetAddress, UUID> clientByIp = new HashMap<>();
+    /** Verdicts of the slow path the data path reuses: a client's flow let out, a resource's reply and its client. */
+    private final FlowCache<Boolean> clientFlows = new FlowCache<>(FlowCache.Side.DESTINATION);
+    private final FlowCache<UUID> replyFlows = new FlowCache<>(FlowCache.Side.REPLY);
     private final ArrayDeque<byte[]> tunOut = new ArrayDeque<>();
     private final ArrayDeque<GatewayTransmit> clientOut = new ArrayDeque<>();
     private final ArrayDeque<GatewayEvent> events = new ArrayDeque<>();
@@ -80,6 +84,7 @@ public final class GatewayState {
 
     /** Portal {@code init}: sets the interface and keeps only the listed authorizations (with their new expiry). */
     public void init(GatewayInterface iface, List<Authorization> authorizations, Instant now) {
+        forgetFlows();
         this.iface = iface;
         Map<UUID, Map<UUID, Instant>> keep = new HashMap<>();
         for (Authorization a : authorizations) {
@@ -101,6 +106,7 @@ public final class GatewayState {
     /** Portal {@code create_authorization}: allow {@code resource} for the client until {@code expiresAt} (null = never). */
     public void authorize(UUID clientId, Inet4Address clientIpv4, Inet6Address clientIpv6, GatewayResource resource,
                           Instant expiresAt, Instant now) {
+        forgetFlows();
         ClientOnGateway c = clients.get(clientId);
         if (c == null || !c.ipv4.equals(clientIpv4) || !c.ipv6.equals(clientIpv6)) {
             if (c != null) {
@@ -125,6 +131,7 @@ public final class GatewayState {
 
     /** Portal {@code reject_access}. */
     public void rejectAccess(UUID clientId, UUID resourceId, Instant now) {
+        forgetFlows();
         ClientOnGateway c = clients.get(clientId);
         if (c == null) {
             return;
@@ -135,6 +142,7 @@ public final class GatewayState {
 
     /** Portal {@code resource_updated}: new filters for every client holding the resource. */
     public void updateResource(GatewayResource resource) {
+        forgetFlows();
         for (ClientOnGateway c : clients.values()) {
             Grant g = c.grants.get(resource.id());
             if (g != null && sameAddressing(g.resource, resource)) {
@@ -203,6 +211,7 @@ public final class GatewayState {
                 reject(c, p, UnreachableReason.PROHIBITED);
                 return;
             }
+            clientFlows.put(p.bytes(), c.id, Boolean.TRUE);
             tunOut.add(p.bytes());
             return;
         }
@@ -211,6 +220,7 @@ public final class GatewayState {
                 reject(c, p, UnreachableReason.NETWORK_UNREACHABLE);
                 return;
             }
+            clientFlows.put(p.bytes(), c.id, Boolean.TRUE);
             tunOut.add(p.bytes());
             return;
         }
@@ -240,7 +250,12 @@ public final class GatewayState {
             reject(c, p, UnreachableReason.NETWORK_UNREACHABLE);
             return;
         }
-        if (c.nat.translateOutbound(p, a.realIp, now) == null) {
+        int sessions = c.nat.size();
+        NatTable.Outside outside = c.nat.translateOutbound(p, a.realIp, now);
+        if (c.nat.size() != sessions) {
+            forgetFlows(); // replies of the new session must be translated back, whatever a flow did before
+        }
+        if (outside == null) {
             counters.natExhausted++;
             return;
         }
@@ -370,11 +385,53 @@ public final class GatewayState {
                 case GatewayResource.Dns d -> false;
             };
             if (ok) {
+                replyFlows.put(p.bytes(), null, c.id);
                 clientOut.add(new GatewayTransmit(c.id, p.bytes()));
                 return;
             }
         }
         counters.droppedInbound++;
+    }
+
+    // ------------------------------------------------------------------ the data path's shortcuts
+
+    /**
+     * Whether a packet decrypted from {@code clientId} goes to the resource network unchanged because the slow path
+     * let its flow out before (same destination, protocol and port, from the client's own address, nothing changed
+     * since); false when it must take {@link #handleClientPacket}. Allocates nothing.
+     */
+    public boolean forwardsFlow(UUID clientId, ByteBuffer buffer, int at, int length) {
+        ClientOnGateway c = clients.get(clientId);
+        return c != null && sourceIs(buffer, at, length, c) && clientFlows.get(buffer, at, length, clientId) != null;
+    }
+
+    /**
+     * The client a packet from the resource network goes to unchanged because the slow path passed its flow before
+     * (same client address, source, protocol and port, nothing changed since); null when it must take
+     * {@link #handleTunInput}. Allocates nothing.
+     */
+    public UUID clientOfFlow(ByteBuffer buffer, int at, int length) {
+        return replyFlows.get(buffer, at, length, null);
+    }
+
+    private void forgetFlows() {
+        clientFlows.invalidate();
+        replyFlows.invalidate();
+    }
+
+    private static boolean sourceIs(ByteBuffer b, int at, int length, ClientOnGateway c) {
+        int version = length < 1 ? 0 : (b.get(at) >> 4) & 0xF;
+        byte[] address = version == 4 ? c.ipv4Bytes : c.ipv6Bytes;
+        int from = version == 4 ? at + 12 : at + 8;
+        if ((version != 4 || length < 20) && (version != 6 || length < 40)) {
+            return false;
+        }
+        for (int i = 0; i < address.length; i++) {
+            if (b.get(from + i) != address[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void translateIcmpError(ClientOnGateway c, IpPacket p, Instant now) {
@@ -480,6 +537,7 @@ public final class GatewayState {
     // ------------------------------------------------------------------ helpers
 
     private void revoke(ClientOnGateway c, UUID resourceId) {
+        forgetFlows();
         if (c.grants.remove(resourceId) == null) {
             return;
         }
@@ -498,6 +556,7 @@ public final class GatewayState {
     }
 
     private void closeIfEmpty(ClientOnGateway c) {
+        forgetFlows();
         if (!c.grants.isEmpty()) {
             return;
         }
@@ -572,10 +631,15 @@ public final class GatewayState {
         final Map<InetAddress, DnsAssignment> dns = new HashMap<>();
         final NatTable nat = new NatTable();
 
+        final byte[] ipv4Bytes;
+        final byte[] ipv6Bytes;
+
         ClientOnGateway(UUID id, Inet4Address ipv4, Inet6Address ipv6) {
             this.id = id;
             this.ipv4 = ipv4;
             this.ipv6 = ipv6;
+            this.ipv4Bytes = ipv4.getAddress();
+            this.ipv6Bytes = ipv6.getAddress();
         }
     }
 

@@ -87,6 +87,8 @@ public final class Allocation {
     private Instant allocationExpiresAt;
     private Instant refreshAt;
     private Instant nextKeepalive;
+    /** When ChannelData last went to the relay: it keeps the allocation alive as a keepalive would. */
+    private Instant lastChannelSend;
     private boolean failed;
     private boolean everAnswered;
     private Duration rtt;
@@ -377,6 +379,35 @@ public final class Allocation {
         return Optional.of(new Transmit(null, activeServer, ChannelData.encode(c.number, payload, 0, payload.length)));
     }
 
+    /**
+     * The channel to {@code peer} for ChannelData sent without a copy, or -1 when none is bound or being bound (then
+     * {@link #encapsulate} starts binding one). Like {@link #encapsulate}, an in-flight binding is used at once.
+     */
+    public int channelTo(InetSocketAddress peer) {
+        ChannelBinding c = channelsByPeer.get(peer);
+        return c == null || activeServer == null ? -1 : c.number;
+    }
+
+    /** ChannelData went to the relay at {@code now} (framed by the caller): the keepalive may wait. */
+    public void channelDataSent(Instant now) {
+        lastChannelSend = now;
+    }
+
+    /** The peer a ChannelData channel of this relay is bound to, or null; the channel counts as used. */
+    public InetSocketAddress channelPeer(int channel) {
+        ChannelBinding c = channelsByNumber.get(channel);
+        if (c == null) {
+            return null;
+        }
+        c.dataReceivedSinceBind = true;
+        return c.peer;
+    }
+
+    /** The relay address ChannelData goes to, or null before the relay answered. */
+    public InetSocketAddress channelServer() {
+        return activeServer;
+    }
+
     /** A decapsulated ChannelData payload: who sent it and our relayed address it arrived on. */
     public record Received(InetSocketAddress peer, InetSocketAddress relayedLocal, byte[] payload) {
     }
@@ -428,6 +459,9 @@ public final class Allocation {
         if (refreshAt != null && !refreshAt.isAfter(now) && !hasPending(Kind.REFRESH)) {
             refreshAt = null;
             sendRefresh(now, false);
+        }
+        if (lastChannelSend != null && nextKeepalive != null && lastChannelSend.plus(BINDING_INTERVAL).isAfter(nextKeepalive)) {
+            nextKeepalive = lastChannelSend.plus(BINDING_INTERVAL);
         }
         if (activeServer != null && nextKeepalive != null && !nextKeepalive.isAfter(now) && !hasPending(Kind.BINDING)) {
             sendBinding(activeServer, now);
