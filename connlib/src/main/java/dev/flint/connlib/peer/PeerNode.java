@@ -64,6 +64,7 @@ public final class PeerNode {
     private final ArrayDeque<InetAddress> formerRelayIps = new ArrayDeque<>();
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
     private final ArrayDeque<PeerEvent> events = new ArrayDeque<>();
+    private final CandidateBatch newCandidates = new CandidateBatch();
     private final ArrayDeque<DecryptedPacket> packets = new ArrayDeque<>();
     private final ByteBuffer scratch = ByteBuffer.allocate(65536);
     private Instant lastNow;
@@ -201,7 +202,7 @@ public final class PeerNode {
         if (existing != null && existing.sameAs(remoteKey, presharedKey, local, remote, role)) {
             wake(existing);
             for (Candidate c : existing.agent.localCandidates()) {
-                events.add(new PeerEvent.NewIceCandidate(id, c.toSdp()));
+                newCandidates.add(id, c);
             }
             if (role == IceRole.CONTROLLING && existing.path != null) {
                 maybeInitiateHandshake(existing, now);
@@ -307,6 +308,7 @@ public final class PeerNode {
 
     public void removeConnection(UUID id) {
         PeerConnection c = connections.remove(id);
+        newCandidates.forget(id);
         if (c != null) {
             byWireGuardPeer.remove(c.wgPeer);
             wireGuard.removePeer(c.wgPeer);
@@ -355,11 +357,12 @@ public final class PeerNode {
 
     private void addLocal(PeerConnection c, Candidate cand, Instant now) {
         if (c.agent.addLocalCandidate(cand, now)) {
-            events.add(new PeerEvent.NewIceCandidate(c.id, cand.toSdp()));
+            newCandidates.add(c.id, cand);
         }
     }
 
     private void invalidateLocal(Candidate cand, Instant now) {
+        newCandidates.drainInto(events); // an invalidation never overtakes the candidate it withdraws
         for (PeerConnection c : connections.values()) {
             if (c.agent.localCandidates().stream().anyMatch(k -> k.address().equals(cand.address()) && k.type() == cand.type())) {
                 c.agent.invalidateLocalCandidate(cand, now);
@@ -660,7 +663,9 @@ public final class PeerNode {
         return Optional.ofNullable(transmits.poll());
     }
 
+    /** The next event; a tick's new candidates come per connection, highest priority first. */
     public Optional<PeerEvent> pollEvent() {
+        newCandidates.drainInto(events);
         return Optional.ofNullable(events.poll());
     }
 
@@ -669,7 +674,7 @@ public final class PeerNode {
     }
 
     public Optional<Instant> pollTimeout() {
-        if (!transmits.isEmpty() || !events.isEmpty() || !packets.isEmpty()) {
+        if (!transmits.isEmpty() || !events.isEmpty() || !packets.isEmpty() || !newCandidates.isEmpty()) {
             return Optional.of(lastNow);
         }
         Instant t = wireGuard.pollTimeout().orElse(null);
