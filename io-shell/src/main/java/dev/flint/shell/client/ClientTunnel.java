@@ -28,6 +28,7 @@ import dev.flint.shell.p2p.PeerSocketShell;
 import dev.flint.shell.p2p.PeerSockets;
 import dev.flint.shell.portal.DeviceIdentity;
 import dev.flint.shell.portal.PortalConnection;
+import dev.flint.shell.tls.TlsSettings;
 import dev.flint.shell.portal.UserAgent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -118,10 +119,20 @@ public final class ClientTunnel implements AutoCloseable {
      * @param tunName           the TUN device's name: its addresses are never used for peer sockets
      * @param socketMark        Linux {@code SO_MARK} for every socket the tunnel opens, 0 for none
      * @param systemResolvers   the resolvers the OS used before the tunnel's DNS took over
+     * @param tls               TLS for the portal ({@code wss}): the client certificate, if any
      */
     public record Options(URI apiUrl, String token, String deviceId, String deviceName, UserAgent userAgent,
-                          String tunName, int socketMark, List<InetAddress> systemResolvers) {
+                          String tunName, int socketMark, List<InetAddress> systemResolvers, TlsSettings tls) {
+
+        /** Without a client certificate. */
+        public Options(URI apiUrl, String token, String deviceId, String deviceName, UserAgent userAgent,
+                       String tunName, int socketMark, List<InetAddress> systemResolvers) {
+            this(apiUrl, token, deviceId, deviceName, userAgent, tunName, socketMark, systemResolvers,
+                TlsSettings.SYSTEM);
+        }
+
         public Options {
+            tls = tls == null ? TlsSettings.SYSTEM : tls;
             Objects.requireNonNull(apiUrl, "apiUrl");
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(deviceId, "deviceId");
@@ -175,6 +186,7 @@ public final class ClientTunnel implements AutoCloseable {
     /** Starts connecting: binds the peer sockets, dials the portal and keeps going until {@link #close}. */
     public static ClientTunnel start(Options options, Listener listener) {
         ClientTunnel tunnel = new ClientTunnel(options, listener);
+        tunnel.dns.setBootstrapResolvers(options.systemResolvers());
         tunnel.post(() -> {
             tunnel.state.setSystemResolvers(options.systemResolvers());
             tunnel.connect("start");
@@ -204,7 +216,25 @@ public final class ClientTunnel implements AutoCloseable {
     /** The resolvers non-resource queries go to when the portal configures none (e.g. after a DNS change). */
     public void setSystemResolvers(List<InetAddress> resolvers) {
         List<InetAddress> copy = List.copyOf(resolvers);
+        dns.setBootstrapResolvers(copy);
         post(() -> state.setSystemResolvers(copy));
+    }
+
+    /**
+     * The user's "connect now": skip the rest of the portal back-off (or of the wait for the network) and try
+     * again at once; the back-off starts afresh.
+     */
+    public void connectNow() {
+        post(() -> {
+            if (stopped) {
+                return;
+            }
+            if (portal != null) {
+                portal.connectNow();
+            } else if (retryAt != null) {
+                connect("connect now");
+            }
+        });
     }
 
     /** The user's Internet Resource toggle. */
@@ -342,7 +372,8 @@ public final class ClientTunnel implements AutoCloseable {
             DeviceIdentity device = new DeviceIdentity(options.deviceId(), options.deviceName(),
                 node.publicKey().toBase64());
             portal = PortalConnection.client(options.apiUrl(), device, options.token(), options.userAgent(), group,
-                event -> post(() -> onPortalEvent(current, event)));
+                event -> post(() -> onPortalEvent(current, event)),
+                "wss".equals(options.apiUrl().getScheme()) ? options.tls().portalContext() : null);
             if (options.socketMark() != 0) {
                 portal.markSockets(options.socketMark());
             }
