@@ -633,7 +633,10 @@ public final class ClientTunnel implements AutoCloseable {
                         });
                     }
                 }
-                case ClientEvent.TunConfigChanged(TunConfig config) -> listener.tunConfigChanged(config);
+                case ClientEvent.TunConfigChanged(TunConfig config) -> {
+                    dns.setTunnelRoutes(config.routes());
+                    listener.tunConfigChanged(config);
+                }
                 case ClientEvent.ResourcesChanged(List<Resource> resources) -> listener.resourcesChanged(resources);
                 case ClientEvent.UpstreamDnsQuery query -> {
                     int from = epoch;

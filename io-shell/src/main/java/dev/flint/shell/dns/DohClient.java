@@ -74,6 +74,7 @@ public final class DohClient implements AutoCloseable {
     private final Duration timeout;
     private final EventLoopGroup group;
     private final Map<String, CompletableFuture<Channel>> connections = new HashMap<>();
+    private volatile java.util.function.Predicate<InetAddress> throughTunnel = a -> false;
     private int connectionsOpened;
 
     /**
@@ -131,6 +132,14 @@ public final class DohClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Servers for which this is true are reached through the tunnel (a DoH server inside a resource): their
+     * sockets are not marked. Every other server's socket is, so it bypasses the tunnel.
+     */
+    public void setThroughTunnel(java.util.function.Predicate<InetAddress> throughTunnel) {
+        this.throughTunnel = Objects.requireNonNull(throughTunnel, "throughTunnel");
+    }
+
     /** How many TLS connections were opened so far (a reused connection is not counted again). */
     public synchronized int connectionsOpened() {
         return connectionsOpened;
@@ -182,7 +191,7 @@ public final class DohClient implements AutoCloseable {
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) throws IOException {
-                    if (ch instanceof EpollSocketChannel epoll) {
+                    if (ch instanceof EpollSocketChannel epoll && !throughTunnel.test(address)) {
                         SocketMark.apply(epoll.fd().intValue(), socketMark); // before the SYN
                     }
                     SslHandler tls = ssl.newHandler(ch.alloc(), host, port);

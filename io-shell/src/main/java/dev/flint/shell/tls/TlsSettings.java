@@ -4,6 +4,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLException;
 
 /**
@@ -11,11 +12,22 @@ import javax.net.ssl.SSLException;
  * and, for the portal only, an optional client certificate.
  *
  * @param portalIdentity the client certificate presented to the portal, or null
+ * @param portalTrust    when not empty, the only CAs trusted for the portal (tests, private portals); else the
+ *                       system's
  */
-public record TlsSettings(ClientIdentity portalIdentity) {
+public record TlsSettings(ClientIdentity portalIdentity, java.util.List<X509Certificate> portalTrust) {
 
     /** No client certificate. */
     public static final TlsSettings SYSTEM = new TlsSettings(null);
+
+    /** The system's trust store. */
+    public TlsSettings(ClientIdentity portalIdentity) {
+        this(portalIdentity, java.util.List.of());
+    }
+
+    public TlsSettings {
+        portalTrust = java.util.List.copyOf(portalTrust);
+    }
 
     /** The portal WebSocket's context (HTTP/1.1 upgrade; ALPN not offered, as connlib offers none). */
     public SslContext portalContext() {
@@ -23,6 +35,9 @@ public record TlsSettings(ClientIdentity portalIdentity) {
             SslContextBuilder builder = SslContextBuilder.forClient();
             if (portalIdentity != null) {
                 builder.keyManager(portalIdentity.keyManagers());
+            }
+            if (!portalTrust.isEmpty()) {
+                builder.trustManager(portalTrust);
             }
             return builder.build();
         } catch (SSLException e) {
