@@ -42,12 +42,15 @@ import java.util.regex.Pattern;
 public final class Demo {
 
     static final String USAGE = """
-        Usage: flint demo [--check] [--keep] [--nat TYPE] [--screenshots DIR]
+        Usage: flint demo [--check] [--keep] [--nat TYPE] [--screenshots DIR] [--mtls] [--doh]
 
           --check            unattended: sign in by following the sign-in page, exit 0 only if every step worked
           --keep             leave everything running until Ctrl-C (to look around)
           --nat TYPE         NAT type of both routers (default port-restricted; symmetric forces the relay)
           --screenshots DIR  where to save the GUI screenshots when there is no display (the logs go beside it)
+          --mtls             the portal requires a client certificate (its mutual-TLS listener, a test CA made now);
+                             the tunnel service presents one
+          --doh              the portal gives clients a DNS-over-HTTPS upstream: a DoH server in the resource network
         """;
 
     private static final String EMAIL = "alice@flint.test";
@@ -61,6 +64,8 @@ public final class Demo {
 
     private final boolean check;
     private final boolean keep;
+    private boolean mtls;
+    private boolean doh;
     private final NatType nat;
     private final Path launcher;
     private final Path screenshots;
@@ -94,6 +99,8 @@ public final class Demo {
         Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
         boolean check = false;
         boolean keep = false;
+        boolean mtls = false;
+        boolean doh = false;
         NatType nat = NatType.PORT_RESTRICTED_CONE;
         Path screenshots = Path.of(System.getenv().getOrDefault("FLINT_DEMO_DIR", "flint-demo"), "screenshots");
         Path state = DemoTopology.DEFAULT_STATE;
@@ -104,6 +111,8 @@ public final class Demo {
                 switch (option) {
                     case "--check" -> check = true;
                     case "--keep" -> keep = true;
+                    case "--mtls" -> mtls = true;
+                    case "--doh" -> doh = true;
                     case "--nat" -> nat = NatType.parse(value(option, rest));
                     case "--screenshots" -> screenshots = Path.of(value(option, rest));
                     case "--state" -> state = Path.of(value(option, rest));
@@ -125,6 +134,8 @@ public final class Demo {
         }
         Demo demo = new Demo(check, keep, nat, Path.of(launcher).toAbsolutePath(), screenshots.toAbsolutePath(), state,
             System.out);
+        demo.mtls = mtls;
+        demo.doh = doh;
         Thread cleanup = new Thread(demo::tearDown, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         return demo.show();
@@ -145,6 +156,10 @@ public final class Demo {
                 "Reaching the DNS resource", this::dnsResource);
             step("6. A CIDR resource, reached by address from the client: http://" + AddressPlan.WEB.addressText()
                 + "/ (in " + AddressPlan.RESOURCES + ")", "Reaching the CIDR resource", this::cidrResource);
+            if (doh) {
+                step("7. A name that is no resource, resolved through the portal's DNS-over-HTTPS upstream "
+                    + DemoTopology.DOH_URL, "Resolving through DoH", this::dohLookup);
+            }
             screenshot("resources");
         }
         say("");
@@ -195,7 +210,7 @@ public final class Demo {
     // --- 1. devstack ---------------------------------------------------------------------------------------------
 
     private void devstackUp() {
-        var options = new DemoTopology.Options(nat, nat, false, true, "fd", true);
+        var options = new DemoTopology.Options(nat, nat, false, true, "fd", true, mtls, doh);
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         state = DemoTopology.up(options, stateFile, quiet);
         started.add(() -> DemoTopology.down(stateFile));
@@ -246,12 +261,25 @@ public final class Demo {
             {"auth_url":"http://127.0.0.1:%d/","api_url":"ws://127.0.0.1:%d/","log_filter":"info"}
             """.formatted(port, port));
         Path resolvConf = Path.of("/etc/netns", client.name(), "resolv.conf");
-        String api = "ws://" + DemoTopology.PORTAL_LISTEN.getHostString() + ":" + DemoTopology.PORTAL_LISTEN.getPort()
-            + "/";
-        List<String> command = List.of(launcher.toString(), "tunnel", "run-interactive",
+        String api = mtls
+            ? "wss://" + DemoTopology.PORTAL_MTLS_LISTEN.getHostString() + ":" + DemoTopology.PORTAL_MTLS_LISTEN.getPort()
+                + "/"
+            : "ws://" + DemoTopology.PORTAL_LISTEN.getHostString() + ":" + DemoTopology.PORTAL_LISTEN.getPort() + "/";
+        List<String> command = new ArrayList<>();
+        if (mtls || doh) {
+            // The devstack's CA is the only one the service trusts (the portal's and the DoH server's certificates).
+            command.addAll(List.of("env", "JDK_JAVA_OPTIONS=-Djavax.net.ssl.trustStore="
+                + run.resolve(DemoTopology.CA_TRUST_STORE) + " -Djavax.net.ssl.trustStorePassword=changeit"
+                + " -Djavax.net.ssl.trustStoreType=PKCS12"));
+        }
+        command.addAll(List.of(launcher.toString(), "tunnel", "run-interactive",
             "--state-dir", stateDir.toString(), "--runtime-dir", tunnelRuntime().toString(),
             "--log-dir", run.resolve("tunnel/log").toString(), "--dns-control", "etc-resolv-conf",
-            "--resolv-conf", resolvConf.toString(), "--allow-any-peer-exe", "--api-url", api);
+            "--resolv-conf", resolvConf.toString(), "--allow-any-peer-exe", "--api-url", api));
+        if (mtls) {
+            command.addAll(List.of("--client-certificate", run.resolve(DemoTopology.CLIENT_CERT).toString(),
+                "--client-key", run.resolve(DemoTopology.CLIENT_KEY).toString()));
+        }
         NamespaceProcess service = client.startDetached("tunnel-service", command, run.resolve("tunnel-service.log"));
         started.add(service);
         DemoTopology.recordProcess(stateFile, "tunnel-service", client.name(), service.pid());
@@ -266,6 +294,10 @@ public final class Demo {
             + "there, rewrites that namespace's resolv.conf while connected, and talks to the portal at " + api);
         say("   its socket for the GUI: " + socket + "; the GUI's sign-in address http://127.0.0.1:" + port
             + "/ leads to the portal emulator");
+        if (mtls) {
+            say("   the portal's mutual-TLS listener requires a client certificate from the devstack CA; the service"
+                + " presents " + run.resolve(DemoTopology.CLIENT_CERT));
+        }
     }
 
     // --- 3. GUI --------------------------------------------------------------------------------------------------
@@ -470,6 +502,28 @@ public final class Demo {
         }
         return "the WireGuard path between client and gateway: " + (clientSide != null ? clientSide : "?")
             + (gatewaySide != null ? "; the gateway says: connected " + gatewaySide.replace("/", "") : "");
+    }
+
+    /** A non-resource name: Flint's DNS recurses it to the portal's DoH upstream, reached through the tunnel. */
+    private void dohLookup() {
+        NetworkNamespace client = state.namespace(Role.CLIENT);
+        String name = "dns." + AddressPlan.DOMAIN;
+        String expected = AddressPlan.DNS.addressText();
+        String[] resolved = {""};
+        awaitOrFail(() -> {
+            resolved[0] = client.command("getent", "ahostsv4", name).runAllowingFailure().stdout().lines()
+                .map(l -> l.split("\\s+")[0]).findFirst().orElse("");
+            return resolved[0].equals(expected);
+        }, RESOURCE_REACHED, () -> "In the client namespace " + name + " did not resolve to " + expected + " within "
+            + RESOURCE_REACHED.toSeconds() + " s; it resolved to " + (resolved[0].isEmpty() ? "nothing" : resolved[0])
+            + ".");
+        String dohLog = read(run.resolve(DemoTopology.DOH_SERVER + ".log"));
+        if (!dohLog.contains("DoH query")) {
+            throw new StepFailed(name + " resolved, but the DoH server answered no query (its log: "
+                + run.resolve(DemoTopology.DOH_SERVER + ".log") + ").");
+        }
+        say("   " + name + " resolved to " + expected + " (not a resource: Flint asked the DoH server, HTTP/2 over TLS, "
+            + "which asked the resource network's dnsmasq)");
     }
 
     private void cidrResource() {

@@ -177,7 +177,7 @@ public final class DohServer implements AutoCloseable {
                     if (answer == null) {
                         respond(ctx, 502, "text/plain", "the DNS server did not answer".getBytes());
                     } else {
-                        queries.incrementAndGet();
+                        LOG.info("DoH query {} answered ({} bytes)", queries.incrementAndGet(), answer.length);
                         respond(ctx, 200, MEDIA, answer);
                     }
                 });
