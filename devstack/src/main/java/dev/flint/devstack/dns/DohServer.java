@@ -61,6 +61,8 @@ public final class DohServer implements AutoCloseable {
     private final Channel server;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger queries = new AtomicInteger();
+    /** The devstack's server says each answer on its standard output (its log file), for the demo to see. */
+    private volatile boolean printQueries;
 
     private DohServer(InetSocketAddress listen, SslContext tls, InetSocketAddress upstream)
             throws InterruptedException {
@@ -177,7 +179,10 @@ public final class DohServer implements AutoCloseable {
                     if (answer == null) {
                         respond(ctx, 502, "text/plain", "the DNS server did not answer".getBytes());
                     } else {
-                        LOG.info("DoH query {} answered ({} bytes)", queries.incrementAndGet(), answer.length);
+                        int n = queries.incrementAndGet();
+                        if (printQueries) {
+                            System.out.println("DoH query " + n + " answered (" + answer.length + " bytes)");
+                        }
                         respond(ctx, 200, MEDIA, answer);
                     }
                 });
@@ -232,6 +237,7 @@ public final class DohServer implements AutoCloseable {
             System.exit(2);
         }
         try (DohServer s = start(socket(args[0]), Path.of(args[1]), Path.of(args[2]), socket(args[3]))) {
+            s.printQueries = true;
             System.out.println("DoH server listening on " + s.address());
             Thread.currentThread().join();
         }
