@@ -229,10 +229,10 @@ public final class ClientTunnel implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            if (portal != null) {
+            if (retryAt != null) {
+                connect("connect now"); // waiting for the network, or the portal's budget was spent
+            } else if (portal != null) {
                 portal.connectNow();
-            } else if (retryAt != null) {
-                connect("connect now");
             }
         });
     }
