@@ -7,6 +7,9 @@ module dev.flint.devstack {
     requires io.netty.common;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    requires io.netty.codec.http2;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
     requires io.netty.handler;
     requires org.slf4j;
     requires jdk.httpserver;
@@ -19,4 +22,5 @@ module dev.flint.devstack {
     exports dev.flint.devstack.portal;
     exports dev.flint.devstack.gateway;
     exports dev.flint.devstack.demo;
+    exports dev.flint.devstack.tls;
 }

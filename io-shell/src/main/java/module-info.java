@@ -9,6 +9,7 @@ module dev.flint.shell {
     requires io.netty.common;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    requires io.netty.codec.http2;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
@@ -22,4 +23,6 @@ module dev.flint.shell {
     exports dev.flint.shell.linux;
     exports dev.flint.shell.p2p;
     exports dev.flint.shell.portal;
+    exports dev.flint.shell.tls;
+    exports dev.flint.shell.dns;
 }

@@ -23,4 +23,5 @@ module dev.flint.tunnel {
     exports dev.flint.tunnel.windows;
     exports dev.flint.tunnel.macos;
     exports dev.flint.tunnel.wireguard;
+    exports dev.flint.tunnel.headless;
 }

@@ -26,6 +26,10 @@ public final class Devstack {
                      --route-resources    let the internet route to the resource network directly (plain
                                           routing without a tunnel; needs gateway NAT none)
                      --ipv4-only          no IPv6 on the internet, the sites and the relay
+                     --mtls               a test CA (in the run directory) and the portal's mutual-TLS listener
+                                          on :8443, requiring a client certificate (client.pem/client.key)
+                     --doh                a DoH server in the resource network; the portal gives it to clients
+                                          as their upstream_doh ("Secure DNS")
           status   show what is up
           down     stop everything and remove every namespace, link, rule and process
           plan     print the address plan
@@ -79,6 +83,8 @@ public final class Devstack {
         NatType gatewayNat = NatType.PORT_RESTRICTED_CONE;
         boolean routeResources = false;
         boolean ipv6 = true;
+        boolean mtls = false;
+        boolean doh = false;
         Path state = DemoTopology.DEFAULT_STATE;
         while (!args.isEmpty()) {
             String option = args.removeFirst();
@@ -91,12 +97,14 @@ public final class Devstack {
                 case "--gateway-nat" -> gatewayNat = NatType.parse(value(option, args));
                 case "--route-resources" -> routeResources = true;
                 case "--ipv4-only" -> ipv6 = false;
+                case "--mtls" -> mtls = true;
+                case "--doh" -> doh = true;
                 case "--state" -> state = Path.of(value(option, args));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "' for up");
             }
         }
         requireRoot();
-        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd", true);
+        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd", true, mtls, doh);
         DevstackState built = DemoTopology.up(options, state, System.out);
         System.out.println();
         System.out.print(DemoTopology.status(state));

@@ -40,6 +40,13 @@ public sealed interface GuiMessage {
         }
     }
 
+    /**
+     * "Connect now": while the session waits for the network or backs off between portal connection attempts,
+     * try again at once and start the back-off afresh. No reply; ignored without a session.
+     */
+    @JsonTypeName("connect_now")
+    record ConnectNow() implements GuiMessage {}
+
     /** Delete the service's log files; the service replies {@link ServiceMessage.LogsCleared}. */
     @JsonTypeName("clear_logs")
     record ClearLogs() implements GuiMessage {}

@@ -3,7 +3,8 @@ package dev.flint.ipc;
 import java.net.URI;
 
 /**
- * Settings an administrator enforces (Windows policy registry; none on Linux). Every field is
+ * Settings an administrator enforces (Windows policy registry; on Linux the service's own command line,
+ * e.g. the client certificate of {@code flint-tunnel run --client-certificate}). Every field is
  * optional: {@code null} means "not managed". The service drops invalid policy values before it
  * builds this record, so the GUI only ever sees usable ones.
  */
@@ -15,7 +16,16 @@ public record ManagedSettings(
         Boolean hideAdminPortalMenuItem,
         Boolean connectOnStart,
         Boolean checkForUpdates,
-        URI supportUrl) {
+        URI supportUrl,
+        ClientCertificate clientCertificate) {
+
+    /** Without a managed client certificate. */
+    public ManagedSettings(URI authUrl, URI apiUrl, String logFilter, String accountSlug,
+                           Boolean hideAdminPortalMenuItem, Boolean connectOnStart, Boolean checkForUpdates,
+                           URI supportUrl) {
+        this(authUrl, apiUrl, logFilter, accountSlug, hideAdminPortalMenuItem, connectOnStart, checkForUpdates,
+                supportUrl, null);
+    }
 
     public ManagedSettings {
         if (authUrl != null) {
@@ -34,6 +44,6 @@ public record ManagedSettings(
 
     /** Nothing managed (Linux, or no policy set). */
     public static ManagedSettings none() {
-        return new ManagedSettings(null, null, null, null, null, null, null, null);
+        return new ManagedSettings(null, null, null, null, null, null, null, null, null);
     }
 }

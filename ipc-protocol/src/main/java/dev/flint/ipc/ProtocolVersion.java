@@ -8,7 +8,7 @@ import java.util.Optional;
  * peers answer unknown types with a protocol error.
  */
 public final class ProtocolVersion {
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private ProtocolVersion() {}
 

@@ -19,7 +19,8 @@ public final class SampleMessages {
     static final Site SITE_CLOUD = new Site(UUID.fromString("4a2e9d3c-1f0b-4c8e-b7a6-5d4c3b2a1f0e"), "Cloud");
 
     public static final AdvancedSettings ADVANCED = new AdvancedSettings(
-            URI.create("https://app.firezone.dev/"), URI.create("wss://api.firezone.dev/"), "dev.flint.connlib=debug,info");
+            URI.create("https://app.firezone.dev/"), URI.create("wss://api.firezone.dev/"), "dev.flint.connlib=debug,info",
+            new ClientCertificate("/etc/flint/device.pem", "/etc/flint/device.key", null));
 
     public static final ManagedSettings MANAGED = new ManagedSettings(
             URI.create("https://portal.example.com/"), null, "warn", "acme", Boolean.TRUE, null, Boolean.FALSE,
@@ -54,6 +55,7 @@ public final class SampleMessages {
                 new GuiMessage.Disconnect(),
                 new GuiMessage.SetInternetResourceEnabled(false),
                 new GuiMessage.ApplyAdvancedSettings(ADVANCED),
+                new GuiMessage.ConnectNow(),
                 new GuiMessage.ClearLogs());
     }
 

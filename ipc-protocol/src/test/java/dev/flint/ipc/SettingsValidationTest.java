@@ -42,4 +42,19 @@ class SettingsValidationTest {
         assertThatThrownBy(() -> new ManagedSettings(null, null, null, null, null, null, null, URI.create("ftp://x/")))
                 .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("support_url"));
     }
+
+    @org.junit.jupiter.api.Test
+    void aClientCertificateNamesTheBadField() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClientCertificate("device.pem", null, null))
+                .isInstanceOf(InvalidFieldException.class)
+                .hasMessageContaining("client_certificate.certificate").hasMessageContaining("absolute");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClientCertificate("/d.pem", "key.pem", null))
+                .hasMessageContaining("client_certificate.key");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClientCertificate("pkcs11:/etc/p11.cfg", "/k", null))
+                .hasMessageContaining("PKCS#11");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClientCertificate(" ", null, null))
+                .hasMessageContaining("client_certificate.certificate");
+        org.assertj.core.api.Assertions.assertThat(new ClientCertificate("pkcs11:/etc/p11.cfg", null, "/etc/pin"))
+                .isNotNull();
+    }
 }

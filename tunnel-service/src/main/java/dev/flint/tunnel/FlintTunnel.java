@@ -15,6 +15,10 @@ public final class FlintTunnel {
         switch (command) {
             case "--version", "version" -> System.out.println("flint-tunnel " + version());
             case "--help", "-h", "help" -> System.out.println(usage());
+            case String c when c.equals("headless") && argv.size() > 1 && argv.get(1).equals("sign-in") -> System.exit(
+                dev.flint.tunnel.service.ServiceCommand.signIn(argv.subList(2, argv.size()), System.getenv(),
+                    new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8)), System.out, System.err));
             case "run", "run-interactive", "headless" -> System.exit(dev.flint.tunnel.service.ServiceCommand.run(
                 command, argv.subList(1, argv.size()), System.getenv(), System.err));
             case "wireguard" -> System.exit(dev.flint.tunnel.wireguard.WireGuardCommand.run(

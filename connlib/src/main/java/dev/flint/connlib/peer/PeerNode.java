@@ -805,6 +805,10 @@ public final class PeerNode {
         return Optional.ofNullable(transmits.poll());
     }
 
+    /**
+     * The next event, in the order things happened. Candidates come one by one; the sessions batch a step's candidates
+     * per connection and signal them by priority (see {@code CandidateSignals}).
+     */
     public Optional<PeerEvent> pollEvent() {
         return Optional.ofNullable(events.poll());
     }

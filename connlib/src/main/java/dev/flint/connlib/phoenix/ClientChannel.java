@@ -33,6 +33,9 @@ public final class ClientChannel {
     /** More unanswered heartbeats than this at a tick means the connection is dead. */
     public static final int MAX_UNANSWERED_HEARTBEATS = 3;
 
+    /** The detail of a 401 without a usable problem body, in connlib's words. */
+    public static final String NO_REASON = "no reason provided";
+
     private static final Logger LOG = LoggerFactory.getLogger(ClientChannel.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -44,13 +47,17 @@ public final class ClientChannel {
     private record Outgoing(String event, JsonNode payload) {
     }
 
+    /** A frame waiting to be written; {@code message} is set for application messages (duplicate check). */
+    private record Unwritten(String text, Outgoing message) {
+    }
+
     private final String topic;
     private final JsonNode joinPayload;
     private final BackoffPolicy reconnectPolicy;
     private final RandomGenerator random;
     private final ChannelTimings timings;
 
-    private final ArrayDeque<String> transmit = new ArrayDeque<>();
+    private final ArrayDeque<Unwritten> transmit = new ArrayDeque<>();
     private final ArrayDeque<Outgoing> held = new ArrayDeque<>();
     private final ArrayDeque<ChannelEvent> events = new ArrayDeque<>();
     private final Set<Long> inflightHeartbeats = new HashSet<>();
@@ -108,6 +115,20 @@ public final class ClientChannel {
         }
     }
 
+    /**
+     * The user's "connect now": while waiting out a back-off delay, forget the back-off and dial at once; the
+     * next failure starts the back-off from its first interval. Returns whether it dialled (false when a
+     * connection is already open or being opened, or the channel is idle or closed).
+     */
+    public boolean connectNow(Instant now) {
+        if (state != State.WAITING) {
+            return false;
+        }
+        backoff = null;
+        dial(now);
+        return true;
+    }
+
     /** Stops for good (sign-out, shutdown); the socket is closed. */
     public void close(Instant now) {
         if (state == State.CLOSED) {
@@ -122,14 +143,17 @@ public final class ClientChannel {
 
     /**
      * Queues an application message on the channel's topic. While joining it is held until the join reply;
-     * while disconnected it is refused. An exact duplicate of a message not yet written is not queued twice.
+     * while disconnected it is refused. An exact duplicate of a message not yet written (held for the join or
+     * queued for the socket) is not queued twice, as connlib's {@code PhoenixChannel::send} refuses it. A null
+     * payload means the message has none: the frame is written without a {@code payload} key, as serde writes a
+     * content-less variant (a JSON {@code null} payload is written as {@code "payload":null}).
      */
     public SendResult send(String event, JsonNode payload) {
         if (state != State.JOINING && state != State.JOINED) {
             return SendResult.NOT_CONNECTED;
         }
-        Outgoing message = new Outgoing(event, payload == null ? NullNode.getInstance() : payload);
-        if (held.contains(message)) {
+        Outgoing message = new Outgoing(event, payload == null ? PhoenixFrame.NO_PAYLOAD : payload);
+        if (held.contains(message) || transmit.stream().anyMatch(u -> message.equals(u.message()))) {
             return SendResult.DUPLICATE;
         }
         held.add(message);
@@ -163,8 +187,9 @@ public final class ClientChannel {
                 if ("invalid_token".equals(code) || "missing_token".equals(code)) {
                     fail(new ChannelError.InvalidToken("HTTP 401 " + code), false);
                 } else {
-                    String detail = r.problem() != null && r.problem().detail() != null ? r.problem().detail()
-                        : "HTTP 401";
+                    // connlib's Error::from_unauthorized: the problem detail, else "no reason provided".
+                    String detail = r.problem() != null && r.problem().detail() != null
+                        && !r.problem().detail().isBlank() ? r.problem().detail() : NO_REASON;
                     fail(new ChannelError.AuthenticationFailed(detail), false);
                 }
             }
@@ -287,8 +312,8 @@ public final class ClientChannel {
                     }
                     long ref = nextRef++;
                     inflightHeartbeats.add(ref);
-                    transmit.add(FrameCodec.encode(PhoenixFrame.request(PhoenixFrame.PHOENIX_TOPIC,
-                        PhoenixFrame.HEARTBEAT, NODES.objectNode(), ref), FrameFormat.V1_OBJECT));
+                    transmit.add(new Unwritten(FrameCodec.encode(PhoenixFrame.request(PhoenixFrame.PHOENIX_TOPIC,
+                        PhoenixFrame.HEARTBEAT, NODES.objectNode(), ref), FrameFormat.V1_OBJECT), null));
                     nextHeartbeat = now.plus(timings.heartbeatInterval());
                 }
             }
@@ -301,7 +326,8 @@ public final class ClientChannel {
 
     /** The next text frame to write, or null. */
     public String pollSend() {
-        return transmit.poll();
+        Unwritten next = transmit.poll();
+        return next == null ? null : next.text();
     }
 
     public ChannelEvent pollEvent() {
@@ -338,8 +364,8 @@ public final class ClientChannel {
         connectDeadline = null;
         joinRef = nextRef++;
         joinDeadline = now.plus(timings.joinTimeout());
-        transmit.add(FrameCodec.encode(PhoenixFrame.request(topic, PhoenixFrame.PHX_JOIN, joinPayload, joinRef),
-            FrameFormat.V1_OBJECT));
+        transmit.add(new Unwritten(FrameCodec.encode(PhoenixFrame.request(topic, PhoenixFrame.PHX_JOIN, joinPayload,
+            joinRef), FrameFormat.V1_OBJECT), null));
     }
 
     private void joined() {
@@ -357,8 +383,8 @@ public final class ClientChannel {
         }
         Outgoing message;
         while ((message = held.poll()) != null) {
-            transmit.add(FrameCodec.encode(PhoenixFrame.request(topic, message.event(), message.payload(), nextRef++),
-                FrameFormat.V1_OBJECT));
+            transmit.add(new Unwritten(FrameCodec.encode(PhoenixFrame.request(topic, message.event(),
+                message.payload(), nextRef++), FrameFormat.V1_OBJECT), message));
         }
     }
 

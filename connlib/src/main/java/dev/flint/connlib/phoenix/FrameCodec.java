@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Text-frame codec for both serializers. V1 objects are written as {@code topic, event, payload, ref} (the
- * order connlib writes) with no {@code join_ref}; a {@code join_ref} in a received V1 object is kept. Decoding
+ * order connlib writes) with no {@code join_ref} and no {@code payload} key for a message without one
+ * ({@link PhoenixFrame#NO_PAYLOAD}); a {@code join_ref} in a received V1 object is kept. Decoding
  * accepts either form whatever the socket's format, and reports which one it saw.
  */
 public final class FrameCodec {
@@ -40,7 +41,9 @@ public final class FrameCodec {
             ObjectNode o = nodes.objectNode();
             o.put("topic", frame.topic());
             o.put("event", frame.event());
-            o.set("payload", frame.payload());
+            if (!frame.payload().isMissingNode()) {
+                o.set("payload", frame.payload());
+            }
             o.set("ref", frame.ref());
             tree = o;
         } else {
@@ -49,7 +52,7 @@ public final class FrameCodec {
             a.add(frame.ref());
             a.add(frame.topic());
             a.add(frame.event());
-            a.add(frame.payload());
+            a.add(frame.payload().isMissingNode() ? nodes.nullNode() : frame.payload());
             tree = a;
         }
         return write(tree);

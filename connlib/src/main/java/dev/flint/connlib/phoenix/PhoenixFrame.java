@@ -2,6 +2,7 @@ package dev.flint.connlib.phoenix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Objects;
 
@@ -19,6 +20,12 @@ public record PhoenixFrame(String topic, String event, JsonNode payload, JsonNod
     public static final String PHX_CLOSE = "phx_close";
     public static final String HEARTBEAT = "heartbeat";
     public static final String PHOENIX_TOPIC = "phoenix";
+
+    /**
+     * The payload of a message that has none: V1 frames are written without a {@code payload} key (serde's
+     * adjacently tagged unit variant), unlike a JSON {@code null} payload, which is written as {@code null}.
+     */
+    public static final JsonNode NO_PAYLOAD = MissingNode.getInstance();
 
     public PhoenixFrame {
         Objects.requireNonNull(topic, "topic");

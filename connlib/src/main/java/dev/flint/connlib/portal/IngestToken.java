@@ -10,8 +10,22 @@ import java.util.Objects;
  * A flow-log ingest token. The signature is not verified (the key belongs to the portal), but the shape is
  * checked as Firezone peers check it, so a message carrying a malformed token is rejected as a whole:
  * three unpadded base64url segments, an HS256 header, a non-empty signature and all required claims.
+ * Every claim of Firezone's token model ({@code flow-tracker/src/token.rs}) is kept; the optional ones are
+ * null where absent or JSON null.
  */
-public record IngestToken(String value, String role, boolean uploadsEnabled, long expiresAt) {
+public record IngestToken(String value, Claims claims) {
+
+    /** The claims of Firezone's ingest-token model, by their JSON names; optional ones may be null. */
+    public record Claims(String accountId, long iat, long exp, boolean uploadsEnabled, String role,
+                         String initiatorDeviceId, String responderDeviceId, String policyAuthorizationId,
+                         String policyId, String resourceId, String resourceName, String resourceAddress,
+                         String initiatorActorId, String initiatorActorName, String initiatorActorEmail,
+                         String initiatorAuthProviderId, String initiatorClientVersion,
+                         String initiatorDeviceOsName, String initiatorDeviceOsVersion, String initiatorDeviceSerial,
+                         String initiatorDeviceUuid, String initiatorDeviceIdentifierForVendor,
+                         String initiatorDeviceFirebaseInstallationId, String authorizedAt,
+                         String authorizationExpiresAt) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +42,20 @@ public record IngestToken(String value, String role, boolean uploadsEnabled, lon
 
     public IngestToken {
         Objects.requireNonNull(value, "value");
-        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(claims, "claims");
+    }
+
+    public String role() {
+        return claims.role();
+    }
+
+    public boolean uploadsEnabled() {
+        return claims.uploadsEnabled();
+    }
+
+    /** The {@code exp} claim, seconds since the epoch. */
+    public long expiresAt() {
+        return claims.exp();
     }
 
     /**
@@ -64,7 +91,7 @@ public record IngestToken(String value, String role, boolean uploadsEnabled, lon
                 throw new IllegalArgumentException("claim " + claim + " is not a string");
             }
         }
-        unsigned(claims, "iat");
+        long iat = unsigned(claims, "iat");
         long exp = unsigned(claims, "exp");
         JsonNode uploads = claims.get("uploads_enabled");
         if (uploads == null || !uploads.isBoolean()) {
@@ -74,7 +101,21 @@ public record IngestToken(String value, String role, boolean uploadsEnabled, lon
         if (!"initiator".equals(role) && !"responder".equals(role)) {
             throw new IllegalArgumentException("claim role is not initiator or responder");
         }
-        return new IngestToken(text, role, uploads.booleanValue(), exp);
+        return new IngestToken(text, new Claims(textOrNull(claims.get("account_id")), iat, exp,
+            uploads.booleanValue(), role, s(claims, "initiator_device_id"), s(claims, "responder_device_id"),
+            s(claims, "policy_authorization_id"), s(claims, "policy_id"), s(claims, "resource_id"),
+            s(claims, "resource_name"), s(claims, "resource_address"), s(claims, "initiator_actor_id"),
+            s(claims, "initiator_actor_name"), s(claims, "initiator_actor_email"),
+            s(claims, "initiator_auth_provider_id"), s(claims, "initiator_client_version"),
+            s(claims, "initiator_device_os_name"), s(claims, "initiator_device_os_version"),
+            s(claims, "initiator_device_serial"), s(claims, "initiator_device_uuid"),
+            s(claims, "initiator_device_identifier_for_vendor"),
+            s(claims, "initiator_device_firebase_installation_id"), s(claims, "authorized_at"),
+            s(claims, "authorization_expires_at")));
+    }
+
+    private static String s(JsonNode claims, String name) {
+        return textOrNull(claims.get(name));
     }
 
     private static long unsigned(JsonNode claims, String name) {
@@ -115,6 +156,6 @@ public record IngestToken(String value, String role, boolean uploadsEnabled, lon
 
     @Override
     public String toString() {
-        return "IngestToken[role=" + role + ", uploadsEnabled=" + uploadsEnabled + ", expiresAt=" + expiresAt + "]";
+        return "IngestToken[role=" + role() + ", uploadsEnabled=" + uploadsEnabled() + ", expiresAt=" + expiresAt() + "]";
     }
 }

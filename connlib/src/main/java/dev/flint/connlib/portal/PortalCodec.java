@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Decoding is tolerant the way Firezone's peers are: unknown fields are ignored, malformed list elements
  * and unknown resource types are dropped one by one (logged and listed in {@link Decoded.Ok#dropped()}),
  * {@code sites}/{@code gateway_groups} and {@code site_id}/{@code gateway_group_id} are both read, single
- * addresses may be bare or {@code /32}/{@code /128}, and v1 event names are accepted. A missing or malformed
+ * addresses may be bare or {@code /32}/{@code /128}, and v1 event names are accepted from clients and for gateways
+ * (a client ignores them, as Firezone's does). A missing or malformed
  * required field rejects the message with a {@link DecodeError} naming the field.
  *
  * <p>Encoding writes the field names and order the portal uses, compactly, so a message read from the
@@ -47,6 +48,11 @@ public final class PortalCodec {
     /** True for the event names only the legacy ({@code /client}, {@code /gateway}) sockets use. */
     public static boolean isLegacyEventName(String event) {
         return V1_NAMES.contains(event);
+    }
+
+    /** The current (v2) name of an event: a v1 name's successor, any other name itself. */
+    public static String currentEventName(String event) {
+        return V1_TO_V2.getOrDefault(event, event);
     }
 
     // ================================================================================================
@@ -95,7 +101,12 @@ public final class PortalCodec {
     }
 
     private static PortalToClient portalToClient(String event, JsonNode payload, List<String> dropped) {
-        String name = V1_TO_V2.getOrDefault(event, event);
+        // Firezone's client speaks only the v2 socket: its IngressMessages has no v1 variants, so a v1 event
+        // (flow_created, flow_creation_failed) fails to deserialize and is skipped, never acted on.
+        if (V1_NAMES.contains(event)) {
+            return null;
+        }
+        String name = event;
         if (name.equals("resource_deleted")) {
             if (payload == null || !payload.isTextual()) {
                 throw new DecodeFailure("", "payload is not a resource id string");

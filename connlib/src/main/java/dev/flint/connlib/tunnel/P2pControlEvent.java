@@ -42,9 +42,19 @@ public sealed interface P2pControlEvent {
 
     record Malformed(String field, String reason) implements Decoded {}
 
+    /**
+     * The frame bytes.
+     *
+     * @throws IllegalArgumentException for an {@link AssignedIps} whose proxy IPs are not 4 or 8 (Firezone's
+     *     {@code AssignedIps} serializer refuses them as its deserializer does)
+     */
     default byte[] encode() {
         return switch (this) {
             case AssignedIps a -> {
+                if (a.proxyIps().size() != 4 && a.proxyIps().size() != 8) {
+                    throw new IllegalArgumentException("AssignedIps proxy_ips must hold 4 or 8 addresses, got "
+                        + a.proxyIps().size());
+                }
                 ObjectNode o = ControlJson.MAPPER.createObjectNode();
                 o.put("resource", a.resource().toString());
                 o.put("domain", a.domain());

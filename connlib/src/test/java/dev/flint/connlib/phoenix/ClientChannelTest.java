@@ -326,7 +326,7 @@ class ClientChannelTest {
         assertThat(other).isEqualTo(new ChannelError.AuthenticationFailed("detail something_else"));
         assertThat(other.requiresSignIn()).isFalse();
         ChannelError bare = failWith(new ConnectFailure.HttpRejected(401, null, null));
-        assertThat(bare).isEqualTo(new ChannelError.AuthenticationFailed("HTTP 401"));
+        assertThat(bare).isEqualTo(new ChannelError.AuthenticationFailed("no reason provided"));
         assertThat(bare.requiresSignIn()).isFalse();
         assertThat(failWith(new ConnectFailure.HttpRejected(403, problem(403, "account_disabled"), null))).isNull();
         assertThat(failWith(new ConnectFailure.HttpRejected(402, problem(402, "limits_exceeded"), null))).isNull();
@@ -390,5 +390,82 @@ class ClientChannelTest {
         channel.handleMessage(JOIN_OK_0, now);
         channel.handleSocketClosed("eof", now);
         assertThat(events()).isEmpty();
+    }
+
+    // ---- Firezone conformance (issue 17) -------------------------------------------------------------
+
+    /** connlib Error::from_unauthorized: a 401 whose body is empty (no problem details) says "no reason provided". */
+    @Test
+    void firezone401WithEmptyBodyReportsNoReasonProvided() {
+        assertThat(failWith(new ConnectFailure.HttpRejected(401, ProblemDetails.parse("application/problem+json", ""),
+            null))).isEqualTo(new ChannelError.AuthenticationFailed("no reason provided"));
+        assertThat(failWith(new ConnectFailure.HttpRejected(401, new ProblemDetails(null, null, 401, null, null),
+            null))).isEqualTo(new ChannelError.AuthenticationFailed("no reason provided"));
+    }
+
+    /** connlib PhoenixChannel::send refuses an exact duplicate of any message still waiting to be written. */
+    @Test
+    void firezoneDropsAQueuedDuplicateWhileJoinedToo() {
+        joinFresh();
+        var payload = NODES.objectNode().put("resource_id", "r1");
+        assertThat(channel.send("request_authorization", payload)).isEqualTo(ClientChannel.SendResult.QUEUED);
+        assertThat(channel.send("request_authorization", payload.deepCopy()))
+            .isEqualTo(ClientChannel.SendResult.DUPLICATE);
+        assertThat(channel.send("request_authorization", NODES.objectNode().put("resource_id", "r2")))
+            .isEqualTo(ClientChannel.SendResult.QUEUED);
+        assertThat(sent()).containsExactly(
+            "{\"topic\":\"client\",\"event\":\"request_authorization\",\"payload\":{\"resource_id\":\"r1\"},\"ref\":1}",
+            "{\"topic\":\"client\",\"event\":\"request_authorization\",\"payload\":{\"resource_id\":\"r2\"},\"ref\":2}");
+        // once written, the same message may be sent again
+        assertThat(channel.send("request_authorization", payload)).isEqualTo(ClientChannel.SendResult.QUEUED);
+        assertThat(sent()).hasSize(1);
+    }
+
+    /** connlib's PhoenixMessage with a content-less variant: no payload key, order topic, event, payload, ref. */
+    @Test
+    void firezoneWritesNoPayloadKeyForAMessageWithoutOne() {
+        joinFresh();
+        assertThat(channel.send("no_payload_event", null)).isEqualTo(ClientChannel.SendResult.QUEUED);
+        assertThat(channel.send("null_payload_event", NullNode.getInstance())).isEqualTo(ClientChannel.SendResult.QUEUED);
+        assertThat(sent()).containsExactly(
+            "{\"topic\":\"client\",\"event\":\"no_payload_event\",\"ref\":1}",
+            "{\"topic\":\"client\",\"event\":\"null_payload_event\",\"payload\":null,\"ref\":2}");
+    }
+
+    /** Firezone retries everything but 401 (a captive portal's 200/302 page or a 429 must not sign out). */
+    @Test
+    void firezoneRetriesEveryStatusButFourOhOneAnd429HonoursRetryAfter() {
+        for (int status : new int[] {200, 302, 400, 402, 403, 404, 409, 429, 500, 502, 503}) {
+            assertThat(failWith(new ConnectFailure.HttpRejected(status, null, null))).as("HTTP %d", status).isNull();
+        }
+        setUp();
+        channel.connect(now);
+        events();
+        channel.handleConnectFailed(new ConnectFailure.HttpRejected(429, null, Duration.ofSeconds(30)), now);
+        assertThat(events()).containsExactly(new ChannelEvent.Disconnected("HTTP 429", Duration.ofSeconds(30)));
+        advance(Duration.ofSeconds(29));
+        assertThat(events()).isEmpty();
+        advance(Duration.ofSeconds(1));
+        assertThat(events()).containsExactly(new ChannelEvent.OpenSocket(2));
+    }
+
+    /** The user's "connect now" skips the remaining back-off delay and restarts the back-off. */
+    @Test
+    void connectNowSkipsTheBackoffAndResetsIt() {
+        joinFresh();
+        channel.handleSocketClosed("eof", now);
+        events();
+        for (int i = 0; i < 6; i++) { // grow the back-off
+            advance(Duration.between(now, channel.pollTimeout()));
+            events();
+            channel.handleConnectFailed(new ConnectFailure.Transport("unreachable"), now);
+        }
+        List<ChannelEvent> last = events();
+        assertThat(((ChannelEvent.Disconnected) last.getLast()).retryIn()).isGreaterThan(Duration.ofSeconds(5));
+        assertThat(channel.connectNow(now)).isTrue();
+        assertThat(events()).containsExactly(new ChannelEvent.OpenSocket(8));
+        assertThat(channel.connectNow(now)).isFalse(); // already dialling
+        channel.handleConnectFailed(new ConnectFailure.Transport("unreachable"), now);
+        assertThat(events()).containsExactly(new ChannelEvent.Disconnected("unreachable", Duration.ofMillis(500)));
     }
 }

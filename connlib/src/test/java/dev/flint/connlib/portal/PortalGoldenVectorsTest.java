@@ -80,6 +80,12 @@ class PortalGoldenVectorsTest {
     private static void check(String direction, Path vector) throws IOException {
         String text = read(vector);
         PhoenixFrame frame = frameOf(text);
+        if (direction.equals("portal-to-client") && PortalCodec.isLegacyEventName(frame.event())) {
+            // Firezone's client ignores v1 events; the vector still pins how the portal writes them.
+            assertThat(decode(direction, frame)).isEqualTo(new Decoded.UnknownEvent<>(frame.event()));
+            frame = new PhoenixFrame(frame.topic(), PortalCodec.currentEventName(frame.event()), frame.payload(),
+                frame.ref());
+        }
         Decoded<?> decoded = decode(direction, frame);
         Path error = sibling(vector, ".error");
         if (Files.exists(error)) {
@@ -102,7 +108,7 @@ class PortalGoldenVectorsTest {
         } else {
             expected = text;
             String payload = FrameCodec.write(frame.payload());
-            options = new EncodeOptions(PortalCodec.isLegacyEventName(frame.event()),
+            options = new EncodeOptions(PortalCodec.isLegacyEventName(frameOf(text).event()),
                 payload.contains("\"gateway_groups\"") || payload.contains("\"gateway_group_id\""));
         }
         EncodedMessage encoded = PortalCodec.encode((PortalMessage) ok.message(), options);

@@ -13,13 +13,18 @@ class CandidateSignalsTest {
     static final String SRFLX = "candidate:2 1 udp 1694498559 198.51.100.1 52625 typ srflx";
     static final String RELAY = "candidate:3 1 udp 16776959 192.0.2.10 49152 typ relay";
 
+    /**
+     * Firezone's drain_node_events collects a tick's new candidates per connection in an ordered set and signals
+     * them highest priority first; gathering order (relay first here) does not leak onto the wire.
+     */
     @Test
-    void oneBatchPerConnectionHighestPriorityFirstAsFirezoneSignalsThem() {
+    void firezoneSignalsATicksCandidatesPerConnectionByPriorityHighestFirst() {
         CandidateSignals s = new CandidateSignals();
         s.add(A, RELAY);
         s.add(A, HOST);
         s.add(B, SRFLX);
         s.add(A, SRFLX);
+        s.add(A, RELAY); // the same candidate twice in one tick is signalled once
         assertThat(s.drain()).containsExactly(
             new CandidateSignals.Batch(A, List.of(HOST, SRFLX, RELAY), List.of()),
             new CandidateSignals.Batch(B, List.of(SRFLX), List.of()));

@@ -153,6 +153,30 @@ class ClientStateTest {
         assertThat(events(ClientEvent.CloseConnection.class)).containsExactly(new ClientEvent.CloseConnection(GW));
     }
 
+    /** connlib's Site is PartialEq/Hash on the id: a site renamed by the portal is the same site. */
+    @Test
+    void firezoneSiteRenamedByThePortalKeepsItsResourcesAndTheirAuthorization() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        transmits();
+
+        IpPrefix p = IpPrefix.of("10.0.0.0/24");
+        Resource.Cidr renamed = new Resource.Cidr(CIDR, new IpNetwork(p.address(), p.prefix()), null, "n",
+                List.of(new Site(SITE, "A, renamed")), List.of());
+        client.upsertResource(renamed, T0.plusSeconds(1));
+        assertThat(transmits()).isEmpty(); // no goodbye
+        List<Object> after = events(Object.class);
+        assertThat(after).noneMatch(e -> e instanceof ClientEvent.CloseConnection);
+        client.handleTunInput(ping("10.0.0.5", 2), T0.plusSeconds(1));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).isEmpty();
+        assertThat(transmits()).hasSize(1); // straight to the gateway, still authorized
+        assertThat(new Site(SITE, "A")).isEqualTo(new Site(SITE, "B")).hasSameHashCodeAs(new Site(SITE, "B"));
+        assertThat(new Site(SITE, "A")).isNotEqualTo(new Site(GW, "A"));
+    }
+
     @Test
     void connectionFailureForgetsTheGatewayAndTheNextPacketReauthorizes() {
         client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);

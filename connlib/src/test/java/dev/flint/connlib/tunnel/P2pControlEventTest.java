@@ -63,4 +63,19 @@ class P2pControlEventTest {
         assertThat(roundTrip(new P2pControlFrame(1, new byte[] {'{'}).encode()))
                 .isInstanceOf(P2pControlEvent.Malformed.class);
     }
+
+    /** Firezone's AssignedIps refuses a proxy-IP count other than 4 or 8 when serializing, as when parsing. */
+    @Test
+    void firezoneRefusesToEncodeAssignedIpsWithOtherThanFourOrEightProxyIps() {
+        for (int n : new int[] {0, 1, 3, 5, 7, 9}) {
+            List<java.net.InetAddress> ips = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ips.add(NatTableTest.ip("100.96.0." + (i + 1)));
+            }
+            var event = new P2pControlEvent.AssignedIps(R, "app.example.com", ips);
+            org.assertj.core.api.Assertions.assertThatThrownBy(event::encode)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("AssignedIps proxy_ips must hold 4 or 8 addresses, got " + n);
+        }
+    }
 }

@@ -43,6 +43,7 @@ public final class Demo {
 
     static final String USAGE = """
         Usage: flint demo [--check] [--keep] [--nat TYPE] [--client-nat TYPE] [--gateway-nat TYPE] [--screenshots DIR]
+                          [--mtls] [--doh]
 
           --check            unattended: sign in by following the sign-in page, exit 0 only if every step worked
           --keep             leave everything running until Ctrl-C (to look around)
@@ -51,6 +52,9 @@ public final class Demo {
                              NAT type of one router (none, full-cone, port-restricted, symmetric); --check
                              fails when a pair that hole punching should get through ends relayed
           --screenshots DIR  where to save the GUI screenshots when there is no display (the logs go beside it)
+          --mtls             the portal requires a client certificate (its mutual-TLS listener, a test CA made now);
+                             the tunnel service presents one
+          --doh              the portal gives clients a DNS-over-HTTPS upstream: a DoH server in the resource network
         """;
 
     private static final String EMAIL = "alice@flint.test";
@@ -68,6 +72,8 @@ public final class Demo {
     private final boolean keep;
     private final NatType clientNat;
     private final NatType gatewayNat;
+    private boolean mtls;
+    private boolean doh;
     private final Path launcher;
     private final Path screenshots;
     private final Path stateFile;
@@ -103,6 +109,8 @@ public final class Demo {
         boolean keep = false;
         NatType clientNat = NatType.PORT_RESTRICTED_CONE;
         NatType gatewayNat = NatType.PORT_RESTRICTED_CONE;
+        boolean mtls = false;
+        boolean doh = false;
         Path screenshots = Path.of(System.getenv().getOrDefault("FLINT_DEMO_DIR", "flint-demo"), "screenshots");
         Path state = DemoTopology.DEFAULT_STATE;
         String launcher = System.getenv("FLINT_LAUNCHER");
@@ -118,6 +126,8 @@ public final class Demo {
                     }
                     case "--client-nat" -> clientNat = NatType.parse(value(option, rest));
                     case "--gateway-nat" -> gatewayNat = NatType.parse(value(option, rest));
+                    case "--mtls" -> mtls = true;
+                    case "--doh" -> doh = true;
                     case "--screenshots" -> screenshots = Path.of(value(option, rest));
                     case "--state" -> state = Path.of(value(option, rest));
                     case "--launcher" -> launcher = value(option, rest);
@@ -138,6 +148,8 @@ public final class Demo {
         }
         Demo demo = new Demo(check, keep, clientNat, gatewayNat, Path.of(launcher).toAbsolutePath(), screenshots.toAbsolutePath(), state,
             System.out);
+        demo.mtls = mtls;
+        demo.doh = doh;
         Thread cleanup = new Thread(demo::tearDown, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         return demo.show();
@@ -158,6 +170,10 @@ public final class Demo {
                 "Reaching the DNS resource", this::dnsResource);
             step("6. A CIDR resource, reached by address from the client: http://" + AddressPlan.WEB.addressText()
                 + "/ (in " + AddressPlan.RESOURCES + ")", "Reaching the CIDR resource", this::cidrResource);
+            if (doh) {
+                step("7. A name that is no resource, resolved through the portal's DNS-over-HTTPS upstream "
+                    + DemoTopology.DOH_URL, "Resolving through DoH", this::dohLookup);
+            }
             screenshot("resources");
         }
         say("");
@@ -208,7 +224,7 @@ public final class Demo {
     // --- 1. devstack ---------------------------------------------------------------------------------------------
 
     private void devstackUp() {
-        var options = new DemoTopology.Options(clientNat, gatewayNat, false, true, "fd", true);
+        var options = new DemoTopology.Options(clientNat, gatewayNat, false, true, "fd", true, mtls, doh);
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         state = DemoTopology.up(options, stateFile, quiet);
         started.add(() -> DemoTopology.down(stateFile));
@@ -260,12 +276,25 @@ public final class Demo {
             {"auth_url":"http://127.0.0.1:%d/","api_url":"ws://127.0.0.1:%d/","log_filter":"info"}
             """.formatted(port, port));
         Path resolvConf = Path.of("/etc/netns", client.name(), "resolv.conf");
-        String api = "ws://" + DemoTopology.PORTAL_LISTEN.getHostString() + ":" + DemoTopology.PORTAL_LISTEN.getPort()
-            + "/";
-        List<String> command = List.of(launcher.toString(), "tunnel", "run-interactive",
+        String api = mtls
+            ? "wss://" + DemoTopology.PORTAL_MTLS_LISTEN.getHostString() + ":" + DemoTopology.PORTAL_MTLS_LISTEN.getPort()
+                + "/"
+            : "ws://" + DemoTopology.PORTAL_LISTEN.getHostString() + ":" + DemoTopology.PORTAL_LISTEN.getPort() + "/";
+        List<String> command = new ArrayList<>();
+        if (mtls || doh) {
+            // The devstack's CA is the only one the service trusts (the portal's and the DoH server's certificates).
+            command.addAll(List.of("env", "JDK_JAVA_OPTIONS=-Djavax.net.ssl.trustStore="
+                + run.resolve(DemoTopology.CA_TRUST_STORE) + " -Djavax.net.ssl.trustStorePassword=changeit"
+                + " -Djavax.net.ssl.trustStoreType=PKCS12"));
+        }
+        command.addAll(List.of(launcher.toString(), "tunnel", "run-interactive",
             "--state-dir", stateDir.toString(), "--runtime-dir", tunnelRuntime().toString(),
             "--log-dir", run.resolve("tunnel/log").toString(), "--dns-control", "etc-resolv-conf",
-            "--resolv-conf", resolvConf.toString(), "--allow-any-peer-exe", "--api-url", api);
+            "--resolv-conf", resolvConf.toString(), "--allow-any-peer-exe", "--api-url", api));
+        if (mtls) {
+            command.addAll(List.of("--client-certificate", run.resolve(DemoTopology.CLIENT_CERT).toString(),
+                "--client-key", run.resolve(DemoTopology.CLIENT_KEY).toString()));
+        }
         NamespaceProcess service = client.startDetached("tunnel-service", command, run.resolve("tunnel-service.log"));
         started.add(service);
         DemoTopology.recordProcess(stateFile, "tunnel-service", client.name(), service.pid());
@@ -280,6 +309,10 @@ public final class Demo {
             + "there, rewrites that namespace's resolv.conf while connected, and talks to the portal at " + api);
         say("   its socket for the GUI: " + socket + "; the GUI's sign-in address http://127.0.0.1:" + port
             + "/ leads to the portal emulator");
+        if (mtls) {
+            say("   the portal's mutual-TLS listener requires a client certificate from the devstack CA; the service"
+                + " presents " + run.resolve(DemoTopology.CLIENT_CERT));
+        }
     }
 
     // --- 3. GUI --------------------------------------------------------------------------------------------------
@@ -516,6 +549,28 @@ public final class Demo {
         }
         return "the WireGuard path between client and gateway: " + (clientSide != null ? clientSide : "?")
             + (gatewaySide != null ? "; the gateway says: connected " + gatewaySide.replace("/", "") : "");
+    }
+
+    /** A non-resource name: Flint's DNS recurses it to the portal's DoH upstream, reached through the tunnel. */
+    private void dohLookup() {
+        NetworkNamespace client = state.namespace(Role.CLIENT);
+        String name = "dns." + AddressPlan.DOMAIN;
+        String expected = AddressPlan.DNS.addressText();
+        String[] resolved = {""};
+        awaitOrFail(() -> {
+            resolved[0] = client.command("getent", "ahostsv4", name).runAllowingFailure().stdout().lines()
+                .map(l -> l.split("\\s+")[0]).findFirst().orElse("");
+            return resolved[0].equals(expected);
+        }, RESOURCE_REACHED, () -> "In the client namespace " + name + " did not resolve to " + expected + " within "
+            + RESOURCE_REACHED.toSeconds() + " s; it resolved to " + (resolved[0].isEmpty() ? "nothing" : resolved[0])
+            + ".");
+        String dohLog = read(run.resolve(DemoTopology.DOH_SERVER + ".log"));
+        if (!dohLog.contains("DoH query")) {
+            throw new StepFailed(name + " resolved, but the DoH server answered no query (its log: "
+                + run.resolve(DemoTopology.DOH_SERVER + ".log") + ").");
+        }
+        say("   " + name + " resolved to " + expected + " (not a resource: Flint asked the DoH server, HTTP/2 over TLS, "
+            + "which asked the resource network's dnsmasq)");
     }
 
     private void cidrResource() {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.flint.connlib.ice.NominatedPair;
 import dev.flint.connlib.ice.PathType;
 import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerEvent;
+import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.phoenix.BackoffPolicy;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.phoenix.ClientChannel;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -229,6 +232,17 @@ public final class Gateway implements AutoCloseable {
         @Override
         public void handleTimeout(Instant now) {
             session.handleTimeout(now);
+        }
+
+        @Override
+        public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
+            return session.sealTunPacket(packet, out, now);
+        }
+
+        @Override
+        public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
+                                            ByteBuffer out, Instant now) {
+            return session.openDatagram(local, from, datagram, out, now);
         }
 
         @Override

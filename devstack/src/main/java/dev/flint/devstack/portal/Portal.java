@@ -158,6 +158,14 @@ final class Portal {
         return tokens;
     }
 
+    /**
+     * The account setting "Secure DNS" for every account: clients get these DNS-over-HTTPS servers as
+     * {@code upstream_doh} (and no {@code upstream_do53}); empty means each account's own plain-DNS setting.
+     */
+    void setUpstreamDoh(List<String> urls) {
+        upstreamDoh = List.copyOf(urls);
+    }
+
     void setFlowLogsApiUrl(String url) {
         this.flowLogsApiUrl = url;
     }
@@ -754,8 +762,13 @@ final class Portal {
             c.userAgent.version(), now, p.expiresAt());
     }
 
+    private List<String> upstreamDoh = List.of();
+
     private Interface clientInterface(DeviceSession client) {
         Account account = accountOf(client);
+        if (!upstreamDoh.isEmpty()) {
+            return new Interface(client.ipv4, client.ipv6, List.of(), upstreamDoh, List.of(), account.searchDomain());
+        }
         List<InetAddress> do53 = account.upstreamDo53();
         List<InetSocketAddress> legacy = do53.stream().map(ip -> new InetSocketAddress(ip, 53)).toList();
         return new Interface(client.ipv4, client.ipv6, do53, List.of(), legacy, account.searchDomain());

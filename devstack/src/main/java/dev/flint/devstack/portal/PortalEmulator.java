@@ -36,6 +36,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +69,7 @@ public final class PortalEmulator implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
+    private Channel mtlsServer;
     /** Every accepted connection, so close() ends them (devices see the portal go and reconnect). */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Portal portal;
@@ -76,13 +82,7 @@ public final class PortalEmulator implements AutoCloseable {
         signIn = new SignInPage(portal);
         try {
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), new Connection());
-                    }
-                })
+                .childHandler(children(null))
                 .bind(config.listen()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -94,6 +94,46 @@ public final class PortalEmulator implements AutoCloseable {
             return null;
         });
         LOG.info("portal emulator listening on {}", bound);
+    }
+
+    private ChannelInitializer<SocketChannel> children(SslContext tls) {
+        return new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                connections.add(ch);
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), new Connection());
+            }
+        };
+    }
+
+    /**
+     * A second listener speaking TLS that requires a client certificate issued by {@code clientCa}: the portal's
+     * mutual-TLS host (Firezone's {@code mtls.} host, where devices present their certificate). A device without
+     * one, or with one from another CA, fails the TLS handshake. Same portal, same paths ({@code wss://}).
+     */
+    public InetSocketAddress listenMutualTls(InetSocketAddress listen, Path certificate, Path key, Path clientCa)
+            throws InterruptedException, SSLException {
+        SslContext tls = SslContextBuilder.forServer(certificate.toFile(), key.toFile())
+            .trustManager(clientCa.toFile())
+            .clientAuth(ClientAuth.REQUIRE)
+            .build();
+        mtlsServer = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            .childHandler(children(tls))
+            .bind(listen).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) mtlsServer.localAddress();
+        LOG.info("portal emulator: mutual-TLS listener on {} (client certificates from {})", bound, clientCa);
+        return bound;
+    }
+
+    /** Every account's clients get these DNS-over-HTTPS upstreams ({@code upstream_doh}); empty for none. */
+    public void setUpstreamDoh(List<String> urls) {
+        call(() -> {
+            portal.setUpstreamDoh(urls);
+            return null;
+        });
     }
 
     /** Binds {@code config.listen()} (port 0 picks a free port) and starts serving. */
@@ -147,6 +187,9 @@ public final class PortalEmulator implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        if (mtlsServer != null) {
+            mtlsServer.close().syncUninterruptibly();
+        }
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

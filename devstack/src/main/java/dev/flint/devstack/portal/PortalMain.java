@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
+import java.util.ArrayList;
+import java.net.InetSocketAddress;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,6 +32,10 @@ public final class PortalMain {
                                  (its state file, default /run/flint-devstack/devstack.state)
           --state FILE           the devstack state file for --devstack
           --print-sample         print the commented sample config and exit
+          --mtls IP:PORT CERT KEY CLIENT_CA
+                                 also listen with TLS there, requiring a client certificate issued by CLIENT_CA
+                                 (the portal's mutual-TLS host); CERT/KEY are the server's PEM certificate and key
+          --upstream-doh URL     give every client this DNS-over-HTTPS upstream (repeatable; "Secure DNS")
         """;
 
     private PortalMain() {
@@ -45,6 +52,8 @@ public final class PortalMain {
         String relaySecret = null;
         boolean fromDevstack = false;
         Path state = DemoTopology.DEFAULT_STATE;
+        List<String> mtls = null;
+        List<String> doh = new ArrayList<>();
         try {
             while (!rest.isEmpty()) {
                 String option = rest.removeFirst();
@@ -54,6 +63,15 @@ public final class PortalMain {
                     case "--relay-secret" -> relaySecret = value(rest, option);
                     case "--devstack" -> fromDevstack = true;
                     case "--state" -> state = Path.of(value(rest, option));
+                    case "--mtls" -> mtls = List.of(value(rest, option), value(rest, option), value(rest, option),
+                        value(rest, option));
+                    case "--upstream-doh" -> {
+                        String url = value(rest, option);
+                        if (!url.startsWith("https://")) {
+                            throw new IllegalArgumentException("--upstream-doh needs an https:// URL, not '" + url + "'");
+                        }
+                        doh.add(url);
+                    }
                     case "--print-sample" -> {
                         System.out.print(sample());
                         return 0;
@@ -72,6 +90,16 @@ public final class PortalMain {
             }
             PortalConfig config = load(file, listen, relaySecret);
             try (PortalEmulator portal = PortalEmulator.start(config)) {
+                if (!doh.isEmpty()) {
+                    portal.setUpstreamDoh(doh);
+                    System.out.println("portal emulator: clients resolve through DNS over HTTPS at " + doh);
+                }
+                if (mtls != null) {
+                    InetSocketAddress bound = portal.listenMutualTls(
+                        PortalConfigReader.socketAddress(mtls.get(0), "--mtls"), Path.of(mtls.get(1)),
+                        Path.of(mtls.get(2)), Path.of(mtls.get(3)));
+                    System.out.println("portal emulator: mutual TLS on " + bound);
+                }
                 System.out.println("portal emulator: " + portal.baseUri() + " (sign in at " + portal.baseUri()
                     + "<account>?as=gui-client)");
                 CountDownLatch stop = new CountDownLatch(1);

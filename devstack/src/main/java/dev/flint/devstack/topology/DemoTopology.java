@@ -15,6 +15,8 @@ import dev.flint.devstack.netns.NetworkNamespace.Transport;
 import dev.flint.devstack.netns.Topology;
 import dev.flint.devstack.gateway.GatewayMain;
 import dev.flint.devstack.portal.PortalMain;
+import dev.flint.devstack.dns.DohServer;
+import dev.flint.devstack.tls.TestCa;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -47,6 +49,18 @@ public final class DemoTopology {
     public static final String PORTAL_PROCESS = "portal";
     public static final String PORTAL_DOOR = "portal-door";
     public static final String GATEWAY_PROCESS = "gateway";
+    public static final String DOH_SERVER = "doh";
+    /** In the run directory: the devstack's test CA (PEM) and the same as a PKCS#12 trust store ("changeit"). */
+    public static final String CA_PEM = "ca.pem";
+    public static final String CA_TRUST_STORE = "ca.p12";
+    /** In the run directory: the client certificate and key the tunnel service presents to the mTLS portal. */
+    public static final String CLIENT_CERT = "client.pem";
+    public static final String CLIENT_KEY = "client.key";
+    /** The portal's mutual-TLS listener (Firezone's mtls host), beside the plain one. */
+    public static final InetSocketAddress PORTAL_MTLS_LISTEN = new InetSocketAddress(AddressPlan.PORTAL.address(), 8443);
+    /** The DoH server in the resource network, in front of its dnsmasq. */
+    public static final InetSocketAddress DOH_LISTEN = new InetSocketAddress(AddressPlan.DNS.address(), 443);
+    public static final String DOH_URL = "https://" + AddressPlan.DNS.addressText() + "/dns-query";
 
     /** In the run directory: the portal emulator's config (this run's relay secret and gateway token). */
     public static final String PORTAL_CONFIG = "portal.json";
@@ -67,7 +81,14 @@ public final class DemoTopology {
      * {@code tag} starts the namespace names (tests use their own).
      */
     public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
-                          boolean portalAndGateway) {
+                          boolean portalAndGateway, boolean mtls, boolean doh) {
+
+        /** Without the mutual-TLS portal listener and without DoH. */
+        public Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
+                       boolean portalAndGateway) {
+            this(clientNat, gatewayNat, routeResources, ipv6, tag, portalAndGateway, false, false);
+        }
+
         public Options {
             if (routeResources && gatewayNat != NatType.NONE) {
                 throw new IllegalArgumentException("routing to the resources needs the gateway NAT to be 'none'");
@@ -207,8 +228,37 @@ public final class DemoTopology {
             relayHost.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
                 started.get(3));
         }
+        TestCa ca = null;
+        if (options.mtls() || options.doh()) {
+            ca = TestCa.create("Flint devstack CA " + net.prefix());
+            ca.writeTrust(run.resolve(CA_PEM), run.resolve(CA_TRUST_STORE));
+        }
+        if (options.doh()) {
+            TestCa.Files doh = ca.server("doh", List.of(DNS.address()), List.of("dns." + DOMAIN)).written(run, DOH_SERVER);
+            NamespaceProcess server = net.startDetached(resources, DOH_SERVER, JavaCommand.forMain(DohServer.class,
+                List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                List.of(DNS.addressText() + ":" + DOH_LISTEN.getPort(), doh.certificate().toString(), doh.key().toString(),
+                    DNS.addressText() + ":" + DNS_PORT)), run.resolve(DOH_SERVER + ".log"));
+            started.add(server);
+            save.run();
+            resources.awaitListening(Transport.TCP, DOH_LISTEN, READY_TIMEOUT, server);
+        }
         if (options.portalAndGateway()) {
-            startPortalAndGateway(net, portalHost, gw, secret, save, started);
+            List<String> extra = new ArrayList<>();
+            if (options.mtls()) {
+                TestCa.Files portal = ca.server("portal", List.of(AddressPlan.PORTAL.address()), List.of())
+                    .written(run, "portal-tls");
+                ca.client("flint-demo-device").written(run, "client");
+                extra.addAll(List.of("--mtls", AddressPlan.PORTAL.addressText() + ":" + PORTAL_MTLS_LISTEN.getPort(),
+                    portal.certificate().toString(), portal.key().toString(), run.resolve(CA_PEM).toString()));
+            }
+            if (options.doh()) {
+                extra.addAll(List.of("--upstream-doh", DOH_URL));
+            }
+            startPortalAndGateway(net, portalHost, gw, secret, save, started, extra);
+            if (options.mtls()) {
+                portalHost.awaitListening(Transport.TCP, PORTAL_MTLS_LISTEN, READY_TIMEOUT, started.get(started.size() - 3));
+            }
         }
         for (NamespaceProcess process : started) {
             out.println("flint devstack: " + process.label() + " running (pid " + process.pid() + ") in "
@@ -222,14 +272,17 @@ public final class DemoTopology {
      * which is up once it has joined the portal.
      */
     private static void startPortalAndGateway(Topology net, NetworkNamespace portalHost, NetworkNamespace gw,
-                                              String secret, Runnable save, List<NamespaceProcess> started) {
+                                              String secret, Runnable save, List<NamespaceProcess> started,
+                                              List<String> portalOptions) {
         Path run = net.runDirectory();
         String gatewayToken = randomSecret();
         writePrivate(run.resolve(GATEWAY_TOKEN), gatewayToken + "\n");
         Path portalConfig = run.resolve(PORTAL_CONFIG);
         writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret()));
         NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
-            List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), List.of("--config", portalConfig.toString())),
+            List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString()),
+                portalOptions.stream()).toList()),
             run.resolve(PORTAL_PROCESS + ".log"));
         started.add(portal);
         save.run();

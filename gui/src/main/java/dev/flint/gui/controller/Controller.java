@@ -141,6 +141,7 @@ public final class Controller {
             case ApplyAdvancedSettings a -> applyAdvanced(a.settings());
             case ResetAdvancedSettings r -> applyAdvanced(AdvancedSettings.defaults());
             case ClearLogs c -> clearLogs();
+            case ConnectNow c -> connectNow();
             case UpdateFound u -> updateFound(u);
             case NoUpdate n -> update = Optional.empty();
             case TokenNotSaved t -> notice = Optional.of(t.sentence());
@@ -585,6 +586,16 @@ public final class Controller {
     private void saveGeneral(GeneralSettings next) {
         general = next;
         effects.add(new Effect.SaveGeneralSettings(next));
+    }
+
+    /**
+     * Only while a session is on its way up (the service may be backing off between portal attempts or waiting
+     * for the network): then the service retries at once with a fresh back-off.
+     */
+    private void connectNow() {
+        if (link == Link.READY && (tunnel == Tunnel.WAITING_FOR_PORTAL || tunnel == Tunnel.WAITING_FOR_TUNNEL)) {
+            effects.add(new Effect.SendToService(new GuiMessage.ConnectNow()));
+        }
     }
 
     private void applyAdvanced(AdvancedSettings settings) {

@@ -80,6 +80,10 @@ public sealed interface ControllerEvent {
     record ResetAdvancedSettings() implements ControllerEvent {
     }
 
+    /** "Connect now" while connecting to the portal: the service skips the rest of its back-off. */
+    record ConnectNow() implements ControllerEvent {
+    }
+
     record ClearLogs() implements ControllerEvent {
     }
 

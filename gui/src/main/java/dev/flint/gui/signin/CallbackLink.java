@@ -8,8 +8,11 @@ import java.util.Set;
 
 /**
  * The portal's sign-in callback, {@code firezone-fd0020211111://handle_client_sign_in_callback?…}.
- * Parsing is strict: anything other than the expected scheme, host and exactly-once parameters is
- * a {@link Rejected} value naming what was wrong, never an exception.
+ * Parsing is strict about what Firezone's {@code deep_link::parse_auth_callback} checks, the host and the
+ * path, and the exactly-once parameters; like it, it does not look at the scheme (any well-formed
+ * {@code scheme://} is taken, e.g. {@code firezone://}), since the OS decides which scheme reaches us and the
+ * {@code state} check is what ties the link to our request. What is wrong is a {@link Rejected} value naming
+ * it, never an exception.
  */
 public record CallbackLink(String accountSlug, String actorName, String fragment, String state) {
 
@@ -36,11 +39,11 @@ public record CallbackLink(String accountSlug, String actorName, String fragment
         if (url.length() > MAX_LENGTH) {
             return new Rejected("link longer than " + MAX_LENGTH + " characters");
         }
-        String prefix = SCHEME + "://";
-        if (!url.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            return new Rejected("unknown scheme");
+        int schemeEnd = url.indexOf("://");
+        if (schemeEnd <= 0 || !url.substring(0, schemeEnd).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            return new Rejected("not a URL with a scheme");
         }
-        String rest = url.substring(prefix.length());
+        String rest = url.substring(schemeEnd + 3);
         int hash = rest.indexOf('#');
         if (hash >= 0) {
             return new Rejected("link carries a #fragment");

@@ -65,8 +65,12 @@ public final class TrayMenu {
             case QUITTING -> List.of(MenuItem.disabled("Quitting..."));
             case SIGNED_OUT -> List.of(MenuItem.action("Sign In", send(new ControllerEvent.SignIn())));
             case WAITING_FOR_BROWSER -> waiting("Waiting for browser...");
-            case CONNECTING_TO_PORTAL -> waiting("Connecting to Firezone Portal...");
-            case RAISING_TUNNEL -> waiting("Raising tunnel...");
+            case CONNECTING_TO_PORTAL -> List.of(MenuItem.disabled("Connecting to Firezone Portal..."),
+                    MenuItem.action("Connect now", send(new ControllerEvent.ConnectNow())),
+                    MenuItem.action("Cancel sign-in", send(new ControllerEvent.CancelSignIn())));
+            case RAISING_TUNNEL -> List.of(MenuItem.disabled("Raising tunnel..."),
+                    MenuItem.action("Connect now", send(new ControllerEvent.ConnectNow())),
+                    MenuItem.action("Cancel sign-in", send(new ControllerEvent.CancelSignIn())));
             case WAITING_FOR_SERVICE -> s.actorName().isPresent()
                     ? List.of(MenuItem.disabled("Waiting for the tunnel service..."), MenuItem.disabled("Signed in as " + actor),
                             MenuItem.action("Sign out", send(new ControllerEvent.SignOut())))

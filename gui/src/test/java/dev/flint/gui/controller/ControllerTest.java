@@ -127,6 +127,18 @@ class ControllerTest {
         assertThat(c.state().resources()).isEmpty();
     }
 
+    /** "Connect now" reaches the service only while the session is on its way up (portal back-off). */
+    @Test
+    void connectNowIsSentWhileTheSessionIsComingUpOnly() {
+        c = controller(Optional.of("tok"), GeneralSettings.defaults().withAccountSlug("acme"), false);
+        attach(ManagedSettings.none());
+        assertThat(on(new ControllerEvent.ConnectNow())).containsExactly(new Effect.SendToService(new GuiMessage.ConnectNow()));
+        on(new FromService(ServiceMessage.ConnectResult.ok()));
+        assertThat(on(new ControllerEvent.ConnectNow())).containsExactly(new Effect.SendToService(new GuiMessage.ConnectNow()));
+        on(new FromService(new ServiceMessage.ResourcesUpdated(List.of(GITLAB), List.of())));
+        assertThat(on(new ControllerEvent.ConnectNow())).isEmpty();
+    }
+
     @Test
     void connectOnStartOffLeavesTheUserSignedInButPaused() {
         c = controller(Optional.of("tok"), GeneralSettings.defaults().withForm(true, false, false, null), true);

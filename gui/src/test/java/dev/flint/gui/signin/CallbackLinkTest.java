@@ -31,10 +31,15 @@ class CallbackLinkTest {
                 .isEqualTo(new CallbackLink.Rejected("unknown host 'evil'"));
     }
 
+    /** Firezone's deep_link::parse_auth_callback checks the host and path, not the scheme. */
     @Test
-    void otherSchemeIsRejected() {
-        assertThat(CallbackLink.parse(GOOD.replace("firezone-fd0020211111", "https") + "x"))
-                .isInstanceOf(CallbackLink.Rejected.class);
+    void firezoneParserAcceptsAnySchemeSuchAsFirezone() {
+        assertThat(CallbackLink.parse(GOOD.replace("firezone-fd0020211111", "firezone") + "x"))
+                .isEqualTo(new CallbackLink.Parsed(new CallbackLink("firezone", "Foo Bar", "frag123", "x")));
+        assertThat(CallbackLink.parse(GOOD.replace("firezone-fd0020211111://", "") + "x"))
+                .isEqualTo(new CallbackLink.Rejected("not a URL with a scheme"));
+        assertThat(CallbackLink.parse(GOOD.replace("firezone-fd0020211111", "1bad") + "x"))
+                .isEqualTo(new CallbackLink.Rejected("not a URL with a scheme"));
     }
 
     @Test

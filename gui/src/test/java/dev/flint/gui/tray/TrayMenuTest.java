@@ -91,9 +91,10 @@ class TrayMenuTest {
         assertThat(render(menu.build(state(Phase.WAITING_FOR_BROWSER))))
                 .isEqualTo("(disabled) Waiting for browser...\nCancel sign-in\n" + BOTTOM + "Quit Flint\n");
         assertThat(render(menu.build(state(Phase.CONNECTING_TO_PORTAL))))
-                .isEqualTo("(disabled) Connecting to Firezone Portal...\nCancel sign-in\n" + BOTTOM + "Quit Flint\n");
+                .isEqualTo("(disabled) Connecting to Firezone Portal...\nConnect now\nCancel sign-in\n" + BOTTOM
+                        + "Quit Flint\n");
         assertThat(render(menu.build(state(Phase.RAISING_TUNNEL))))
-                .isEqualTo("(disabled) Raising tunnel...\nCancel sign-in\n" + BOTTOM + "Quit Flint\n");
+                .isEqualTo("(disabled) Raising tunnel...\nConnect now\nCancel sign-in\n" + BOTTOM + "Quit Flint\n");
         assertThat(render(menu.build(state(Phase.PAUSED))))
                 .isEqualTo("(disabled) Signed in as Ada (disconnected)\nConnect\nSign out\n" + BOTTOM + "Quit Flint\n");
         assertThat(render(menu.build(state(Phase.WAITING_FOR_SERVICE))))

@@ -213,6 +213,21 @@ class MainWindowTest {
         robot.interact(() -> harness.fromService(ServiceMessage.AdvancedSettingsApplied.ok(wanted)));
         assertThat(robot.lookup("#authUrl").queryAs(TextField.class).getText()).isEqualTo("http://127.0.0.1:4000/");
         Screenshots.save(robot, window.root(), "settings-advanced");
+
+        // The client certificate for mutual TLS: a relative path is named as the bad field, an absolute one is sent.
+        robot.interact(() -> robot.lookup("#clientCertificate").queryAs(TextField.class).setText("device.pem"));
+        robot.interact(() -> robot.lookup("#applyAdvanced").queryAs(javafx.scene.control.Button.class).fire());
+        assertThat(robot.lookup("#advancedError").queryAs(Label.class).getText())
+                .startsWith("Client certificate: must be an absolute file path");
+        robot.interact(() -> {
+            robot.lookup("#clientCertificate").queryAs(TextField.class).setText("/etc/flint/device.pem");
+            robot.lookup("#clientKey").queryAs(TextField.class).setText("/etc/flint/device.key");
+            robot.lookup("#applyAdvanced").queryAs(javafx.scene.control.Button.class).fire();
+        });
+        var withCertificate = new AdvancedSettings(URI.create("http://127.0.0.1:4000/"), AdvancedSettings.DEFAULT_API_URL,
+                "debug", new dev.flint.ipc.ClientCertificate("/etc/flint/device.pem", "/etc/flint/device.key", null));
+        assertThat(harness.effects(Effect.SendToService.class)).extracting(Effect.SendToService::message)
+                .contains(new GuiMessage.ApplyAdvancedSettings(withCertificate));
     }
 
     @Test

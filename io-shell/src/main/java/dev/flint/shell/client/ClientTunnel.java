@@ -1,7 +1,9 @@
 package dev.flint.shell.client;
 
 import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerEvent;
+import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.phoenix.ChannelError;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.portal.ClientToPortal;
@@ -21,6 +23,7 @@ import dev.flint.shell.linux.LinuxUdpSocket;
 import dev.flint.shell.p2p.PeerSockets;
 import dev.flint.shell.portal.DeviceIdentity;
 import dev.flint.shell.portal.PortalConnection;
+import dev.flint.shell.tls.TlsSettings;
 import dev.flint.shell.portal.UserAgent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -31,6 +34,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,10 +106,20 @@ public final class ClientTunnel implements AutoCloseable {
      * @param tunName           the TUN device's name: its addresses are never used for peer sockets
      * @param socketMark        Linux {@code SO_MARK} for every socket the tunnel opens, 0 for none
      * @param systemResolvers   the resolvers the OS used before the tunnel's DNS took over
+     * @param tls               TLS for the portal ({@code wss}): the client certificate, if any
      */
     public record Options(URI apiUrl, String token, String deviceId, String deviceName, UserAgent userAgent,
-                          String tunName, int socketMark, List<InetAddress> systemResolvers) {
+                          String tunName, int socketMark, List<InetAddress> systemResolvers, TlsSettings tls) {
+
+        /** Without a client certificate. */
+        public Options(URI apiUrl, String token, String deviceId, String deviceName, UserAgent userAgent,
+                       String tunName, int socketMark, List<InetAddress> systemResolvers) {
+            this(apiUrl, token, deviceId, deviceName, userAgent, tunName, socketMark, systemResolvers,
+                TlsSettings.SYSTEM);
+        }
+
         public Options {
+            tls = tls == null ? TlsSettings.SYSTEM : tls;
             Objects.requireNonNull(apiUrl, "apiUrl");
             Objects.requireNonNull(token, "token");
             Objects.requireNonNull(deviceId, "deviceId");
@@ -166,6 +180,7 @@ public final class ClientTunnel implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the tunnel's UDP socket: " + e.getMessage(), e);
         }
+        tunnel.dns.setBootstrapResolvers(options.systemResolvers());
         tunnel.loop.execute(() -> {
             tunnel.session.setSystemResolvers(options.systemResolvers(), tunnel.clock.instant());
             LOG.info("Peer traffic on UDP port {} (offloads: {})", tunnel.udp.port(), tunnel.udp.offloads());
@@ -185,7 +200,25 @@ public final class ClientTunnel implements AutoCloseable {
     /** The resolvers non-resource queries go to when the portal configures none (e.g. after a DNS change). */
     public void setSystemResolvers(List<InetAddress> resolvers) {
         List<InetAddress> copy = List.copyOf(resolvers);
+        dns.setBootstrapResolvers(copy);
         loop.execute(() -> session.setSystemResolvers(copy, clock.instant()));
+    }
+
+    /**
+     * The user's "connect now": skip the rest of the portal back-off (or of the wait for the network) and try
+     * again at once; the back-off starts afresh.
+     */
+    public void connectNow() {
+        loop.execute(() -> {
+            if (stopped) {
+                return;
+            }
+            if (retryAt != null) {
+                connect("connect now"); // waiting for the network, or the portal's budget was spent
+            } else if (portal != null) {
+                portal.connectNow();
+            }
+        });
     }
 
     /** The user's Internet Resource toggle. */
@@ -247,7 +280,8 @@ public final class ClientTunnel implements AutoCloseable {
             DeviceIdentity device = new DeviceIdentity(options.deviceId(), options.deviceName(),
                 session.publicKey().toBase64());
             portal = PortalConnection.client(options.apiUrl(), device, options.token(), options.userAgent(), group,
-                event -> loop.execute(() -> onPortalEvent(current, event)));
+                event -> loop.execute(() -> onPortalEvent(current, event)),
+                "wss".equals(options.apiUrl().getScheme()) ? options.tls().portalContext() : null);
             if (options.socketMark() != 0) {
                 portal.markSockets(options.socketMark());
             }
@@ -358,6 +392,17 @@ public final class ClientTunnel implements AutoCloseable {
         }
 
         @Override
+        public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
+            return stopped ? null : session.sealTunPacket(packet, out, now);
+        }
+
+        @Override
+        public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
+                                            ByteBuffer out, Instant now) {
+            return stopped ? PeerNode.Opened.NOT_DATA : session.openDatagram(local, from, datagram, out, now);
+        }
+
+        @Override
         public Transmit pollTransmit() {
             return session.pollTransmit();
         }
@@ -392,6 +437,7 @@ public final class ClientTunnel implements AutoCloseable {
         switch (event) {
             case ClientEvent.TunConfigChanged(TunConfig config) -> {
                 if (config != null) {
+                    dns.setTunnelRoutes(config.routes());
                     listener.tunConfigChanged(config);
                 }
             }

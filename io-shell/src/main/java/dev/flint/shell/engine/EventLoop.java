@@ -1,6 +1,8 @@
 package dev.flint.shell.engine;
 
 import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.peer.DatagramRoute;
+import dev.flint.connlib.peer.PeerNode;
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.DatagramBatch;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +67,23 @@ public final class EventLoop implements AutoCloseable {
 
         /** After every step: the shell takes the engine's events and portal messages. */
         void afterStep(Instant now);
+
+        /**
+         * The copy-free way out: encrypt the TUN packet in {@code packet} straight into {@code out} and say where the
+         * datagram goes, or null (buffers untouched) to take {@link #handleTunInput} with a copy.
+         */
+        default DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
+            return null;
+        }
+
+        /**
+         * The copy-free way in: decrypt the datagram straight into {@code out}; {@code PACKET} means {@code out} holds
+         * a packet for the TUN device, {@code NOT_DATA} (datagram untouched) to take {@link #handleNetworkInput}.
+         */
+        default PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
+                                             ByteBuffer out, Instant now) {
+            return PeerNode.Opened.NOT_DATA;
+        }
     }
 
     private final String name;
@@ -200,13 +220,20 @@ public final class EventLoop implements AutoCloseable {
                     break;
                 }
                 now = clock.instant();
+                PacketBatch payloads = datagramsIn.packets();
                 for (int i = 0; i < n; i++) {
-                    PacketBatch payloads = datagramsIn.packets();
+                    InetSocketAddress local = locals.local(datagramsIn, i);
+                    InetSocketAddress from = remotes.remote(datagramsIn, i);
+                    ByteBuffer datagram = payloads.buffer(i);
+                    datagram.clear().limit(payloads.length(i));
+                    if (tun != null && out.openInto(local, from, datagram, now)) {
+                        continue;
+                    }
                     int length = payloads.length(i);
                     MemorySegment.copy(payloads.segment(i), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, scratch, 0,
                         length);
-                    engine.handleNetworkInput(locals.local(datagramsIn, i), remotes.remote(datagramsIn, i), scratch,
-                        0, length, now);
+                    engine.handleNetworkInput(local, from, scratch, 0, length, now);
+                    out.collectTun(); // in arrival order with the copy-free ones
                 }
                 out.flush(now);
                 if (n < datagramsIn.capacity()) {
@@ -223,9 +250,15 @@ public final class EventLoop implements AutoCloseable {
                 }
                 now = clock.instant();
                 for (int i = 0; i < n; i++) {
-                    byte[] packet = new byte[packetsIn.length(i)];
-                    packetsIn.buffer(i).get(0, packet);
-                    engine.handleTunInput(packet, now);
+                    ByteBuffer packet = packetsIn.buffer(i);
+                    packet.clear().limit(packetsIn.length(i));
+                    if (out.sealFrom(packet, now)) {
+                        continue;
+                    }
+                    byte[] copy = new byte[packetsIn.length(i)];
+                    packet.get(0, copy);
+                    engine.handleTunInput(copy, now);
+                    out.collectTransmits(); // in read order with the copy-free ones
                 }
                 out.flush(now);
                 if (n < packetsIn.capacity() && !device.hasBuffered()) {
@@ -281,7 +314,10 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Collects the engine's outputs into batches and writes them. */
+    /**
+     * Collects what goes out into batches and writes them: datagrams the copy-free path sealed straight into a slot
+     * and the engine's polled transmits, in the order they came; packets for the TUN device likewise.
+     */
     private final class Output {
         private final DatagramBatch datagrams;
         private final PacketBatch packets;
@@ -291,56 +327,112 @@ public final class EventLoop implements AutoCloseable {
             this.packets = packets;
         }
 
-        void flush(Instant now) throws IOException {
-            boolean more = true;
-            while (more) {
-                more = false;
-                PacketBatch payloads = datagrams.packets();
-                payloads.clear();
-                for (Transmit t = engine.pollTransmit(); t != null; t = engine.pollTransmit()) {
-                    more = true;
-                    if (payloads.count() == payloads.capacity()) {
-                        udp.send(datagrams);
-                        payloads.clear();
-                    }
-                    int slot = payloads.count();
-                    if (!payloads.add(java.nio.ByteBuffer.wrap(t.payload()))) {
-                        continue; // larger than a datagram slot: cannot be sent anyway
-                    }
-                    datagrams.setAddress(slot, encoded.computeIfAbsent(t.destination(), DatagramBatch::encode));
-                    if (t.source() != null) {
-                        datagrams.setSource(slot, encodedSources.computeIfAbsent(t.source().getAddress(),
-                            DatagramBatch::encodeAddress));
-                    } else {
-                        datagrams.clearSource(slot);
-                    }
-                }
-                if (payloads.count() > 0) {
-                    udp.send(datagrams);
-                    payloads.clear();
-                }
-                packets.clear();
-                for (byte[] p = engine.pollTunPacket(); p != null; p = engine.pollTunPacket()) {
-                    more = true;
-                    if (tun == null) {
-                        continue;
-                    }
-                    if (packets.count() == packets.capacity()) {
-                        writeTun();
-                    }
-                    if (!packets.add(java.nio.ByteBuffer.wrap(p))) {
-                        tunWriteFailures++;
-                    }
-                }
+        /** Seals a TUN packet straight into the next datagram slot; false if the engine wants the copy instead. */
+        boolean sealFrom(ByteBuffer packet, Instant now) throws IOException {
+            PacketBatch payloads = datagrams.packets();
+            if (payloads.count() == payloads.capacity()) {
+                sendDatagrams();
+            }
+            int slot = payloads.count();
+            ByteBuffer into = payloads.buffer(slot);
+            into.clear();
+            DatagramRoute route = engine.sealTunPacket(packet, into, now);
+            if (route == null) {
+                return false;
+            }
+            payloads.setLength(slot, into.position());
+            payloads.setCount(slot + 1);
+            address(slot, route.destination(), route.source());
+            collectTransmits(); // a rekey's handshake, say
+            return true;
+        }
+
+        /** Opens a datagram straight into the next TUN slot; false if the engine wants the copy instead. */
+        boolean openInto(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram, Instant now) {
+            if (packets.count() == packets.capacity()) {
                 writeTun();
-                engine.afterStep(now);
-                if (encoded.size() > 4096) {
-                    encoded.clear();
+            }
+            int slot = packets.count();
+            ByteBuffer into = packets.buffer(slot);
+            into.clear();
+            PeerNode.Opened opened = engine.openDatagram(local, from, datagram, into, now);
+            if (opened == PeerNode.Opened.NOT_DATA) {
+                return false;
+            }
+            if (opened == PeerNode.Opened.PACKET) {
+                packets.setLength(slot, into.position());
+                packets.setCount(slot + 1);
+            } else {
+                collectTun();
+            }
+            return true;
+        }
+
+        /** Moves the engine's transmits into the datagram batch, sending whenever it fills. */
+        void collectTransmits() throws IOException {
+            PacketBatch payloads = datagrams.packets();
+            for (Transmit t = engine.pollTransmit(); t != null; t = engine.pollTransmit()) {
+                if (payloads.count() == payloads.capacity()) {
+                    sendDatagrams();
                 }
-                if (encodedSources.size() > 256) {
-                    encodedSources.clear();
+                int slot = payloads.count();
+                if (!payloads.add(ByteBuffer.wrap(t.payload()))) {
+                    continue; // larger than a datagram slot: cannot be sent anyway
+                }
+                address(slot, t.destination(), t.source());
+            }
+        }
+
+        /** Moves the engine's packets for the TUN device into the packet batch, writing whenever it fills. */
+        void collectTun() {
+            for (byte[] p = engine.pollTunPacket(); p != null; p = engine.pollTunPacket()) {
+                if (tun == null) {
+                    continue;
+                }
+                if (packets.count() == packets.capacity()) {
+                    writeTun();
+                }
+                if (!packets.add(ByteBuffer.wrap(p))) {
+                    tunWriteFailures++;
                 }
             }
+        }
+
+        private void address(int slot, InetSocketAddress destination, InetSocketAddress source) {
+            datagrams.setAddress(slot, encoded.computeIfAbsent(destination, DatagramBatch::encode));
+            if (source != null) {
+                datagrams.setSource(slot, encodedSources.computeIfAbsent(source.getAddress(),
+                    DatagramBatch::encodeAddress));
+            } else {
+                datagrams.clearSource(slot);
+            }
+        }
+
+        /** Lets the shell take events and portal messages, then writes everything collected, until nothing is left. */
+        void flush(Instant now) throws IOException {
+            boolean more;
+            do {
+                engine.afterStep(now);
+                collectTransmits();
+                collectTun();
+                more = datagrams.packets().count() > 0 || packets.count() > 0;
+                sendDatagrams();
+                writeTun();
+            } while (more);
+            if (encoded.size() > 4096) {
+                encoded.clear();
+            }
+            if (encodedSources.size() > 256) {
+                encodedSources.clear();
+            }
+        }
+
+        private void sendDatagrams() throws IOException {
+            PacketBatch payloads = datagrams.packets();
+            if (payloads.count() > 0) {
+                udp.send(datagrams);
+            }
+            payloads.clear();
         }
 
         private void writeTun() {

@@ -189,8 +189,19 @@ public final class PortalConnection implements AutoCloseable {
      */
     public static PortalConnection client(URI apiUrl, DeviceIdentity device, String token, UserAgent userAgent,
                                           EventLoopGroup group, Listener listener) {
-        return open(apiUrl, PortalUrl.Mode.CLIENT, device, token, userAgent, BackoffPolicy.RECONNECT_UNLIMITED,
-            group, listener);
+        return client(apiUrl, device, token, userAgent, group, listener, null);
+    }
+
+    /**
+     * As {@link #client(URI, DeviceIdentity, String, UserAgent, EventLoopGroup, Listener)} with the TLS context
+     * for {@code wss} (e.g. one presenting a client certificate); null means the system trust store.
+     */
+    public static PortalConnection client(URI apiUrl, DeviceIdentity device, String token, UserAgent userAgent,
+                                          EventLoopGroup group, Listener listener, SslContext sslContext) {
+        ClientChannel channel = new ClientChannel(PortalUrl.Mode.CLIENT.topic(), NullNode.getInstance(),
+            BackoffPolicy.RECONNECT_UNLIMITED, RandomGenerator.getDefault());
+        return new PortalConnection(PortalUrl.build(apiUrl, PortalUrl.Mode.CLIENT, device), token, userAgent.header(),
+            channel, sslContext, HostResolver.SYSTEM, group, Clock.systemUTC(), listener);
     }
 
     /** A gateway connection: topic {@code gateway}, reconnect budget 24 h as Firezone's gateway defaults to. */
@@ -246,6 +257,19 @@ public final class PortalConnection implements AutoCloseable {
             channel.connect(clock.instant());
             drive();
         });
+    }
+
+    /**
+     * The user's "connect now": while waiting out a back-off delay, dial at once and start the back-off
+     * afresh ({@link ClientChannel#connectNow}). Completes with whether it dialled.
+     */
+    public CompletableFuture<Boolean> connectNow() {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            result.complete(channel.connectNow(clock.instant()));
+            drive();
+        });
+        return result;
     }
 
     /** Queues an application message; see {@link ClientChannel#send}. */

@@ -322,6 +322,23 @@ class PortalConnectionTest {
         await(ChannelEvent.Joined.class);
     }
 
+    /** A captive portal's 429 with a long Retry-After: "connect now" dials at once instead of waiting it out. */
+    @Test
+    void connectNowSkipsALongRetryAfter() throws Exception {
+        PortalTestServer server = server(null, 0);
+        server.script(new Behaviour.Respond(429, "text/html", "<html>log in to the Wi-Fi</html>",
+            Map.of("Retry-After", "3600")));
+        PortalConnection connection = client(server);
+        ChannelEvent.Disconnected d = await(ChannelEvent.Disconnected.class);
+        assertThat(d.reason()).isEqualTo("HTTP 429");
+        assertThat(d.retryIn()).isEqualTo(Duration.ofHours(1));
+        assertThat(connection.connectNow().get(5, TimeUnit.SECONDS)).isTrue();
+        await(ChannelEvent.Joined.class);
+        assertThat(server.requests).hasSize(2);
+        assertThat(connection.connectNow().get(5, TimeUnit.SECONDS)).isFalse(); // joined: nothing to skip
+        assertThat(events).noneMatch(e -> e instanceof ChannelEvent.Failed);
+    }
+
     @Test
     void survivesAServerThatDropsAndReResolvesTheHost() throws Exception {
         PortalTestServer server = server(null, 0);

@@ -70,11 +70,11 @@ class MalformedInputTest {
             '{"type":"set_internet_resource_enabled"}'                                | set_internet_resource_enabled | enabled | is missing
             '{"type":"set_internet_resource_enabled","enabled":null}'                 | set_internet_resource_enabled | enabled | is null
             '{"type":"apply_advanced_settings","settings":[]}'                        | apply_advanced_settings | settings | expected an object
-            '{"type":"apply_advanced_settings","settings":{"auth_url":"http://portal.example.com/","api_url":"wss://a/","log_filter":"info"}}' | apply_advanced_settings | settings.auth_url | must use https://
-            '{"type":"apply_advanced_settings","settings":{"auth_url":"https://a/","api_url":"https://a/","log_filter":"info"}}'        | apply_advanced_settings | settings.api_url | must use wss://
-            '{"type":"apply_advanced_settings","settings":{"auth_url":"https://a/","api_url":"wss://a/","log_filter":"debug,x=loud"}}'  | apply_advanced_settings | settings.log_filter | x=loud
+            '{"type":"apply_advanced_settings","settings":{"auth_url":"http://portal.example.com/","api_url":"wss://a/","log_filter":"info","client_certificate":null}}' | apply_advanced_settings | settings.auth_url | must use https://
+            '{"type":"apply_advanced_settings","settings":{"auth_url":"https://a/","api_url":"https://a/","log_filter":"info","client_certificate":null}}'        | apply_advanced_settings | settings.api_url | must use wss://
+            '{"type":"apply_advanced_settings","settings":{"auth_url":"https://a/","api_url":"wss://a/","log_filter":"debug,x=loud","client_certificate":null}}'  | apply_advanced_settings | settings.log_filter | x=loud
             '{"type":"apply_advanced_settings","settings":{"auth_url":"https://a/","api_url":"wss://a/"}}'                              | apply_advanced_settings | settings.log_filter | is missing
-            '{"type":"apply_advanced_settings","settings":{"auth_url":"::","api_url":"wss://a/","log_filter":"info"}}'                  | apply_advanced_settings | settings.auth_url | is not a URL
+            '{"type":"apply_advanced_settings","settings":{"auth_url":"::","api_url":"wss://a/","log_filter":"info","client_certificate":null}}'                  | apply_advanced_settings | settings.auth_url | is not a URL
             """)
     void badFieldsAreNamedWithTheirPath(String json, String type, String field, String detail) {
         FrameProblem problem = problem(decodeGui(json));
@@ -95,8 +95,8 @@ class MalformedInputTest {
             '{"type":"resources_updated","resources":[],"connected_devices":{}}'  | connected_devices | expected an array
             '{"type":"gateway_unreachable","resource_id":"8fa2c4e1-7b3d-4a5f-9c6e-2d1b0a9f8e7d","reason":1}' | reason | one of [all_offline, version_mismatch]
             '{"type":"advanced_settings_applied","settings":null,"error":null}'  | settings | exactly one
-            '{"type":"hello","protocol_version":1,"service_version":"1","device_id":"d","advanced_settings":null,"managed_settings":null}' | advanced_settings | is missing or null
-            '{"type":"hello","protocol_version":1.5,"service_version":"1","device_id":"d"}' | protocol_version | expected an integer
+            '{"type":"hello","protocol_version":2,"service_version":"1","device_id":"d","advanced_settings":null,"managed_settings":null}' | advanced_settings | is missing or null
+            '{"type":"hello","protocol_version":2.5,"service_version":"1","device_id":"d"}' | protocol_version | expected an integer
             """)
     void nestedBadFieldsAreNamedWithTheirPath(String json, String field, String detail) {
         var bad = (FrameProblem.BadField) problem(SERVICE.decode(json.getBytes(StandardCharsets.UTF_8)));
@@ -106,11 +106,11 @@ class MalformedInputTest {
 
     @Test
     void helloFromAnotherProtocolVersionBecomesAHumanSentence() {
-        String future = "{\"type\":\"hello\",\"protocol_version\":2,\"service_version\":\"2.0.0\",\"identity\":{}}";
+        String future = "{\"type\":\"hello\",\"protocol_version\":3,\"service_version\":\"3.0.0\",\"identity\":{}}";
         var problem = problem(SERVICE.decode(future.getBytes(StandardCharsets.UTF_8)));
         assertThat(problem).isInstanceOf(FrameProblem.VersionMismatch.class);
         assertThat(problem.sentence())
-                .contains("version 2.0.0", "protocol 2", "speaks protocol 1")
+                .contains("version 3.0.0", "protocol 3", "speaks protocol 2")
                 .contains("Update the Flint app");
     }
 
@@ -140,7 +140,7 @@ class MalformedInputTest {
 
         String filter = "info,\u2028bad\r\nline=" + "y".repeat(2000);
         String json = "{\"type\":\"apply_advanced_settings\",\"settings\":{\"auth_url\":\"https://a/\",\"api_url\":\"wss://a/\",\"log_filter\":\""
-                + filter.replace("\r", "\\r").replace("\n", "\\n") + "\"}}";
+                + filter.replace("\r", "\\r").replace("\n", "\\n") + "\",\"client_certificate\":null}}";
         var bad = (FrameProblem.BadField) problem(decodeGui(json));
         assertThat(bad.field()).isEqualTo("settings.log_filter");
         assertThat(bad.sentence()).doesNotContain("\n", "\r", "\u2028").hasSizeLessThan(500);

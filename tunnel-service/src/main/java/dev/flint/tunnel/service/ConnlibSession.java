@@ -186,6 +186,11 @@ public final class ConnlibSession implements Session {
     }
 
     @Override
+    public void connectNow() {
+        tunnel.thenAccept(ClientTunnel::connectNow);
+    }
+
+    @Override
     public void reset(String reason) {
         refreshResolvers();
         tunnel.thenAccept(t -> t.reset(reason));

@@ -10,6 +10,13 @@ import dev.flint.shell.portal.PortalUrl;
 import dev.flint.shell.portal.UserAgent;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.dns.DnsMode;
+import dev.flint.ipc.AdvancedSettings;
+import dev.flint.ipc.ClientCertificate;
+import dev.flint.ipc.InvalidFieldException;
+import dev.flint.ipc.ManagedSettings;
+import dev.flint.shell.tls.ClientIdentity;
+import dev.flint.shell.tls.TlsSettings;
+import dev.flint.tunnel.headless.SignInCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +40,8 @@ public final class ServiceCommand {
     /** Parsed command line. */
     record Options(String mode, ServicePaths paths, DnsMode dnsMode, boolean allowAnyPeerExe,
                    Optional<Path> staticInterface, Optional<Path> tokenFile, String interfaceName,
-                   Optional<URI> apiUrl) {}
+                   Optional<URI> apiUrl, Optional<ClientCertificate> clientCertificate,
+                   boolean activateInternetResource) {}
 
     private ServiceCommand() {
     }
@@ -43,12 +51,17 @@ public final class ServiceCommand {
               run [FLAGS]         run as the system service (systemd Type=notify; logs to files)
               run-interactive [FLAGS]
                                   run the service in the foreground, logging to the terminal too
-              headless [FLAGS] [--token-file FILE]
-                                  connect without a GUI; the token comes from FILE or $FLINT_TOKEN
+              headless [FLAGS] [--token-file FILE] [--activate-internet-resource]
+                                  connect without a GUI; the token comes from FILE or $FLINT_TOKEN; the
+                                  Internet Resource is used when activated (or $FLINT_ACTIVATE_INTERNET_RESOURCE=true)
+            """ + SignInCommand.USAGE + """
                 Service flags: --dns-control systemd-resolved|etc-resolv-conf|disabled
                   --state-dir DIR --runtime-dir DIR --log-dir DIR --resolv-conf FILE
                   --interface NAME --static-interface FILE --allow-any-peer-exe (development)
                   --api-url URL (development: the portal to use instead of the advanced settings' one)
+                  --client-certificate FILE|pkcs11:CONFIG [--client-key FILE] [--client-certificate-password FILE]
+                                  managed mutual TLS to the portal (PEM, PKCS#12 or a PKCS#11 token); it takes
+                                  precedence over the advanced settings' client certificate
             """;
     }
 
@@ -75,6 +88,15 @@ public final class ServiceCommand {
         }
     }
 
+    /** {@code flint-tunnel headless sign-in ...}; see {@link SignInCommand}. */
+    public static int signIn(List<String> args, Map<String, String> env, java.io.BufferedReader in, PrintStream out,
+                             PrintStream err) {
+        StateFiles state = new StateFiles(ServicePaths.system(), Optional.empty());
+        URI authUrl = java.nio.file.Files.isReadable(ServicePaths.system().advancedSettingsFile())
+                ? state.advancedSettings().authUrl() : AdvancedSettings.DEFAULT_AUTH_URL;
+        return SignInCommand.run(args, env, in, out, err, authUrl, SignInCommand::xdgOpen);
+    }
+
     static Options parse(String mode, List<String> args, Map<String, String> env) {
         ServicePaths paths = ServicePaths.system();
         DnsMode dns = DnsMode.SYSTEMD_RESOLVED;
@@ -83,6 +105,10 @@ public final class ServiceCommand {
         Optional<Path> tokenFile = Optional.empty();
         String name = LinuxTunnelInterface.DEFAULT_NAME;
         Optional<URI> apiUrl = Optional.empty();
+        String certificate = null;
+        String key = null;
+        String password = null;
+        boolean internet = "true".equalsIgnoreCase(env.getOrDefault("FLINT_ACTIVATE_INTERNET_RESOURCE", ""));
         Optional<String> envDns = Optional.ofNullable(env.get("FLINT_DNS_CONTROL"));
         if (envDns.isPresent()) {
             dns = DnsMode.parse(envDns.get()).orElseThrow(() ->
@@ -92,6 +118,10 @@ public final class ServiceCommand {
             String flag = args.get(i);
             if (flag.equals("--allow-any-peer-exe")) {
                 anyExe = true;
+                continue;
+            }
+            if (flag.equals("--activate-internet-resource")) {
+                internet = true;
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -110,6 +140,9 @@ public final class ServiceCommand {
                 case "--static-interface" -> staticInterface = Optional.of(Path.of(value));
                 case "--token-file" -> tokenFile = Optional.of(Path.of(value));
                 case "--api-url" -> apiUrl = Optional.of(apiUrl(value));
+                case "--client-certificate" -> certificate = value;
+                case "--client-key" -> key = value;
+                case "--client-certificate-password" -> password = value;
                 default -> throw new IllegalArgumentException("'" + flag + "' is not a known flag");
             }
         }
@@ -117,7 +150,53 @@ public final class ServiceCommand {
             throw new IllegalArgumentException("the " + dns.cliName() + " DNS mode is for Windows or macOS; on Linux use "
                     + "systemd-resolved, etc-resolv-conf or disabled");
         }
-        return new Options(mode, paths, dns, anyExe, staticInterface, tokenFile, name, apiUrl);
+        if (certificate == null && (key != null || password != null)) {
+            throw new IllegalArgumentException("--client-key and --client-certificate-password need --client-certificate");
+        }
+        Optional<ClientCertificate> clientCertificate;
+        try {
+            clientCertificate = certificate == null ? Optional.empty()
+                    : Optional.of(new ClientCertificate(absolute(certificate), absolute(key), absolute(password)));
+        } catch (InvalidFieldException e) {
+            String flag = switch (e.field()) {
+                case "client_certificate.key" -> "--client-key";
+                case "client_certificate.password_file" -> "--client-certificate-password";
+                default -> "--client-certificate";
+            };
+            throw new IllegalArgumentException(flag + " " + e.problem());
+        }
+        return new Options(mode, paths, dns, anyExe, staticInterface, tokenFile, name, apiUrl, clientCertificate,
+                internet);
+    }
+
+    /** A relative path given on the command line is taken from the working directory. */
+    private static String absolute(String path) {
+        if (path == null || path.startsWith("pkcs11:") || path.isBlank()) {
+            return path == null || !path.startsWith("pkcs11:") ? path
+                    : "pkcs11:" + Path.of(path.substring(7)).toAbsolutePath();
+        }
+        return Path.of(path).toAbsolutePath().toString();
+    }
+
+    /**
+     * The TLS settings of a session: the managed (command line) client certificate, else the advanced
+     * settings' one, loaded now so a bad file is reported when connecting rather than retried for ever.
+     */
+    static TlsSettings tls(Optional<ClientCertificate> managed, AdvancedSettings advanced)
+            throws Session.UnavailableException {
+        ClientCertificate chosen = managed.orElse(advanced.clientCertificate());
+        if (chosen == null) {
+            return TlsSettings.SYSTEM;
+        }
+        try {
+            ClientIdentity identity = ClientIdentity.load(chosen.certificate(),
+                    chosen.key() == null ? null : Path.of(chosen.key()),
+                    chosen.passwordFile() == null ? null : Path.of(chosen.passwordFile()));
+            identity.keyManagers();
+            return new TlsSettings(identity);
+        } catch (IllegalArgumentException e) {
+            throw new Session.UnavailableException("The client certificate cannot be used: " + e.getMessage());
+        }
     }
 
     private static URI apiUrl(String value) {
@@ -157,7 +236,7 @@ public final class ServiceCommand {
             }
             ClientTunnel.Options tunnel = new ClientTunnel.Options(api, token, deviceId, DeviceIdentity.defaultName(),
                     UserAgent.detect(FlintVersion.current()), options.interfaceName(), PolicyRouting.FWMARK,
-                    dns.systemResolvers());
+                    dns.systemResolvers(), tls(options.clientCertificate(), state.advancedSettings()));
             return new ConnlibSession(tunnel, internet, dns::systemResolvers);
         };
     }
@@ -170,8 +249,11 @@ public final class ServiceCommand {
         StateFiles state = new StateFiles(options.paths(), group);
         Platform platform = Platform.forCurrentOs();
         DnsControl dns = platform.dnsControl(options.dnsMode(), options.paths());
-        return new TunnelService(options.paths(), state, policy, platform.tunnelInterface(options.interfaceName()), dns,
-                sessions(options, state, dns), logs, group);
+        TunnelService service = new TunnelService(options.paths(), state, policy,
+                platform.tunnelInterface(options.interfaceName()), dns, sessions(options, state, dns), logs, group);
+        options.clientCertificate().ifPresent(c -> service.setManagedSettings(new ManagedSettings(null, null, null, null,
+                null, null, null, null, c)));
+        return service;
     }
 
     private static int serve(Options options, LogControl logs, Map<String, String> env, PrintStream err,
@@ -191,7 +273,7 @@ public final class ServiceCommand {
         CountDownLatch signalled = new CountDownLatch(1);
         onTermination(signalled);
         if (headlessToken.isPresent()) {
-            Optional<String> failure = service.startHeadless(headlessToken.get());
+            Optional<String> failure = service.startHeadless(headlessToken.get(), options.activateInternetResource());
             if (failure.isPresent()) {
                 err.println("flint-tunnel: " + failure.get());
                 service.close();

@@ -42,6 +42,10 @@ public interface Session extends AutoCloseable {
     /** The network under the tunnel changed: re-establish connections. */
     void reset(String reason);
 
+    /** The user's "connect now": skip the remaining back-off and try the portal again at once. */
+    default void connectNow() {
+    }
+
     @Override
     void close();
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.ipc.AdvancedSettings;
+import dev.flint.ipc.ClientCertificate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +58,12 @@ public final class StateFiles {
         Path file = paths.advancedSettingsFile();
         try {
             JsonNode node = JSON.readTree(Files.readAllBytes(file));
+            JsonNode c = node.path("client_certificate");
+            ClientCertificate certificate = c.isObject() ? new ClientCertificate(c.path("certificate").asText(),
+                    c.hasNonNull("key") ? c.get("key").asText() : null,
+                    c.hasNonNull("password_file") ? c.get("password_file").asText() : null) : null;
             return new AdvancedSettings(URI.create(node.path("auth_url").asText()),
-                    URI.create(node.path("api_url").asText()), node.path("log_filter").asText());
+                    URI.create(node.path("api_url").asText()), node.path("log_filter").asText(), certificate);
         } catch (NoSuchFileException absent) {
             return AdvancedSettings.defaults();
         } catch (IOException | IllegalArgumentException e) {
@@ -72,6 +77,12 @@ public final class StateFiles {
         node.put("auth_url", settings.authUrl().toString());
         node.put("api_url", settings.apiUrl().toString());
         node.put("log_filter", settings.logFilter());
+        if (settings.clientCertificate() != null) {
+            ObjectNode c = node.putObject("client_certificate");
+            c.put("certificate", settings.clientCertificate().certificate());
+            c.put("key", settings.clientCertificate().key());
+            c.put("password_file", settings.clientCertificate().passwordFile());
+        }
         writeAtomically(paths.advancedSettingsFile(), JSON.writeValueAsBytes(node), "rw-------");
     }
 

@@ -70,6 +70,7 @@ public final class TunnelService implements AutoCloseable {
     private boolean terminating;
     /** Set once this process may touch the tunnel device and DNS (not while another service runs). */
     private boolean owner;
+    private ManagedSettings managed = ManagedSettings.none();
 
     public TunnelService(ServicePaths paths, StateFiles stateFiles, PeerPolicy policy, TunnelInterface tunnel,
                          DnsControl dns, Session.Factory sessions, Optional<LogControl> logs,
@@ -114,6 +115,15 @@ public final class TunnelService implements AutoCloseable {
         }
         acceptor = Thread.ofPlatform().name("ipc-accept").start(this::acceptLoop);
         LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), paths.socket());
+    }
+
+    /** What the administrator enforces (on Linux: the service's command line); sent in every {@code Hello}. */
+    public synchronized void setManagedSettings(ManagedSettings managed) {
+        this.managed = java.util.Objects.requireNonNull(managed, "managed");
+    }
+
+    private synchronized ManagedSettings managedSettings() {
+        return managed;
     }
 
     public synchronized State state() {
@@ -185,7 +195,7 @@ public final class TunnelService implements AutoCloseable {
         LOG.info("GUI connected: {}", connection.peer());
         try {
             connection.send(new ServiceMessage.Hello(ProtocolVersion.CURRENT, FlintVersion.current(), deviceId.toString(),
-                    currentSettings(), ManagedSettings.none()));
+                    currentSettings(), managedSettings()));
             while (true) {
                 DecodeResult<GuiMessage> result = connection.receive();
                 switch (result) {
@@ -253,6 +263,13 @@ public final class TunnelService implements AutoCloseable {
             }
             case GuiMessage.ApplyAdvancedSettings apply -> connection.send(applySettings(apply.settings()));
             case GuiMessage.ClearLogs ignored -> connection.send(clearLogs());
+            case GuiMessage.ConnectNow ignored -> {
+                synchronized (this) {
+                    if (session != null) {
+                        session.connectNow();
+                    }
+                }
+            }
         }
     }
 
@@ -293,10 +310,15 @@ public final class TunnelService implements AutoCloseable {
      * or empty once it has been started.
      */
     public Optional<String> startHeadless(String token) {
+        return startHeadless(token, false);
+    }
+
+    /** As {@link #startHeadless(String)}, with the Internet Resource activated when {@code internet}. */
+    public Optional<String> startHeadless(String token, boolean internet) {
         Session created;
         synchronized (this) {
             try {
-                created = createSession(token, false);
+                created = createSession(token, internet);
             } catch (Session.UnavailableException e) {
                 return Optional.of(e.getMessage());
             }
