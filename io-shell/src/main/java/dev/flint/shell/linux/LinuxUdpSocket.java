@@ -337,7 +337,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
             }
             if (errno != Libc.EAGAIN) {
                 if (closed) {
-                    return -1;
+                    return filled > 0 ? filled : -1;
                 }
                 throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
             }
@@ -348,7 +348,8 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 return 0;
             }
         }
-        return -1;
+        // Closed: what was already split into slots is still handed over; the next call says -1.
+        return filled > 0 ? filled : -1;
     }
 
     /**
