@@ -29,6 +29,10 @@ import java.nio.ByteOrder;
  * delivered it coalesced with others (GRO). For a send, a slot's {@link #address} is the
  * destination and its {@linkplain #setSource source} is optional; like the destination, a source
  * stays set until it is changed or {@linkplain #clearSource cleared}.
+ *
+ * <p>A batch that receives from a GRO socket also gets a staging area ({@link GroStage}, 1 MiB
+ * for 16 or more slots) on its first receive; the kernel writes super-datagrams there and they are
+ * copied out one datagram per slot. Batches that only send, or receive without GRO, never make it.
  */
 public final class DatagramBatch implements AutoCloseable {
 

@@ -120,7 +120,9 @@ public final class LinuxUdpSocket implements AutoCloseable {
             JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_V6ONLY, new int[]{0}, 4);
             setBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, 4 << 20);
             setBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
-            // Both: an IPv4 datagram on a dual-stack socket reports through either, depending on the kernel.
+            // Both: for an IPv4 datagram on the dual-stack socket, Linux 6.18 sends IPV6_PKTINFO
+            // (v4-mapped) when IPV6_RECVPKTINFO is on and IP_PKTINFO when IP_PKTINFO is on, both
+            // when both are; older kernels and other stacks differ, so ask for both and read either.
             JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, ControlMessages.IPV6_RECVPKTINFO, new int[]{1}, 4);
             JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IP, ControlMessages.IP_PKTINFO, new int[]{1}, 4);
             preferStableIpv6Source(fd);
@@ -340,7 +342,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
             }
             if (errno != Libc.EAGAIN) {
                 if (closed) {
-                    return -1;
+                    return filled > 0 ? filled : -1;
                 }
                 throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
             }
@@ -351,7 +353,8 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 return 0;
             }
         }
-        return -1;
+        // Closed: what was already split into slots is still handed over; the next call says -1.
+        return filled > 0 ? filled : -1;
     }
 
     /**
