@@ -16,6 +16,8 @@ final class CandidatePair {
     boolean nominateOnSuccess;
     boolean nominated;
     boolean useCandidateInFlight;
+    /** Round trip of the latest answered check on this pair (request sent to success response received). */
+    java.time.Duration rtt;
 
     CandidatePair(Candidate local, Candidate remote) {
         this.local = local;
