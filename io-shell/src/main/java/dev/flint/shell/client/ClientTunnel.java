@@ -105,7 +105,19 @@ public final class ClientTunnel implements AutoCloseable {
          */
         default void authorizationFailed(UUID resourceId, FailureReason reason) {
         }
+
+        /**
+         * STATUS HOOK (for the GUI's resource and connection views): a snapshot of every gateway connection (path,
+         * RTT, bytes, last handshake) and every resource's state. Called on the engine thread when a connection or
+         * an authorization changes, and every {@link #STATUS_INTERVAL} while any gateway connection exists. Keep
+         * this hook and {@link #publishStatus} when recomposing the engine: the tunnel service maps it to IPC.
+         */
+        default void statusChanged(TunnelStatus status) {
+        }
     }
+
+    /** How often {@link Listener#statusChanged} repeats while a gateway connection exists (for live RTT and bytes). */
+    public static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
 
     /**
      * How to connect.
@@ -157,6 +169,7 @@ public final class ClientTunnel implements AutoCloseable {
     private Instant retryAt;
     private boolean republish;
     private long droppedWithoutTun;
+    private Instant statusDue;
 
     private ClientTunnel(Options options, Listener listener) {
         this.options = options;
@@ -282,6 +295,9 @@ public final class ClientTunnel implements AutoCloseable {
                 Instant timer = state.pollTimeout();
                 if (timer != null && !timer.isAfter(now)) {
                     state.handleTimeout(now);
+                }
+                if (statusDue != null && !statusDue.isAfter(now)) {
+                    publishStatus();
                 }
                 if (retryAt != null && !retryAt.isAfter(now) && !stopped) {
                     retryAt = null;
@@ -471,11 +487,13 @@ public final class ClientTunnel implements AutoCloseable {
                         IceRole.CONTROLLING, t));
                 }
                 state.handlePortalMessage(a, now);
+                publishStatus();
             }
             case PortalToClient.AuthorizationCreationFailed f -> {
                 LOG.info("The portal could not authorize resource {}: {}", f.resourceId(), f.reason());
                 state.handlePortalMessage(f, now);
                 listener.authorizationFailed(f.resourceId(), f.kind());
+                publishStatus();
             }
             case PortalToClient.IceCandidates c -> {
                 if (peers != null) {
@@ -549,19 +567,24 @@ public final class ClientTunnel implements AutoCloseable {
             case PeerEvent.ConnectionEstablished(UUID connection, var path) -> {
                 LOG.info("Connected to gateway {} via {}", connection, path);
                 state.handleConnectionEstablished(connection, now);
+                publishStatus();
             }
             case PeerEvent.ConnectionFailed(UUID connection, String reason) -> {
                 LOG.info("Connection to gateway {} failed: {}", connection, reason);
                 gateways.remove(connection);
                 state.handleConnectionFailed(connection, now);
+                publishStatus();
             }
             case PeerEvent.ConnectionClosed(UUID connection) -> {
                 gateways.remove(connection);
                 state.handleConnectionFailed(connection, now);
+                publishStatus();
             }
             case PeerEvent.NoRelays() -> send(new ClientToPortal.NoRelays());
-            case PeerEvent.PathChanged changed -> LOG.debug("Gateway {} path now {}", changed.connection(),
-                changed.path());
+            case PeerEvent.PathChanged changed -> {
+                LOG.debug("Gateway {} path now {}", changed.connection(), changed.path());
+                publishStatus();
+            }
         }
     }
 
@@ -569,6 +592,26 @@ public final class ClientTunnel implements AutoCloseable {
         if (from == epoch && !stopped) {
             state.handleGatewayPacket(packet.connection(), packet.packet(), Instant.now());
         }
+    }
+
+    // ------------------------------------------------------------------ status (see Listener#statusChanged)
+
+    /**
+     * Takes the peer layer's connection stats on its own thread, then reports them with the resource states from
+     * this (the engine) thread. Repeats every STATUS_INTERVAL while any gateway connection exists.
+     */
+    private void publishStatus() {
+        statusDue = gateways.isEmpty() ? null : Instant.now().plus(STATUS_INTERVAL);
+        int from = epoch;
+        PeerSocketShell shell = peers;
+        if (shell == null || stopped) {
+            return;
+        }
+        shell.submit((node, t) -> node.connectionStats()).thenAccept(stats -> post(() -> {
+            if (from == epoch && !stopped) {
+                listener.statusChanged(new TunnelStatus(Instant.now(), stats, state.resourceStates()));
+            }
+        }));
     }
 
     // ------------------------------------------------------------------ outputs
@@ -591,8 +634,10 @@ public final class ClientTunnel implements AutoCloseable {
             sawConfig |= event instanceof ClientEvent.TunConfigChanged;
             sawResources |= event instanceof ClientEvent.ResourcesChanged;
             switch (event) {
-                case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) ->
+                case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) -> {
                     send(ClientToPortal.RequestAuthorization.of(resource, connected));
+                    publishStatus();
+                }
                 case ClientEvent.CloseConnection(UUID gateway) -> {
                     gateways.remove(gateway);
                     if (peers != null) {
