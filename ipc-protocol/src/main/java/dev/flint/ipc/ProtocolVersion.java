@@ -8,7 +8,11 @@ import java.util.Optional;
  * peers answer unknown types with a protocol error.
  */
 public final class ProtocolVersion {
-    public static final int CURRENT = 1;
+    /**
+     * 2: {@code connections_updated}, {@code run_diagnostics} / {@code diagnostics_result}, and the resource
+     * status {@code connecting}.
+     */
+    public static final int CURRENT = 2;
 
     private ProtocolVersion() {}
 
