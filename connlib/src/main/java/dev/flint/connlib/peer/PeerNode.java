@@ -349,6 +349,13 @@ public final class PeerNode {
         return out;
     }
 
+    /** The relays in use with their current credentials, for connectivity checks outside the node. */
+    public List<Relay> relays() {
+        List<Relay> out = new ArrayList<>();
+        allocations.forEach((id, a) -> out.add(new Relay(id, a.servers(), a.credentials())));
+        return out;
+    }
+
     /** Relayed addresses of our allocations, for diagnostics. */
     public Map<UUID, List<Candidate>> relayCandidates() {
         Map<UUID, List<Candidate>> out = new LinkedHashMap<>();
