@@ -543,6 +543,7 @@ public final class ClientTunnel implements AutoCloseable {
                 node.updateRelays(removeList, add, t);
                 return null;
             });
+            publishStatus(); // the relays are part of the status (the GUI's connectivity check tests them)
         }
     }
 
@@ -607,11 +608,13 @@ public final class ClientTunnel implements AutoCloseable {
         if (shell == null || stopped) {
             return;
         }
-        shell.submit((node, t) -> node.connectionStats()).thenAccept(stats -> post(() -> {
-            if (from == epoch && !stopped) {
-                listener.statusChanged(new TunnelStatus(Instant.now(), stats, state.resourceStates()));
-            }
-        }));
+        shell.submit((node, t) -> new TunnelStatus(t, node.connectionStats(), List.of(), node.relays()))
+            .thenAccept(peerSide -> post(() -> {
+                if (from == epoch && !stopped) {
+                    listener.statusChanged(new TunnelStatus(Instant.now(), peerSide.connections(), state.resourceStates(),
+                        peerSide.relays()));
+                }
+            }));
     }
 
     // ------------------------------------------------------------------ outputs
