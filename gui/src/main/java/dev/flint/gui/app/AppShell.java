@@ -94,6 +94,8 @@ public final class AppShell implements Consumer<Effect> {
             case Effect.ClearGuiLogs c -> p.logs().clearGuiLogs(currentLogFile);
             case Effect.LogsCleared l -> p.ui().logsCleared(l.error());
             case Effect.SetLogFilter f -> p.logFilter().accept(f.filter());
+            case Effect.DiagnosticsReceived d -> p.ui().diagnostics(d.result());
+            case Effect.DiagnosticsUnavailable d -> p.ui().diagnosticsUnavailable(d.sentence());
             case Effect.Exit x -> p.ui().exit(x.status());
         }
     }

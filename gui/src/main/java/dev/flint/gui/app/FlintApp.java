@@ -75,6 +75,7 @@ public final class FlintApp extends Application {
     private TrayBackend tray;
     private DBusConnection sessionBus;
     private final TrayMenu trayMenu = new TrayMenu(os());
+    private final dev.flint.gui.diagnostics.ServiceDiagnostics serviceDiagnostics = new dev.flint.gui.diagnostics.ServiceDiagnostics();
 
     static void prepare(Options o, SingleInstance i, AppDirs d, Path log, String v) {
         options = o;
@@ -170,7 +171,7 @@ public final class FlintApp extends Application {
     /** For the unattended devstack demo: press "Sign in" once, as soon as the service is there and nobody is signed in. */
     private void signInOnceSignedOut() {
         AtomicBoolean done = new AtomicBoolean();
-        String[] seen = {""};
+        String[] seen = {"", ""};
         loop.onState(s -> {
             // One line per change, so the demo can tell (and say) what the GUI shows.
             String shown = "phase " + s.phase() + ", " + s.resources().size() + " resources"
@@ -178,6 +179,17 @@ public final class FlintApp extends Application {
             if (!shown.equals(seen[0])) {
                 seen[0] = shown;
                 LOG.info("GUI shows: {}", shown);
+            }
+            // What each resource row says, logged when a status or a path changes (not every new RTT sample).
+            String key = s.resources().stream().map(r -> r.id() + "=" + r.status() + s.connectionOf(r.id())
+                    .map(c -> c.path() == null ? "" : c.path().kind() + (c.rttMicros() == null ? "" : "+rtt")).orElse(""))
+                    .collect(java.util.stream.Collectors.joining(","));
+            if (!key.equals(seen[1])) {
+                seen[1] = key;
+                for (var r : s.resources()) {
+                    LOG.info("GUI resource: {} | {}", r.name(), dev.flint.gui.status.StatusText.resource(r.status(),
+                            s.connectionOf(r.id())));
+                }
             }
             if (s.phase() == Phase.SIGNED_OUT && s.serviceProblem().isEmpty() && done.compareAndSet(false, true)) {
                 LOG.info("FLINT_GUI_SIGN_IN is set: starting the sign-in");
@@ -297,6 +309,32 @@ public final class FlintApp extends Application {
         });
     }
 
+    /** The check with the service's facts; the self test also asks the service to reach one resource. */
+    ConnectivityCheck.Report runConnectivityCheck(boolean selfTest) {
+        UiState s = loop.state();
+        Optional<dev.flint.ipc.ResourceView> resource = selfTest
+                ? dev.flint.gui.diagnostics.SelfTest.pickResource(s.resources()) : Optional.empty();
+        Optional<dev.flint.ipc.ServiceMessage.DiagnosticsResult> facts = Optional.empty();
+        Optional<String> problem = Optional.empty();
+        try {
+            facts = Optional.of(serviceDiagnostics.request(resource.map(dev.flint.ipc.ResourceView::id).orElse(null),
+                    id -> loop.post(new ControllerEvent.RunDiagnostics(id))).get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+            problem = Optional.of(e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            problem = Optional.of("The tunnel service did not answer within 20 s.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = Optional.of("The check was interrupted.");
+        }
+        Optional<String> name = selfTest ? Optional.of(resource.map(dev.flint.ipc.ResourceView::name)
+                .orElse("(no resource with a single address to test)")) : Optional.empty();
+        ConnectivityCheck.Report report = new ConnectivityCheck(Duration.ofSeconds(5), Clock.systemUTC()).run(
+                new ConnectivityCheck.Inputs(s.effectiveAuthUrl(), s.advanced().apiUrl(), facts, problem, name));
+        LOG.info("Connectivity {}:\n{}", selfTest ? "self test" : "check", report.text());
+        return report;
+    }
+
     private static void copy(String text) {
         ClipboardContent c = new ClipboardContent();
         c.putString(text);
@@ -343,6 +381,16 @@ public final class FlintApp extends Application {
         @Override
         public void copyToClipboard(String text) {
             Platform.runLater(() -> copy(text));
+        }
+
+        @Override
+        public void diagnostics(dev.flint.ipc.ServiceMessage.DiagnosticsResult result) {
+            serviceDiagnostics.deliver(result);
+        }
+
+        @Override
+        public void diagnosticsUnavailable(String sentence) {
+            serviceDiagnostics.unavailable(sentence);
         }
 
         @Override
@@ -405,10 +453,8 @@ public final class FlintApp extends Application {
         }
 
         @Override
-        public List<ConnectivityCheck.Step> checkConnectivity() {
-            UiState s = loop.state();
-            boolean attached = s.phase() != Phase.WAITING_FOR_SERVICE && s.serviceProblem().isEmpty();
-            return new ConnectivityCheck(5000).run(attached, s.effectiveAuthUrl());
+        public ConnectivityCheck.Report checkConnectivity(boolean selfTest) {
+            return runConnectivityCheck(selfTest);
         }
 
         @Override

@@ -110,6 +110,8 @@ public final class TestService implements AutoCloseable {
                     case GuiMessage.ApplyAdvancedSettings a -> c.send(ServiceMessage.AdvancedSettingsApplied.ok(a.settings()));
                     case GuiMessage.SetInternetResourceEnabled x -> {
                     }
+                    case GuiMessage.RunDiagnostics x -> c.send(new ServiceMessage.DiagnosticsResult("disabled", List.of(),
+                            null, "tun-test", null, List.of(), null));
                 }
             }
         } catch (IOException e) {
