@@ -15,7 +15,8 @@ import org.freedesktop.dbus.types.Variant;
 
 /**
  * The dbusmenu form of the tray menu, with ids that stay the same across updates: an item keeps its id when the
- * new menu has an item of the same kind with the same label under the same parent, or else at the same place.
+ * new menu has an item of the same kind with the same label under the same parent, or else at the same place;
+ * an id is never reused for another kind of item (separator, submenu, item).
  * {@link #diff} then says which items only changed properties (sent as {@code ItemsPropertiesUpdated}, which a
  * host applies to an open menu) and which submenus changed their children (sent as {@code LayoutUpdated} for
  * that submenu only). Firezone's Linux tray re-sent the whole menu on every update, which closed an open menu
@@ -107,13 +108,10 @@ final class MenuTree {
         List<Node> children = List.of();
         MenuItem.Item action = null;
         switch (m) {
-            case MenuItem.Separator s -> {
-                // KDE and GNOME's AppIndicator read only "type"; libdbusmenu-gtk (xfce4-panel) draws an item
-                // without "visible" and "enabled" as a blank, insensitive menu item unless told it is a separator.
-                props.put("type", new Variant<>("separator"));
-                props.put("visible", new Variant<>(true));
-                props.put("enabled", new Variant<>(true));
-            }
+            // A separator never takes over an id that was a normal item (ids match only within a kind): libdbusmenu
+            // (xfce4-panel) keeps the widget it made for an id and only updates its properties, so a separator
+            // given a former item's id was drawn as an empty item, the grey bar seen above "About Flint".
+            case MenuItem.Separator s -> props.put("type", new Variant<>("separator"));
             case MenuItem.Submenu sub -> {
                 props.put("label", new Variant<>(escape(sub.label())));
                 props.put("children-display", new Variant<>("submenu"));
