@@ -352,8 +352,9 @@ public final class ConnectivityCheck {
             return resource + " was reached through the tunnel, so Flint works; but " + failed.get().name() + " failed ("
                     + failed.get().sentence() + "), which may slow down or break other connections.";
         }
+        String why = failed.get().sentence();
         return resource + " could not be reached through the tunnel. The first problem: " + failed.get().name() + ": "
-                + failed.get().sentence() + ".";
+                + why + (why.endsWith(".") ? "" : ".");
     }
 
     static InetSocketAddress parse(String hostPort) {
