@@ -32,20 +32,25 @@ final class StatusMapping {
 
     /**
      * Each resource's status from what the tunnel did: online when its gateway connection is up, connecting
-     * while authorization or the connection is under way, offline for {@link #OFFLINE_FOR} after a failure (or
-     * while {@code offlineUntil} says so), unknown when it was never used.
+     * while its connection is being set up, offline for {@link #OFFLINE_FOR} after a failure (or while
+     * {@code offlineUntil} says so) even while retries ask again, connecting while a first authorization is
+     * pending, unknown when it was never used.
      */
     static Map<UUID, ResourceStatus> statuses(List<ResourceState> states, Instant now, Map<UUID, Instant> offlineUntil) {
         Map<UUID, ResourceStatus> out = new LinkedHashMap<>();
         for (ResourceState s : states) {
             ResourceStatus status;
+            boolean failedRecently = (s.failedAt() != null && now.isBefore(s.failedAt().plus(OFFLINE_FOR)))
+                    || now.isBefore(offlineUntil.getOrDefault(s.resource(), Instant.MIN));
             if (s.gateway() != null && s.gatewayConnected()) {
                 status = ResourceStatus.ONLINE;
-            } else if (s.gateway() != null || s.authorizationPending()) {
+            } else if (s.gateway() != null) {
                 status = ResourceStatus.CONNECTING;
-            } else if ((s.failedAt() != null && now.isBefore(s.failedAt().plus(OFFLINE_FOR)))
-                    || now.isBefore(offlineUntil.getOrDefault(s.resource(), Instant.MIN))) {
+            } else if (failedRecently) {
+                // Retransmissions keep asking for access; until one succeeds the resource stays offline.
                 status = ResourceStatus.OFFLINE;
+            } else if (s.authorizationPending()) {
+                status = ResourceStatus.CONNECTING;
             } else {
                 status = ResourceStatus.UNKNOWN;
             }

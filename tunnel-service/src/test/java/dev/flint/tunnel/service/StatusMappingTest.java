@@ -51,6 +51,12 @@ class StatusMappingTest {
                 Map.entry(NEVER, ResourceStatus.UNKNOWN), Map.entry(ALL_OFFLINE, ResourceStatus.OFFLINE));
         assertThat(StatusMapping.statuses(List.of(new ResourceState(USED, GW, false, false, null, null)), NOW, Map.of()))
                 .containsEntry(USED, ResourceStatus.CONNECTING);
+        // A retry after a failure does not flip the resource back to connecting until access is granted again.
+        assertThat(StatusMapping.statuses(List.of(new ResourceState(FAILED, null, false, true,
+                ResourceState.Failure.AUTHORIZATION_FAILED, NOW.minusSeconds(3))), NOW, Map.of()))
+                .containsEntry(FAILED, ResourceStatus.OFFLINE);
+        assertThat(StatusMapping.statuses(List.of(new ResourceState(ALL_OFFLINE, GW, false, false, null, null)), NOW,
+                Map.of(ALL_OFFLINE, NOW.plusSeconds(60)))).containsEntry(ALL_OFFLINE, ResourceStatus.CONNECTING);
     }
 
     @Test
