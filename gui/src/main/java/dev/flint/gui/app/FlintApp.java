@@ -187,8 +187,13 @@ public final class FlintApp extends Application {
             if (!key.equals(seen[1])) {
                 seen[1] = key;
                 for (var r : s.resources()) {
-                    LOG.info("GUI resource: {} | {}", r.name(), dev.flint.gui.status.StatusText.resource(r.status(),
-                            s.connectionOf(r.id())));
+                    String address = switch (r) {
+                        case dev.flint.ipc.ResourceView.Dns d -> d.address();
+                        case dev.flint.ipc.ResourceView.Cidr c -> c.address();
+                        case dev.flint.ipc.ResourceView.Internet i -> "internet";
+                    };
+                    LOG.info("GUI resource: {} ({}) | {}", r.name(), address, dev.flint.gui.status.StatusText.resource(
+                            r.status(), s.connectionOf(r.id())));
                 }
             }
             if (s.phase() == Phase.SIGNED_OUT && s.serviceProblem().isEmpty() && done.compareAndSet(false, true)) {
