@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # GUI cold start to tray icon, and RSS once idle, on this machine (BENCHMARKS.md).
 # Usage: gui/src/test/bench/tray-startup.sh RUNS [JAVA OPTIONS...]   (after ./flint build; needs xvfb, dbus, python3-dbus)
+#   AOT_CACHE=FILE  use the JDK 25 AOT cache FILE; if it does not exist, a training run under the same conditions
+#                   (same display, bus and watcher; 15 s, then SIGTERM) creates it first.
 # "Tray icon" = the moment the GUI calls RegisterStatusNotifierItem on the StatusNotifierWatcher (a host draws the
 # icon from then on); start = just before the JVM is exec'd. Each run is a new JVM with a fresh data directory.
 set -euo pipefail
@@ -42,20 +44,34 @@ done
 
 JAR="$(ls "$ROOT"/gui/target/flint-gui-*.jar | grep -v tests | head -n1)"
 touch "$WORK/registrations"
-for run in $(seq "$RUNS"); do
-  before=$(wc -l <"$WORK/registrations")
-  data="$WORK/data-$run"
-  start=$(date +%s%N)
-  FLINT_GUI_DATA_DIR="$data" FLINT_TUNNEL_SOCKET="$WORK/no-service.sock" "$JAVA" "$@" \
+gui_java() { # gui_java LOG JAVA-OPTIONS...: starts the GUI in the background, its pid in $gui
+  local log="$1"; shift
+  FLINT_GUI_DATA_DIR="$WORK/data-$RANDOM" FLINT_TUNNEL_SOCKET="$WORK/no-service.sock" "$JAVA" "$@" \
     --enable-native-access=com.sun.jna,dev.flint.ipc,javafx.graphics,dev.flint.gui \
     --module-path "$JAR:$ROOT/gui/target/lib" --add-modules ALL-MODULE-PATH \
-    --module dev.flint.gui/dev.flint.gui.FlintGui --no-deep-links >"$WORK/gui-$run.log" 2>&1 &
+    --module dev.flint.gui/dev.flint.gui.FlintGui --no-deep-links >"$log" 2>&1 &
   gui=$!; echo $gui >"$WORK/gui.pid"
+}
+if [ -n "${AOT_CACHE:-}" ]; then
+  if [ ! -f "$AOT_CACHE" ]; then
+    gui_java "$WORK/training.log" "$@" -XX:AOTCacheOutput="$AOT_CACHE"
+    sleep 15; kill "$gui"; wait "$gui" 2>/dev/null || true
+    [ -f "$AOT_CACHE" ] || { echo "no AOT cache was written: $(tail -n3 "$WORK/training.log")"; exit 1; }
+    echo "trained $AOT_CACHE ($(du -h "$AOT_CACHE" | cut -f1))"
+  fi
+  set -- "$@" -XX:AOTCache="$AOT_CACHE"
+fi
+for run in $(seq "$RUNS"); do
+  before=$(wc -l <"$WORK/registrations")
+  start=$(date +%s%N)
+  gui_java "$WORK/gui-$run.log" "$@"
   for _ in $(seq 600); do [ "$(wc -l <"$WORK/registrations")" -gt "$before" ] && break; sleep 0.01; done
   at=$(tail -n1 "$WORK/registrations")
+  # CPU the GUI had used by then (user + system, all threads): what an idle machine needs, whatever the load now.
+  ticks=$(awk '{print $14 + $15}' "/proc/$gui/stat")
   sleep "${IDLE_SECONDS:-20}"
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$gui/status")
-  printf 'run %d: tray icon after %d ms, RSS after %ss idle %d MiB\n' "$run" $(( (at - start) / 1000000 )) \
-    "${IDLE_SECONDS:-20}" $(( rss / 1024 ))
+  printf 'run %d: tray icon after %d ms (CPU used by then %d ms), RSS after %ss idle %d MiB\n' "$run" \
+    $(( (at - start) / 1000000 )) $(( ticks * 1000 / $(getconf CLK_TCK) )) "${IDLE_SECONDS:-20}" $(( rss / 1024 ))
   kill "$gui"; wait "$gui" 2>/dev/null || true
 done

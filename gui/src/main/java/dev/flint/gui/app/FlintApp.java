@@ -24,6 +24,7 @@ import dev.flint.gui.signin.SingleInstance;
 import dev.flint.gui.token.TokenStoreChoice;
 import dev.flint.gui.token.TokenStoreException;
 import dev.flint.gui.tray.MenuAction;
+import dev.flint.gui.tray.MenuItem;
 import dev.flint.gui.tray.TrayBackend;
 import dev.flint.gui.tray.TrayIconState;
 import dev.flint.gui.tray.TrayMenu;
@@ -41,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Application;
@@ -77,12 +79,51 @@ public final class FlintApp extends Application {
     private final TrayMenu trayMenu = new TrayMenu(os());
     private final dev.flint.gui.diagnostics.ServiceDiagnostics serviceDiagnostics = new dev.flint.gui.diagnostics.ServiceDiagnostics();
 
+    /**
+     * The StatusNotifierItem needs only D-Bus, so it comes up on its own thread while the JVM loads JavaFX and the
+     * toolkit starts: the icon (busy, "Loading...") appears first, and start() takes it over.
+     */
+    private static CompletableFuture<EarlyTray> earlyTray = CompletableFuture.completedFuture(new EarlyTray(null, null));
+    private static volatile java.util.function.Consumer<MenuAction> menuTarget = a -> LOG.debug("Menu click before start: {}", a);
+    private static volatile Runnable activateTarget = () -> { };
+
+    /** What the early start found: the session bus (null without one) and the SNI tray (null without a host). */
+    private record EarlyTray(DBusConnection bus, SniTray tray) {
+    }
+
     static void prepare(Options o, SingleInstance i, AppDirs d, Path log, String v) {
         options = o;
         instance = i;
         dirs = d;
         logFile = log;
         version = v;
+        if (os().equals("linux") && System.getenv("DBUS_SESSION_BUS_ADDRESS") != null) {
+            CompletableFuture<EarlyTray> f = new CompletableFuture<>();
+            Thread.ofPlatform().name("tray-start").daemon(true).start(() -> f.complete(startSniTray()));
+            earlyTray = f;
+        }
+    }
+
+    private static EarlyTray startSniTray() {
+        DBusConnection bus;
+        try {
+            bus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
+        } catch (Exception e) {
+            LOG.info("No session bus: {}", e.toString());
+            return new EarlyTray(null, null);
+        }
+        if (!SniTray.available(bus)) {
+            return new EarlyTray(bus, null);
+        }
+        try {
+            SniTray tray = SniTray.start(bus, a -> menuTarget.accept(a), () -> activateTarget.run(),
+                    List.of(MenuItem.disabled("Loading...")), new TrayIconState(TrayIconState.Look.BUSY, false), "Flint");
+            LOG.info("Tray icon registered (StatusNotifierItem)");
+            return new EarlyTray(bus, tray);
+        } catch (Exception e) {
+            LOG.warn("StatusNotifierItem tray failed: {}", e.toString());
+            return new EarlyTray(bus, null);
+        }
     }
 
     static String os() {
@@ -95,25 +136,12 @@ public final class FlintApp extends Application {
         Platform.setImplicitExit(false);
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         boolean linux = os().equals("linux");
-        if (linux && System.getenv("DBUS_SESSION_BUS_ADDRESS") != null) {
-            try {
-                sessionBus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
-            } catch (Exception e) {
-                LOG.info("No session bus: {}", e.toString());
-            }
-        }
-        TokenStoreChoice tokens = TokenStoreChoice.forThisPlatform();
-        LOG.info("Token store: {}", tokens.store().name());
-        Optional<String> token = Optional.empty();
-        Optional<String> tokenWarning = tokens.warning();
-        try {
-            token = tokens.store().load();
-        } catch (TokenStoreException e) {
-            tokenWarning = Optional.of(e.getMessage());
-        }
+        // The keyring is asked on its own thread (D-Bus round trips) while the window is built.
+        CompletableFuture<TokenLoad> tokenLoad = CompletableFuture.supplyAsync(FlintApp::loadToken,
+                r -> Thread.ofPlatform().name("token-load").daemon(true).start(r));
+        EarlyTray early = earlyTray.join();
+        sessionBus = early.bus();
         GeneralSettingsStore settings = new GeneralSettingsStore(dirs.generalSettingsFile());
-        Controller controller = new Controller(new Controller.Start(token, SessionRecord.load(dirs), settings.load(),
-                AppShell.ranBefore(dirs), tokenWarning, version), new SecureRandom());
 
         ControllerLoop[] ref = new ControllerLoop[1];
         UrlOpener opener = UrlOpener.system();
@@ -127,6 +155,10 @@ public final class FlintApp extends Application {
             e.consume();
             stage.hide();
         });
+        TokenLoad loaded = tokenLoad.join();
+        TokenStoreChoice tokens = loaded.choice();
+        Controller controller = new Controller(new Controller.Start(loaded.token(), SessionRecord.load(dirs), settings.load(),
+                AppShell.ranBefore(dirs), loaded.warning(), version), new SecureRandom());
         Notifier notifier = notifier(opener);
         AppShell shell = new AppShell(new AppShell.Parts(dirs, link, tokens.store(), settings, notifier, opener, autostart,
                 logs, GuiLogging::apply, new FxUi()), e -> ref[0].post(e));
@@ -134,7 +166,9 @@ public final class FlintApp extends Application {
         loop = new ControllerLoop(controller, shell, Clock.systemUTC());
         ref[0] = loop;
 
-        tray = chooseTray();
+        tray = early.tray() != null ? early.tray() : chooseTray();
+        menuTarget = this::onMenu;
+        activateTarget = () -> loop.post(new ControllerEvent.ShowWindow(Page.OVERVIEW));
         if (tray == null) {
             window.showNoTrayHint(NO_TRAY);
             window.open(Page.OVERVIEW);
@@ -165,6 +199,20 @@ public final class FlintApp extends Application {
         options.snapshot().ifPresent(this::snapshotWhenStable);
         if ("1".equals(System.getenv("FLINT_GUI_SIGN_IN"))) {
             signInOnceSignedOut();
+        }
+    }
+
+    /** The platform's token store and the stored token, or the sentence saying why there is none. */
+    private record TokenLoad(TokenStoreChoice choice, Optional<String> token, Optional<String> warning) {
+    }
+
+    private static TokenLoad loadToken() {
+        TokenStoreChoice tokens = TokenStoreChoice.forThisPlatform();
+        LOG.info("Token store: {}", tokens.store().name());
+        try {
+            return new TokenLoad(tokens, tokens.store().load(), tokens.warning());
+        } catch (TokenStoreException e) {
+            return new TokenLoad(tokens, Optional.empty(), Optional.of(e.getMessage()));
         }
     }
 

@@ -71,7 +71,16 @@ public final class SniTray implements TrayBackend {
      * @param activate what a left click on the icon does (open the window)
      */
     public static SniTray start(DBusConnection bus, Consumer<MenuAction> clicks, Runnable activate) throws DBusException {
+        return start(bus, clicks, activate, List.of(), null, "Flint");
+    }
+
+    /** As {@link #start(DBusConnection, Consumer, Runnable)}, with a first icon and menu ready before the host asks. */
+    public static SniTray start(DBusConnection bus, Consumer<MenuAction> clicks, Runnable activate, List<MenuItem> menu,
+                                TrayIconState icon, String tooltip) throws DBusException {
         SniTray t = new SniTray(bus, clicks, activate);
+        if (icon != null) {
+            t.show(menu, icon, tooltip);
+        }
         bus.exportObject(ITEM_PATH, t.item);
         bus.exportObject(MENU_PATH, t.menu);
         bus.requestBusName(t.busName);
