@@ -47,6 +47,14 @@ public sealed interface GuiMessage {
     @JsonTypeName("connect_now")
     record ConnectNow() implements GuiMessage {}
 
+    /**
+     * Report what the connectivity check needs from the service; with {@code probe_resource_id} also make one
+     * request to that resource through the tunnel (the self test). The service replies
+     * {@link ServiceMessage.DiagnosticsResult}. New in protocol 2.
+     */
+    @JsonTypeName("run_diagnostics")
+    record RunDiagnostics(java.util.UUID probeResourceId) implements GuiMessage {}
+
     /** Delete the service's log files; the service replies {@link ServiceMessage.LogsCleared}. */
     @JsonTypeName("clear_logs")
     record ClearLogs() implements GuiMessage {}

@@ -8,6 +8,10 @@ import java.util.Optional;
  * peers answer unknown types with a protocol error.
  */
 public final class ProtocolVersion {
+    /**
+     * 2: {@code connections_updated}, {@code run_diagnostics} / {@code diagnostics_result}, the resource status
+     * {@code connecting}, {@code connect_now}, and the client certificate in the advanced and managed settings.
+     */
     public static final int CURRENT = 2;
 
     private ProtocolVersion() {}

@@ -62,6 +62,38 @@ public sealed interface ServiceMessage {
         }
     }
 
+    /**
+     * The session's gateway connections: path, RTT, bytes, last handshake. Sent when a connection or an
+     * authorization changes and every two seconds while any connection exists; an empty list when none is left.
+     * New in protocol 2.
+     */
+    @JsonTypeName("connections_updated")
+    record ConnectionsUpdated(List<GatewayConnection> connections) implements ServiceMessage {
+        public ConnectionsUpdated {
+            connections = InvalidFieldException.requireElements(connections, "connections");
+        }
+    }
+
+    /**
+     * Reply to {@link GuiMessage.RunDiagnostics}: what only the service knows or can test. {@code stub} (a query
+     * to the tunnel's DNS stub) and {@code resource} (one request to the resource asked about) are null when not
+     * run; {@code tunnel_mtu} is null without a session. New in protocol 2.
+     *
+     * @param dnsControl how the service points the system at the tunnel's DNS ({@code systemd-resolved},
+     *                   {@code etc-resolv-conf}, {@code nrpt}, {@code scutil}, {@code disabled})
+     * @param dnsServers the DNS servers (the stub's sentinel addresses) the system was given; empty when none
+     */
+    @JsonTypeName("diagnostics_result")
+    record DiagnosticsResult(String dnsControl, List<String> dnsServers, ProbeResult stub, String tunnelInterface,
+                             Integer tunnelMtu, List<RelayView> relays, ProbeResult resource) implements ServiceMessage {
+        public DiagnosticsResult {
+            InvalidFieldException.requireNonBlank(dnsControl, "dns_control");
+            dnsServers = InvalidFieldException.requireElements(dnsServers, "dns_servers");
+            InvalidFieldException.requireNonBlank(tunnelInterface, "tunnel_interface");
+            relays = InvalidFieldException.requireElements(relays, "relays");
+        }
+    }
+
     /** No gateway could serve the resource. Sent once per resource and reason per session. */
     @JsonTypeName("gateway_unreachable")
     record GatewayUnreachable(UUID resourceId, GatewayUnreachableReason reason) implements ServiceMessage {

@@ -14,6 +14,10 @@ public final class SampleMessages {
 
     static final UUID GITLAB = UUID.fromString("03000143-e25e-45c7-aafb-144990e57dcd");
     static final UUID INTRANET = UUID.fromString("1d6c2f8a-95a7-4c1b-8f3e-0a4f5c6b7d81");
+    static final UUID WIKI = UUID.fromString("6b0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f");
+    static final UUID GATEWAY_BERLIN = UUID.fromString("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d");
+    static final UUID GATEWAY_CLOUD = UUID.fromString("2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f");
+    static final UUID GATEWAY_SLOW = UUID.fromString("7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918");
     static final UUID INTERNET = UUID.fromString("8fa2c4e1-7b3d-4a5f-9c6e-2d1b0a9f8e7d");
     static final Site SITE_BERLIN = new Site(UUID.fromString("bf56f32d-7b2c-4f5f-a784-fcf9e5cbc4e7"), "Berlin office");
     static final Site SITE_CLOUD = new Site(UUID.fromString("4a2e9d3c-1f0b-4c8e-b7a6-5d4c3b2a1f0e"), "Cloud");
@@ -38,9 +42,26 @@ public final class SampleMessages {
                                 new ResourceView.Dns(GITLAB, "gitlab.example.com", "Example GitLab", "https://gitlab.example.com",
                                         List.of(SITE_BERLIN), ResourceStatus.UNKNOWN),
                                 new ResourceView.Cidr(INTRANET, "10.20.0.0/16", "Intranet", null,
-                                        List.of(SITE_BERLIN, SITE_CLOUD), ResourceStatus.OFFLINE)),
+                                        List.of(SITE_BERLIN, SITE_CLOUD), ResourceStatus.OFFLINE),
+                                new ResourceView.Dns(WIKI, "wiki.example.com", "Wiki", null,
+                                        List.of(SITE_CLOUD), ResourceStatus.CONNECTING)),
                         List.of(new ConnectedDevice(UUID.fromString("c0ffee00-1234-4abc-8def-0123456789ab"), "build-runner",
                                 "100.64.0.7", "fd00:2021:1111::7", List.of("ci-runners")))),
+                new ServiceMessage.ConnectionsUpdated(List.of(
+                        new GatewayConnection(GATEWAY_BERLIN, List.of(GITLAB), true,
+                                new ConnectionPath(PathKind.DIRECT, new CandidateView("srflx", "198.51.100.7:52625"),
+                                        new CandidateView("host", "203.0.113.10:52625")),
+                                18_250L, 48_112L, 301_977L, 1_767_225_600_000L),
+                        new GatewayConnection(GATEWAY_CLOUD, List.of(INTERNET, WIKI), true,
+                                new ConnectionPath(PathKind.RELAYED, new CandidateView("relay", "[2001:db8::100]:49152"),
+                                        new CandidateView("srflx", "[2001:db8:1::20]:40000")),
+                                41_800L, 1_024L, 2_048L, 1_767_225_590_000L),
+                        new GatewayConnection(GATEWAY_SLOW, List.of(INTRANET), false, null, null, 0, 0, null))),
+                new ServiceMessage.DiagnosticsResult("systemd-resolved", List.of("100.100.111.1", "fd00:2021:1111:8000:100:100:111:0"),
+                        new ProbeResult("gitlab.example.com A", true, 950L, "100.96.0.1"), "tun-flint", 1280,
+                        List.of(new RelayView(UUID.fromString("5e1a7c3b-2d4f-4e6a-8b9c-0d1e2f3a4b5c"),
+                                List.of("192.0.2.100:3478", "[2001:db8::100]:3478"), "1767229200:4c2c0a", "turn-password")),
+                        new ProbeResult("http://gitlab.example.com/", true, 42_000L, "HTTP 200")),
                 new ServiceMessage.GatewayUnreachable(GITLAB, GatewayUnreachableReason.VERSION_MISMATCH),
                 ServiceMessage.AdvancedSettingsApplied.ok(ADVANCED),
                 ServiceMessage.LogsCleared.ok(),
@@ -56,6 +77,7 @@ public final class SampleMessages {
                 new GuiMessage.SetInternetResourceEnabled(false),
                 new GuiMessage.ApplyAdvancedSettings(ADVANCED),
                 new GuiMessage.ConnectNow(),
+                new GuiMessage.RunDiagnostics(GITLAB),
                 new GuiMessage.ClearLogs());
     }
 

@@ -18,6 +18,8 @@ final class CandidatePair {
     boolean useCandidateInFlight;
     /** Controlled side: when the controlling agent last nominated this pair (a check with USE-CANDIDATE). */
     Instant lastUseCandidate;
+    /** Round trip of the latest answered check on this pair (request sent to success response received). */
+    java.time.Duration rtt;
 
     CandidatePair(Candidate local, Candidate remote) {
         this.local = local;

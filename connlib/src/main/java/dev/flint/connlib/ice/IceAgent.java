@@ -118,6 +118,14 @@ public final class IceAgent {
         return Optional.ofNullable(nominated).map(CandidatePair::asNominated);
     }
 
+    /**
+     * The round trip of the latest answered connectivity check on the nominated pair: the checks keep
+     * running every {@code maxRto} as consent and keepalive, so this follows the path's latency.
+     */
+    public Optional<java.time.Duration> nominatedRtt() {
+        return Optional.ofNullable(nominated).map(p -> p.rtt);
+    }
+
     public List<Candidate> localCandidates() {
         return List.copyOf(localCandidates);
     }
@@ -352,6 +360,7 @@ public final class IceAgent {
         }
         pair.state = CandidatePair.State.SUCCEEDED;
         pair.unanswered = 0;
+        pair.rtt = java.time.Duration.between(sent.sentAt(), now);
         pair.nextCheck = now.plus(timing.maxRto());
         pair.validLocal = localCandidates.stream().filter(c -> c.address().equals(mapped)).findFirst()
                 .orElseGet(() -> mapped.equals(pair.local.address()) ? pair.local

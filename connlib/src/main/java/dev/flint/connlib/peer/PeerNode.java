@@ -340,6 +340,24 @@ public final class PeerNode {
         return List.copyOf(connections.keySet());
     }
 
+    /** Every connection as a status display shows it (path, RTT, bytes, last handshake), in creation order. */
+    public List<ConnectionStats> connectionStats() {
+        List<ConnectionStats> out = new ArrayList<>();
+        for (PeerConnection c : connections.values()) {
+            NominatedPair path = c.path == null ? null : c.agent.nominated().orElse(null);
+            out.add(new ConnectionStats(c.id, c.established, path, path == null ? null : c.agent.nominatedRtt().orElse(null),
+                    c.wgPeer.txBytes(), c.wgPeer.rxBytes(), c.wgPeer.lastHandshake().orElse(null)));
+        }
+        return out;
+    }
+
+    /** The relays in use with their current credentials, for connectivity checks outside the node. */
+    public List<Relay> relays() {
+        List<Relay> out = new ArrayList<>();
+        allocations.forEach((id, a) -> out.add(new Relay(id, a.servers(), a.credentials())));
+        return out;
+    }
+
     /** Relayed addresses of our allocations, for diagnostics. */
     public Map<UUID, List<Candidate>> relayCandidates() {
         Map<UUID, List<Candidate>> out = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.ice.IceCredentials;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.peer.ConnectionStats;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
@@ -45,6 +46,7 @@ public final class ClientSession {
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
     private final ArrayDeque<ClientSessionEvent> events = new ArrayDeque<>();
     private boolean portalJoined;
+    private boolean statusChanged;
     private Instant lastNow;
 
     public ClientSession(WireGuardKey privateKey, RandomGenerator random, Instant now) {
@@ -76,6 +78,7 @@ public final class ClientSession {
 
     public void handlePortalMessage(PortalToClient message, Instant now) {
         lastNow = now;
+        statusChanged = true;
         switch (message) {
             case PortalToClient.Init init -> {
                 state.handlePortalMessage(init, now);
@@ -270,17 +273,23 @@ public final class ClientSession {
             case PeerEvent.InvalidateIceCandidate(UUID connection, String candidate) ->
                 candidates.remove(connection, candidate);
             case PeerEvent.ConnectionEstablished established -> {
+                statusChanged = true;
                 state.handleConnectionEstablished(established.connection(), now);
                 events.add(new ClientSessionEvent.Connection(event));
             }
-            case PeerEvent.PathChanged changed -> events.add(new ClientSessionEvent.Connection(event));
+            case PeerEvent.PathChanged changed -> {
+                statusChanged = true;
+                events.add(new ClientSessionEvent.Connection(event));
+            }
             case PeerEvent.ConnectionFailed failed -> {
+                statusChanged = true;
                 gateways.remove(failed.connection());
                 candidates.forget(failed.connection());
                 state.handleConnectionFailed(failed.connection(), now);
                 events.add(new ClientSessionEvent.Connection(event));
             }
             case PeerEvent.ConnectionClosed closed -> {
+                statusChanged = true;
                 gateways.remove(closed.connection());
                 candidates.forget(closed.connection());
                 state.handleConnectionFailed(closed.connection(), now);
@@ -292,8 +301,10 @@ public final class ClientSession {
 
     private void onStateEvent(ClientEvent event) {
         switch (event) {
-            case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) ->
+            case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) -> {
+                statusChanged = true;
                 portalOut.add(ClientToPortal.RequestAuthorization.of(resource, connected));
+            }
             case ClientEvent.CloseConnection(UUID gateway) -> {
                 gateways.remove(gateway);
                 candidates.forget(gateway);
@@ -381,5 +392,32 @@ public final class ClientSession {
 
     public ClientState.Counters counters() {
         return state.counters();
+    }
+
+    /** What every gateway connection is doing: path, RTT, bytes, last handshake. */
+    public List<ConnectionStats> connectionStats() {
+        return node.connectionStats();
+    }
+
+    /** Every resource's state: authorized through which gateway, connected, pending, failed. */
+    public List<ResourceState> resourceStates() {
+        return state.resourceStates();
+    }
+
+    /** The relays in use, with their current credentials (a connectivity check tests them). */
+    public List<Relay> relays() {
+        return node.relays();
+    }
+
+    /** Whether connections or resource states may have changed since the last call (which clears it). */
+    public boolean takeStatusChange() {
+        boolean changed = statusChanged;
+        statusChanged = false;
+        return changed;
+    }
+
+    /** Whether any gateway connection exists (its RTT and byte counts change while it does). */
+    public boolean hasConnections() {
+        return !gateways.isEmpty();
     }
 }

@@ -78,6 +78,8 @@ public final class ClientState {
     private final Map<UUID, GatewayConnection> gateways = new HashMap<>();
     private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
     private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
+    /** The latest failure per resource since its last authorization; only for {@link #resourceStates()}. */
+    private final Map<UUID, FailureRecord> failures = new HashMap<>();
     private final Map<DnsNatKey, DnsNatEntry> dnsNat = new HashMap<>();
     private final Map<Integer, PendingSiteQuery> siteQueries = new HashMap<>();
     private final Map<Integer, PendingTunnelQuery> tunnelQueries = new HashMap<>();
@@ -164,6 +166,7 @@ public final class ClientState {
         }
         forgetAuthorization(id);
         pendingAuthorizations.remove(id);
+        failures.remove(id);
         refreshStub();
         publish();
     }
@@ -218,6 +221,7 @@ public final class ClientState {
         }
         GatewayConnection g = gateways.computeIfAbsent(gatewayId,
                 id -> new GatewayConnection(id, siteId, gatewayIpv4, gatewayIpv6));
+        failures.remove(resourceId);
         UUID previous = gatewayByResource.put(resourceId, gatewayId);
         if (previous != null && !previous.equals(gatewayId)) {
             forgetDnsNat(previous, resourceId);
@@ -238,6 +242,9 @@ public final class ClientState {
     /** {@code authorization_creation_failed}: drop the pending request and what it buffered. */
     public void handleAuthorizationFailed(UUID resourceId, Instant now) {
         pendingAuthorizations.remove(resourceId);
+        if (resources.containsKey(resourceId)) {
+            failures.put(resourceId, new FailureRecord(ResourceState.Failure.AUTHORIZATION_FAILED, now));
+        }
     }
 
     // ------------------------------------------------------------------ connection-layer inputs
@@ -256,6 +263,11 @@ public final class ClientState {
 
     /** The connection failed (ICE/WireGuard gave up): forget the gateway; the next packet re-authorizes. */
     public void handleConnectionFailed(UUID gatewayId, Instant now) {
+        gatewayByResource.forEach((resource, gateway) -> {
+            if (gateway.equals(gatewayId)) {
+                failures.put(resource, new FailureRecord(ResourceState.Failure.CONNECTION_FAILED, now));
+            }
+        });
         forgetGateway(gatewayId);
     }
 
@@ -909,6 +921,22 @@ public final class ClientState {
         return Optional.ofNullable(gatewayByResource.get(resourceId));
     }
 
+    /**
+     * Every resource's authorization and connection state, in the resource list's order: which gateway serves
+     * it and whether that connection is up, whether an authorization is pending, and the last failure.
+     */
+    public List<ResourceState> resourceStates() {
+        List<ResourceState> out = new ArrayList<>();
+        for (UUID id : resources.keySet()) {
+            UUID gid = gatewayByResource.get(id);
+            GatewayConnection g = gid == null ? null : gateways.get(gid);
+            FailureRecord f = failures.get(id);
+            out.add(new ResourceState(id, g == null ? null : gid, g != null && g.established,
+                    pendingAuthorizations.containsKey(id), f == null ? null : f.kind(), f == null ? null : f.at()));
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void publish() {
@@ -997,6 +1025,8 @@ public final class ClientState {
         final UniquePacketBuffer packets = new UniquePacketBuffer(AUTHORIZATION_BUFFER);
         final List<PendingSiteDns> dnsQueries = new ArrayList<>();
     }
+
+    private record FailureRecord(ResourceState.Failure kind, Instant at) {}
 
     private record PendingSiteDns(DnsQuerySource source, DnsMessage query) {}
 

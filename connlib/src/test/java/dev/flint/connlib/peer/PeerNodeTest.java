@@ -51,6 +51,15 @@ class PeerNodeTest {
     }
 
     @Test
+    void relaysAreListedWithTheirCurrentCredentials() {
+        UUID id = UUID.fromString("00000000-0000-0000-0000-0000000000bb");
+        gateway.updateRelays(List.of(), List.of(new Relay(id, List.of(RELAY), new RelayCredentials("2145916800:salt", "pw"))), now);
+        assertThat(gateway.relays()).containsExactly(new Relay(id, List.of(RELAY), new RelayCredentials("2145916800:salt", "pw")));
+        gateway.updateRelays(List.of(id), List.of(), now);
+        assertThat(gateway.relays()).isEmpty();
+    }
+
+    @Test
     void noRelaysMeansNoConnection() {
         assertThat(gateway.upsertConnection(CID, clientKey, null, GATEWAY, CLIENT, IceRole.CONTROLLED, now)).isFalse();
         assertThat(gateway.pollEvent()).containsInstanceOf(PeerEvent.NoRelays.class);

@@ -75,6 +75,33 @@ class PeerScenarioTest {
     }
 
     @Test
+    void connectionStatsReportPathRoundTripBytesAndHandshake() {
+        topology(Nat.NONE, Nat.NONE, 1, "192.0.2.100");
+        java.time.Instant connectedAt = net.now;
+        connect();
+        List<ConnectionStats> stats = client.node.connectionStats();
+        assertThat(stats).singleElement().satisfies(s -> {
+            assertThat(s.peer()).isEqualTo(CID);
+            assertThat(s.established()).isTrue();
+            assertThat(s.path().pathType()).isEqualTo(PathType.DIRECT);
+            // SimNetwork delays every datagram by LATENCY each way, and the checks are answered at once.
+            assertThat(s.rtt()).isEqualTo(SimNetwork.LATENCY.multipliedBy(2));
+            assertThat(s.bytesSent()).isPositive();
+            assertThat(s.bytesReceived()).isPositive();
+            assertThat(s.lastHandshake()).isAfter(connectedAt).isBeforeOrEqualTo(net.now);
+        });
+    }
+
+    @Test
+    void connectionStatsOfARelayedPathIncludeTheRelayHops() {
+        topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 5, "192.0.2.100");
+        connect();
+        ConnectionStats s = client.node.connectionStats().getFirst();
+        assertThat(s.path().pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(s.rtt()).isGreaterThan(SimNetwork.LATENCY.multipliedBy(2));
+    }
+
+    @Test
     void portRestrictedClientUsesServerReflexive() {
         topology(Nat.PORT_RESTRICTED, Nat.NONE, 2, "192.0.2.100");
         assertThat(connect().pathType()).isEqualTo(PathType.SERVER_REFLEXIVE);

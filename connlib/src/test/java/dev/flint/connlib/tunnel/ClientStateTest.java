@@ -115,6 +115,33 @@ class ClientStateTest {
     }
 
     @Test
+    void resourceStatesFollowAuthorizationConnectionAndFailure() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
+        assertThat(client.resourceStates()).containsExactly(
+                new ResourceState(CIDR, null, false, false, null, null),
+                new ResourceState(CIDR2, null, false, false, null, null));
+
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, null, false, true, null, null));
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(1));
+        assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, GW, false, false, null, null));
+        client.handleConnectionEstablished(GW, T0.plusSeconds(1));
+        assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, GW, true, false, null, null));
+
+        client.handleConnectionFailed(GW, T0.plusSeconds(9));
+        assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, null, false, false,
+                ResourceState.Failure.CONNECTION_FAILED, T0.plusSeconds(9)));
+
+        client.handleTunInput(ping("10.0.1.5", 2), T0.plusSeconds(10));
+        client.handleAuthorizationFailed(CIDR2, T0.plusSeconds(11));
+        assertThat(client.resourceStates().get(1)).isEqualTo(new ResourceState(CIDR2, null, false, false,
+                ResourceState.Failure.AUTHORIZATION_FAILED, T0.plusSeconds(11)));
+        client.handleAuthorizationCreated(CIDR2, SITE, GW2, GW4, GW6, T0.plusSeconds(12));
+        assertThat(client.resourceStates().get(1)).isEqualTo(new ResourceState(CIDR2, GW2, false, false, null, null));
+    }
+
+    @Test
     void deniedByFilterIsAnsweredLocallyAndRequestsNothing() {
         client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of(new Filter.Tcp(443, 443))), T0);
         events(Object.class);

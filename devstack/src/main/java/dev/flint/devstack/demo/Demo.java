@@ -170,11 +170,18 @@ public final class Demo {
                 "Reaching the DNS resource", this::dnsResource);
             step("6. A CIDR resource, reached by address from the client: http://" + AddressPlan.WEB.addressText()
                 + "/ (in " + AddressPlan.RESOURCES + ")", "Reaching the CIDR resource", this::cidrResource);
+            step("7. What the GUI shows for the resources it used, from its own state", "Reading the GUI's resource list",
+                this::guiResourceStatus);
+            screenshot("resources");
+            if (display().isEmpty()) {
+                step("8. The tray: Flint's StatusNotifierItem in xfce4-panel, its menu open", "Opening the tray menu",
+                    this::trayMenu);
+                step("9. The Connections page", "Showing the Connections page", this::connectionsPage);
+            }
             if (doh) {
-                step("7. A name that is no resource, resolved through the portal's DNS-over-HTTPS upstream "
+                step("10. A name that is no resource, resolved through the portal's DNS-over-HTTPS upstream "
                     + DemoTopology.DOH_URL, "Resolving through DoH", this::dohLookup);
             }
-            screenshot("resources");
         }
         say("");
         if (keep && failures.isEmpty()) {
@@ -333,6 +340,9 @@ public final class Demo {
         }
         Path data = run.resolve("gui");
         write(data.resolve("config/general_settings.json"), "{\"account_slug\":\"demo\"}\n");
+        if (display().isEmpty()) {
+            env.putAll(desktopSession(displayName));
+        }
         env.put("DISPLAY", displayName);
         env.put("FLINT_TUNNEL_SOCKET", tunnelRuntime().resolve("tunnel.sock").toString());
         env.put("FLINT_GUI_DATA_DIR", data.toString());
@@ -606,6 +616,222 @@ public final class Demo {
         }
     }
 
+    // --- 7. the GUI's own view of the resources -------------------------------------------------------------------
+
+    private static final Pattern GUI_RESOURCE = Pattern.compile("GUI resource: (.+) \\((\\S+)\\) \\| (.+)$", Pattern.MULTILINE);
+    private static final Duration GUI_ONLINE = Duration.ofSeconds(20);
+
+    /** The resource rows the GUI last logged, by address: "Web by name (web.flint.test) | Online · relayed · 1.2 ms". */
+    private Map<String, String[]> guiResources() {
+        Map<String, String[]> rows = new java.util.LinkedHashMap<>();
+        Matcher m = GUI_RESOURCE.matcher(read(guiLog));
+        while (m.find()) {
+            rows.put(m.group(2), new String[] {m.group(1), m.group(3).strip()});
+        }
+        return rows;
+    }
+
+    /**
+     * The two resources the demo used must be online in the GUI, with the path and the round trip its service
+     * measured; "No activity" (what the GUI said before it was told the truth) fails the check.
+     */
+    private void guiResourceStatus() {
+        List<String> used = List.of("web." + AddressPlan.DOMAIN, AddressPlan.RESOURCES.toString());
+        awaitOrFail(() -> used.stream().allMatch(a -> Optional.ofNullable(guiResources().get(a))
+                .map(r -> r[1].startsWith("Online \u00b7 ")).orElse(false)), GUI_ONLINE, () -> {
+            List<String> said = used.stream().map(a -> Optional.ofNullable(guiResources().get(a))
+                .map(r -> r[0] + " \"" + r[1] + "\"").orElse(a + " (not listed)")).toList();
+            return "The GUI does not show the resources the demo used as online with a path within "
+                + GUI_ONLINE.toSeconds() + " s; it shows " + String.join(" and ", said) + ".";
+        });
+        for (String address : used) {
+            String[] row = guiResources().get(address);
+            say("   the GUI lists " + row[0] + " (" + address + ") as: " + row[1]);
+        }
+    }
+
+    // --- 8, 9. the tray and the Connections page -----------------------------------------------------------------
+
+    private static final String PANEL_CONFIG = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <channel name="xfce4-panel" version="1.0">
+          <property name="configver" type="int" value="2"/>
+          <property name="panels" type="array">
+            <value type="int" value="1"/>
+            <property name="panel-1" type="empty">
+              <property name="position" type="string" value="p=6;x=0;y=0"/>
+              <property name="length" type="uint" value="100"/>
+              <property name="position-locked" type="bool" value="true"/>
+              <property name="size" type="uint" value="32"/>
+              <property name="icon-size" type="uint" value="24"/>
+              <property name="plugin-ids" type="array">
+                <value type="int" value="1"/>
+                <value type="int" value="2"/>
+              </property>
+            </property>
+          </property>
+          <property name="plugins" type="empty">
+            <property name="plugin-1" type="string" value="separator">
+              <property name="expand" type="bool" value="true"/>
+              <property name="style" type="uint" value="0"/>
+            </property>
+            <property name="plugin-2" type="string" value="systray">
+              <property name="square-icons" type="bool" value="true"/>
+            </property>
+          </property>
+        </channel>
+        """;
+
+    /**
+     * A small desktop session on the Xvfb display, as a login would give one: a private session bus, the user's
+     * keyring unlocked (gnome-keyring, as PAM unlocks it at login), and xfce4-panel, whose Status Tray plugin is a
+     * StatusNotifierItem host. Returns the environment the GUI runs with.
+     */
+    private Map<String, String> desktopSession(String displayName) {
+        Path home = run.resolve("desktop");
+        Path runtime = home.resolve("runtime");
+        Path bus = home.resolve("session-bus");
+        write(home.resolve("config/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml"), PANEL_CONFIG);
+        try {
+            Files.createDirectories(runtime);
+            Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("DISPLAY", displayName);
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        env.put("XDG_DATA_HOME", home.resolve("data").toString());
+        env.put("XDG_CACHE_HOME", home.resolve("cache").toString());
+        env.put("XDG_RUNTIME_DIR", runtime.toString());
+        env.put("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + bus);
+        for (String tool : List.of("dbus-daemon", "xfce4-panel", "xdotool")) {
+            if (!onPath(tool)) {
+                throw new StepFailed(tool + " is not installed, so the demo cannot show the tray (./flint demo installs it).");
+            }
+        }
+        Process daemon = startOnHost("session-bus", List.of("dbus-daemon", "--session", "--nofork", "--nopidfile",
+            "--address=unix:path=" + bus), env, run.resolve("session-bus.log"));
+        awaitOrFail(() -> Files.exists(bus) || !daemon.isAlive(), Duration.ofSeconds(10), () ->
+            "The session bus did not start (its log: " + run.resolve("session-bus.log") + ").");
+        if (onPath("gnome-keyring-daemon")) {
+            startOnHost("keyring", List.of("sh", "-c", "printf %s flint-demo | exec gnome-keyring-daemon --foreground"
+                + " --unlock --components=secrets"), env, run.resolve("keyring.log"));
+        }
+        Process panel = startOnHost("xfce4-panel", List.of("xfce4-panel", "--disable-wm-check"), env,
+            run.resolve("xfce4-panel.log"));
+        awaitOrFail(() -> onBus(env, "org.kde.StatusNotifierWatcher") || !panel.isAlive(), Duration.ofSeconds(30), () ->
+            "xfce4-panel's Status Tray did not appear on the session bus (its log: " + run.resolve("xfce4-panel.log") + ").");
+        if (!panel.isAlive()) {
+            throw new StepFailed("xfce4-panel exited: " + lastLines(read(run.resolve("xfce4-panel.log")), 3));
+        }
+        say("   a desktop session on " + displayName + ": a private session bus, "
+            + (onPath("gnome-keyring-daemon") ? "the keyring unlocked as at login, " : "")
+            + "and xfce4-panel with its Status Tray (a StatusNotifierItem host) at the top of the screen");
+        desktopEnv = env;
+        return env;
+    }
+
+    private Map<String, String> desktopEnv;
+
+    private static boolean onBus(Map<String, String> env, String name) {
+        return run(env, "dbus-send", "--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner", "string:" + name).contains("boolean true");
+    }
+
+    /** Runs a desktop tool (dbus-send, xdotool) and returns what it printed, empty if it failed to start. */
+    private static String run(Map<String, String> env, String... command) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        try {
+            Process p = builder.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+
+    /** The tray icon sits at the right end of the panel (its only other plugin is an expanding spacer). */
+    private int[] trayIcon() {
+        String ids = run(desktopEnv, "xdotool", "search", "--onlyvisible", "--class", "xfce4-panel").strip();
+        for (String id : ids.lines().toList()) {
+            Map<String, Integer> g = new java.util.HashMap<>();
+            run(desktopEnv, "xdotool", "getwindowgeometry", "--shell", id.strip()).lines().forEach(l -> {
+                String[] kv = l.split("=");
+                if (kv.length == 2 && kv[1].matches("-?\\d+")) {
+                    g.put(kv[0], Integer.parseInt(kv[1]));
+                }
+            });
+            if (g.getOrDefault("WIDTH", 0) > 600) {
+                return new int[] {g.get("X") + g.get("WIDTH") - 17, g.get("Y") + g.get("HEIGHT") / 2};
+            }
+        }
+        throw new StepFailed("xfce4-panel's window was not found on the display.");
+    }
+
+    /**
+     * Right-clicks Flint's icon (the host shows the dbusmenu), then walks down with the keyboard, which skips
+     * disabled items and separators (Sign out, Disconnect, the Internet Resource, Resource network, Web by name),
+     * and opens Web by name's submenu, where its status, path and round trip are.
+     */
+    private void trayMenu() {
+        int[] icon = trayIcon();
+        run(desktopEnv, "xdotool", "mousemove", String.valueOf(icon[0]), String.valueOf(icon[1]), "click", "3");
+        pause(1000);
+        for (int i = 0; i < 5; i++) {
+            run(desktopEnv, "xdotool", "key", "Down");
+            pause(150);
+        }
+        run(desktopEnv, "xdotool", "key", "Right");
+        pause(800);
+        say("   right-clicked Flint's tray icon at " + icon[0] + "," + icon[1] + " and opened Web by name's submenu");
+        screenshot("tray-menu");
+        for (int i = 0; i < 3; i++) {
+            run(desktopEnv, "xdotool", "key", "Escape");
+            pause(150);
+        }
+    }
+
+    /** Clicks "Connections" in the window's sidebar (a fixed place in Flint's layout). */
+    private void connectionsPage() {
+        String ids = run(desktopEnv, "xdotool", "search", "--onlyvisible", "--name", "^Flint$").strip();
+        if (ids.isEmpty()) {
+            throw new StepFailed("Flint's window was not found on the display.");
+        }
+        String id = ids.lines().toList().getLast().strip();
+        Map<String, Integer> g = new java.util.HashMap<>();
+        run(desktopEnv, "xdotool", "getwindowgeometry", "--shell", id).lines().forEach(l -> {
+            String[] kv = l.split("=");
+            if (kv.length == 2 && kv[1].matches("-?\\d+")) {
+                g.put(kv[0], Integer.parseInt(kv[1]));
+            }
+        });
+        run(desktopEnv, "xdotool", "mousemove", String.valueOf(g.getOrDefault("X", 0) + 65),
+            String.valueOf(g.getOrDefault("Y", 0) + 118), "click", "1");
+        pause(500);
+        say("   opened the Connections page in Flint's window");
+        screenshot("connections");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     // --- screenshots, processes, files ---------------------------------------------------------------------------
 
     private void screenshot(String what) {
@@ -633,7 +859,11 @@ public final class Demo {
         builder.environment().putAll(env);
         try {
             Process process = builder.start();
-            started.add(() -> NamespaceProcess.stop(process.pid(), null));
+            started.add(() -> {
+                // Helpers it started (a session bus's activated services, a panel's plugins) go first.
+                process.descendants().forEach(child -> NamespaceProcess.stop(child.pid(), null));
+                NamespaceProcess.stop(process.pid(), null);
+            });
             DemoTopology.recordProcess(stateFile, label, "host", process.pid());
             return process;
         } catch (IOException e) {

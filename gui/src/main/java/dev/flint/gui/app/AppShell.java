@@ -36,6 +36,12 @@ public final class AppShell implements Consumer<Effect> {
 
     private final Parts p;
     private final Consumer<ControllerEvent> post;
+    /**
+     * Keyring calls run here, in order: a keyring may show a prompt (create or unlock a keyring) and wait for the
+     * user, which must not stop the controller.
+     */
+    private final java.util.concurrent.ExecutorService keyring = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("keyring").daemon(true).unstarted(r));
     private volatile Path currentLogFile;
 
     public AppShell(Parts parts, Consumer<ControllerEvent> post) {
@@ -65,21 +71,21 @@ public final class AppShell implements Consumer<Effect> {
                             + "). Open this address yourself: " + o.url());
                 }
             }
-            case Effect.SaveToken t -> {
+            case Effect.SaveToken t -> keyring.execute(() -> {
                 try {
                     p.tokens().save(t.token());
                 } catch (TokenStoreException e) {
                     LOG.warn("Token not saved: {}", e.getMessage());
                     post.accept(new ControllerEvent.TokenNotSaved(e.getMessage()));
                 }
-            }
-            case Effect.DeleteToken d -> {
+            });
+            case Effect.DeleteToken d -> keyring.execute(() -> {
                 try {
                     p.tokens().delete();
                 } catch (TokenStoreException e) {
                     LOG.warn("Token not deleted: {}", e.getMessage());
                 }
-            }
+            });
             case Effect.SaveSession s -> io("save who is signed in", () -> s.session().save(p.dirs()));
             case Effect.DeleteSession d -> io("forget who was signed in", () -> SessionRecord.delete(p.dirs()));
             case Effect.SaveGeneralSettings s -> io("save the settings", () -> p.settings().save(s.settings()));
@@ -94,6 +100,8 @@ public final class AppShell implements Consumer<Effect> {
             case Effect.ClearGuiLogs c -> p.logs().clearGuiLogs(currentLogFile);
             case Effect.LogsCleared l -> p.ui().logsCleared(l.error());
             case Effect.SetLogFilter f -> p.logFilter().accept(f.filter());
+            case Effect.DiagnosticsReceived d -> p.ui().diagnostics(d.result());
+            case Effect.DiagnosticsUnavailable d -> p.ui().diagnosticsUnavailable(d.sentence());
             case Effect.Exit x -> p.ui().exit(x.status());
         }
     }

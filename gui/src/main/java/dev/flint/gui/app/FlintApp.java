@@ -24,6 +24,7 @@ import dev.flint.gui.signin.SingleInstance;
 import dev.flint.gui.token.TokenStoreChoice;
 import dev.flint.gui.token.TokenStoreException;
 import dev.flint.gui.tray.MenuAction;
+import dev.flint.gui.tray.MenuItem;
 import dev.flint.gui.tray.TrayBackend;
 import dev.flint.gui.tray.TrayIconState;
 import dev.flint.gui.tray.TrayMenu;
@@ -41,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Application;
@@ -75,6 +77,19 @@ public final class FlintApp extends Application {
     private TrayBackend tray;
     private DBusConnection sessionBus;
     private final TrayMenu trayMenu = new TrayMenu(os());
+    private final dev.flint.gui.diagnostics.ServiceDiagnostics serviceDiagnostics = new dev.flint.gui.diagnostics.ServiceDiagnostics();
+
+    /**
+     * The StatusNotifierItem needs only D-Bus, so it comes up on its own thread while the JVM loads JavaFX and the
+     * toolkit starts: the icon (busy, "Loading...") appears first, and start() takes it over.
+     */
+    private static CompletableFuture<EarlyTray> earlyTray = CompletableFuture.completedFuture(new EarlyTray(null, null));
+    private static volatile java.util.function.Consumer<MenuAction> menuTarget = a -> LOG.debug("Menu click before start: {}", a);
+    private static volatile Runnable activateTarget = () -> { };
+
+    /** What the early start found: the session bus (null without one) and the SNI tray (null without a host). */
+    private record EarlyTray(DBusConnection bus, SniTray tray) {
+    }
 
     static void prepare(Options o, SingleInstance i, AppDirs d, Path log, String v) {
         options = o;
@@ -82,6 +97,33 @@ public final class FlintApp extends Application {
         dirs = d;
         logFile = log;
         version = v;
+        if (os().equals("linux") && System.getenv("DBUS_SESSION_BUS_ADDRESS") != null) {
+            CompletableFuture<EarlyTray> f = new CompletableFuture<>();
+            Thread.ofPlatform().name("tray-start").daemon(true).start(() -> f.complete(startSniTray()));
+            earlyTray = f;
+        }
+    }
+
+    private static EarlyTray startSniTray() {
+        DBusConnection bus;
+        try {
+            bus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
+        } catch (Exception e) {
+            LOG.info("No session bus: {}", e.toString());
+            return new EarlyTray(null, null);
+        }
+        if (!SniTray.available(bus)) {
+            return new EarlyTray(bus, null);
+        }
+        try {
+            SniTray tray = SniTray.start(bus, a -> menuTarget.accept(a), () -> activateTarget.run(),
+                    List.of(MenuItem.disabled("Loading...")), new TrayIconState(TrayIconState.Look.BUSY, false), "Flint");
+            LOG.info("Tray icon registered (StatusNotifierItem)");
+            return new EarlyTray(bus, tray);
+        } catch (Exception e) {
+            LOG.warn("StatusNotifierItem tray failed: {}", e.toString());
+            return new EarlyTray(bus, null);
+        }
     }
 
     static String os() {
@@ -94,25 +136,12 @@ public final class FlintApp extends Application {
         Platform.setImplicitExit(false);
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         boolean linux = os().equals("linux");
-        if (linux && System.getenv("DBUS_SESSION_BUS_ADDRESS") != null) {
-            try {
-                sessionBus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
-            } catch (Exception e) {
-                LOG.info("No session bus: {}", e.toString());
-            }
-        }
-        TokenStoreChoice tokens = TokenStoreChoice.forThisPlatform();
-        LOG.info("Token store: {}", tokens.store().name());
-        Optional<String> token = Optional.empty();
-        Optional<String> tokenWarning = tokens.warning();
-        try {
-            token = tokens.store().load();
-        } catch (TokenStoreException e) {
-            tokenWarning = Optional.of(e.getMessage());
-        }
+        // The keyring is asked on its own thread (D-Bus round trips) while the window is built.
+        CompletableFuture<TokenLoad> tokenLoad = CompletableFuture.supplyAsync(FlintApp::loadToken,
+                r -> Thread.ofPlatform().name("token-load").daemon(true).start(r));
+        EarlyTray early = earlyTray.join();
+        sessionBus = early.bus();
         GeneralSettingsStore settings = new GeneralSettingsStore(dirs.generalSettingsFile());
-        Controller controller = new Controller(new Controller.Start(token, SessionRecord.load(dirs), settings.load(),
-                AppShell.ranBefore(dirs), tokenWarning, version), new SecureRandom());
 
         ControllerLoop[] ref = new ControllerLoop[1];
         UrlOpener opener = UrlOpener.system();
@@ -126,6 +155,10 @@ public final class FlintApp extends Application {
             e.consume();
             stage.hide();
         });
+        TokenLoad loaded = tokenLoad.join();
+        TokenStoreChoice tokens = loaded.choice();
+        Controller controller = new Controller(new Controller.Start(loaded.token(), SessionRecord.load(dirs), settings.load(),
+                AppShell.ranBefore(dirs), loaded.warning(), version), new SecureRandom());
         Notifier notifier = notifier(opener);
         AppShell shell = new AppShell(new AppShell.Parts(dirs, link, tokens.store(), settings, notifier, opener, autostart,
                 logs, GuiLogging::apply, new FxUi()), e -> ref[0].post(e));
@@ -133,7 +166,9 @@ public final class FlintApp extends Application {
         loop = new ControllerLoop(controller, shell, Clock.systemUTC());
         ref[0] = loop;
 
-        tray = chooseTray();
+        tray = early.tray() != null ? early.tray() : chooseTray();
+        menuTarget = this::onMenu;
+        activateTarget = () -> loop.post(new ControllerEvent.ShowWindow(Page.OVERVIEW));
         if (tray == null) {
             window.showNoTrayHint(NO_TRAY);
             window.open(Page.OVERVIEW);
@@ -167,10 +202,24 @@ public final class FlintApp extends Application {
         }
     }
 
+    /** The platform's token store and the stored token, or the sentence saying why there is none. */
+    private record TokenLoad(TokenStoreChoice choice, Optional<String> token, Optional<String> warning) {
+    }
+
+    private static TokenLoad loadToken() {
+        TokenStoreChoice tokens = TokenStoreChoice.forThisPlatform();
+        LOG.info("Token store: {}", tokens.store().name());
+        try {
+            return new TokenLoad(tokens, tokens.store().load(), tokens.warning());
+        } catch (TokenStoreException e) {
+            return new TokenLoad(tokens, Optional.empty(), Optional.of(e.getMessage()));
+        }
+    }
+
     /** For the unattended devstack demo: press "Sign in" once, as soon as the service is there and nobody is signed in. */
     private void signInOnceSignedOut() {
         AtomicBoolean done = new AtomicBoolean();
-        String[] seen = {""};
+        String[] seen = {"", ""};
         loop.onState(s -> {
             // One line per change, so the demo can tell (and say) what the GUI shows.
             String shown = "phase " + s.phase() + ", " + s.resources().size() + " resources"
@@ -178,6 +227,22 @@ public final class FlintApp extends Application {
             if (!shown.equals(seen[0])) {
                 seen[0] = shown;
                 LOG.info("GUI shows: {}", shown);
+            }
+            // What each resource row says, logged when a status or a path changes (not every new RTT sample).
+            String key = s.resources().stream().map(r -> r.id() + "=" + r.status() + s.connectionOf(r.id())
+                    .map(c -> c.path() == null ? "" : c.path().kind() + (c.rttMicros() == null ? "" : "+rtt")).orElse(""))
+                    .collect(java.util.stream.Collectors.joining(","));
+            if (!key.equals(seen[1])) {
+                seen[1] = key;
+                for (var r : s.resources()) {
+                    String address = switch (r) {
+                        case dev.flint.ipc.ResourceView.Dns d -> d.address();
+                        case dev.flint.ipc.ResourceView.Cidr c -> c.address();
+                        case dev.flint.ipc.ResourceView.Internet i -> "internet";
+                    };
+                    LOG.info("GUI resource: {} ({}) | {}", r.name(), address, dev.flint.gui.status.StatusText.resource(
+                            r.status(), s.connectionOf(r.id())));
+                }
             }
             if (s.phase() == Phase.SIGNED_OUT && s.serviceProblem().isEmpty() && done.compareAndSet(false, true)) {
                 LOG.info("FLINT_GUI_SIGN_IN is set: starting the sign-in");
@@ -297,6 +362,32 @@ public final class FlintApp extends Application {
         });
     }
 
+    /** The check with the service's facts; the self test also asks the service to reach one resource. */
+    ConnectivityCheck.Report runConnectivityCheck(boolean selfTest) {
+        UiState s = loop.state();
+        Optional<dev.flint.ipc.ResourceView> resource = selfTest
+                ? dev.flint.gui.diagnostics.SelfTest.pickResource(s.resources()) : Optional.empty();
+        Optional<dev.flint.ipc.ServiceMessage.DiagnosticsResult> facts = Optional.empty();
+        Optional<String> problem = Optional.empty();
+        try {
+            facts = Optional.of(serviceDiagnostics.request(resource.map(dev.flint.ipc.ResourceView::id).orElse(null),
+                    id -> loop.post(new ControllerEvent.RunDiagnostics(id))).get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+            problem = Optional.of(e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            problem = Optional.of("The tunnel service did not answer within 20 s.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = Optional.of("The check was interrupted.");
+        }
+        Optional<String> name = selfTest ? Optional.of(resource.map(dev.flint.ipc.ResourceView::name)
+                .orElse("(no resource with a single address to test)")) : Optional.empty();
+        ConnectivityCheck.Report report = new ConnectivityCheck(Duration.ofSeconds(5), Clock.systemUTC()).run(
+                new ConnectivityCheck.Inputs(s.effectiveAuthUrl(), s.advanced().apiUrl(), facts, problem, name));
+        LOG.info("Connectivity {}:\n{}", selfTest ? "self test" : "check", report.text());
+        return report;
+    }
+
     private static void copy(String text) {
         ClipboardContent c = new ClipboardContent();
         c.putString(text);
@@ -343,6 +434,16 @@ public final class FlintApp extends Application {
         @Override
         public void copyToClipboard(String text) {
             Platform.runLater(() -> copy(text));
+        }
+
+        @Override
+        public void diagnostics(dev.flint.ipc.ServiceMessage.DiagnosticsResult result) {
+            serviceDiagnostics.deliver(result);
+        }
+
+        @Override
+        public void diagnosticsUnavailable(String sentence) {
+            serviceDiagnostics.unavailable(sentence);
         }
 
         @Override
@@ -405,10 +506,8 @@ public final class FlintApp extends Application {
         }
 
         @Override
-        public List<ConnectivityCheck.Step> checkConnectivity() {
-            UiState s = loop.state();
-            boolean attached = s.phase() != Phase.WAITING_FOR_SERVICE && s.serviceProblem().isEmpty();
-            return new ConnectivityCheck(5000).run(attached, s.effectiveAuthUrl());
+        public ConnectivityCheck.Report checkConnectivity(boolean selfTest) {
+            return runConnectivityCheck(selfTest);
         }
 
         @Override

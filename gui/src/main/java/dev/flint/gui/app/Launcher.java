@@ -82,6 +82,7 @@ public final class Launcher {
             log = null;
         }
         org.slf4j.LoggerFactory.getLogger(Launcher.class).info("flint-gui {} starting; service socket {}", version(), o.serviceSocket());
+        LeanToolkit.apply();
         FlintApp.prepare(o, instance.get(), dirs, log, version());
         Application.launch(FlintApp.class);
         return 0;

@@ -17,6 +17,14 @@ public interface UiSink {
 
     void exit(int status);
 
+    /** The service answered {@code run_diagnostics}. */
+    default void diagnostics(dev.flint.ipc.ServiceMessage.DiagnosticsResult result) {
+    }
+
+    /** {@code run_diagnostics} could not be sent. */
+    default void diagnosticsUnavailable(String sentence) {
+    }
+
     /** Nothing visible: for headless runs and tests. */
     UiSink NONE = new UiSink() {
         @Override

@@ -82,6 +82,7 @@ public final class Controller {
     private ManagedSettings managed = ManagedSettings.none();
     private List<ResourceView> resources = List.of();
     private List<ConnectedDevice> devices = List.of();
+    private List<dev.flint.ipc.GatewayConnection> connections = List.of();
     private Optional<UiState.Update> update = Optional.empty();
     private Optional<String> serviceProblem = Optional.empty();
     private Optional<String> notice;
@@ -142,6 +143,13 @@ public final class Controller {
             case ResetAdvancedSettings r -> applyAdvanced(AdvancedSettings.defaults());
             case ClearLogs c -> clearLogs();
             case ConnectNow c -> connectNow();
+            case RunDiagnostics r -> {
+                if (link == Link.READY) {
+                    effects.add(new Effect.SendToService(new GuiMessage.RunDiagnostics(r.probeResourceId())));
+                } else {
+                    effects.add(new Effect.DiagnosticsUnavailable(Messages.SERVICE_UNREACHABLE));
+                }
+            }
             case UpdateFound u -> updateFound(u);
             case NoUpdate n -> update = Optional.empty();
             case TokenNotSaved t -> notice = Optional.of(t.sentence());
@@ -190,7 +198,8 @@ public final class Controller {
         Optional<String> slug = auth instanceof SignedIn s ? Optional.ofNullable(s.accountSlug()) : Optional.empty();
         return new UiState(phase(), actor, slug, tunnel == Tunnel.READY ? resources : List.of(),
                 tunnel == Tunnel.READY ? devices : List.of(), general, advanced, managed,
-                checkForUpdatesAllowed() ? update : Optional.empty(), serviceProblem, notice, deviceId);
+                checkForUpdatesAllowed() ? update : Optional.empty(), serviceProblem, notice, deviceId,
+                tunnel == Tunnel.READY ? connections : List.of());
     }
 
     private Phase phase() {
@@ -256,6 +265,7 @@ public final class Controller {
         LOG.warn("Tunnel service connection lost: {}", reason);
         resources = List.of();
         devices = List.of();
+        connections = List.of();
         tunnel = Tunnel.DOWN;
         if (graceful) {
             effects.add(Effect.Notify.of(Messages.SERVICE_STOPPED_TITLE, Messages.SERVICE_STOPPED));
@@ -342,6 +352,12 @@ public final class Controller {
             }
             case ServiceMessage.ConnectResult r -> onConnectResult(r);
             case ServiceMessage.ResourcesUpdated r -> onResources(r);
+            case ServiceMessage.ConnectionsUpdated c -> {
+                if (tunnel != Tunnel.DOWN && tunnel != Tunnel.QUITTING) {
+                    connections = c.connections();
+                }
+            }
+            case ServiceMessage.DiagnosticsResult d -> effects.add(new Effect.DiagnosticsReceived(d));
             case ServiceMessage.Disconnected d -> onDisconnected(d);
             case ServiceMessage.GatewayUnreachable g -> onGatewayUnreachable(g);
             case ServiceMessage.AdvancedSettingsApplied a -> onAdvancedApplied(a);
@@ -416,6 +432,7 @@ public final class Controller {
         }
         resources = List.of();
         devices = List.of();
+        connections = List.of();
         tunnel = Tunnel.DOWN;
         wantTunnel = false;
         if (d.requiresSignIn()) {
@@ -517,6 +534,7 @@ public final class Controller {
         wantTunnel = false;
         resources = List.of();
         devices = List.of();
+        connections = List.of();
         effects.add(new Effect.DeleteToken());
         effects.add(new Effect.DeleteSession());
     }
@@ -545,6 +563,7 @@ public final class Controller {
         tunnel = Tunnel.DOWN;
         resources = List.of();
         devices = List.of();
+        connections = List.of();
     }
 
     private void quit(Instant now) {

@@ -87,6 +87,10 @@ public sealed interface ControllerEvent {
     record ClearLogs() implements ControllerEvent {
     }
 
+    /** The connectivity check wants the service's facts (and, with a resource id, one request to it). */
+    record RunDiagnostics(UUID probeResourceId) implements ControllerEvent {
+    }
+
     record ShowWindow(Page page) implements ControllerEvent {
     }
 

@@ -71,6 +71,14 @@ public sealed interface Effect {
     record LogsCleared(Optional<String> error) implements Effect {
     }
 
+    /** The service's answer to {@code RunDiagnostics}, for the connectivity check waiting for it. */
+    record DiagnosticsReceived(dev.flint.ipc.ServiceMessage.DiagnosticsResult result) implements Effect {
+    }
+
+    /** {@code RunDiagnostics} cannot be answered: the service is not connected. */
+    record DiagnosticsUnavailable(String sentence) implements Effect {
+    }
+
     /** Apply a new log filter to the GUI's own logger. */
     record SetLogFilter(String filter) implements Effect {
     }

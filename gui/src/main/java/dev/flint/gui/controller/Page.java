@@ -2,5 +2,5 @@ package dev.flint.gui.controller;
 
 /** The main window's pages. */
 public enum Page {
-    OVERVIEW, GENERAL_SETTINGS, ADVANCED_SETTINGS, DIAGNOSTICS, ABOUT
+    OVERVIEW, CONNECTIONS, GENERAL_SETTINGS, ADVANCED_SETTINGS, DIAGNOSTICS, ABOUT
 }

@@ -3,6 +3,7 @@ package dev.flint.gui.controller;
 import dev.flint.gui.settings.GeneralSettings;
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.ConnectedDevice;
+import dev.flint.ipc.GatewayConnection;
 import dev.flint.ipc.ManagedSettings;
 import dev.flint.ipc.ResourceView;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param serviceProblem a sentence shown while the tunnel service is unreachable
  * @param notice a persistent sentence for the Overview (e.g. the token is kept in memory only)
  * @param deviceId the device id the service reported in its Hello
+ * @param connections the session's gateway connections (path, RTT, bytes), empty when not signed in
  */
 public record UiState(
         Phase phase,
@@ -28,7 +30,13 @@ public record UiState(
         Optional<Update> update,
         Optional<String> serviceProblem,
         Optional<String> notice,
-        Optional<String> deviceId) {
+        Optional<String> deviceId,
+        List<GatewayConnection> connections) {
+
+    public UiState {
+        resources = List.copyOf(resources);
+        connections = List.copyOf(connections);
+    }
 
     /** A newer release. */
     public record Update(String version, URI url) {
@@ -52,6 +60,11 @@ public record UiState(
 
     public boolean checkForUpdates() {
         return !Boolean.FALSE.equals(managed.checkForUpdates());
+    }
+
+    /** The gateway connection a resource goes through, if it has one. */
+    public Optional<GatewayConnection> connectionOf(java.util.UUID resourceId) {
+        return connections.stream().filter(c -> c.resourceIds().contains(resourceId)).findFirst();
     }
 
     public boolean signedIn() {

@@ -88,6 +88,16 @@ public final class LogFiles {
         }
     }
 
+    /** The latest connectivity report, kept beside the app's logs so the log export carries it. */
+    public Path connectivityReport() {
+        return guiLogs.resolve("connectivity-report.txt");
+    }
+
+    /** Saves the report atomically, readable by the user only. */
+    public void saveConnectivityReport(String text) throws IOException {
+        dev.flint.gui.settings.PrivateFiles.writeAtomically(connectivityReport(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Deletes the GUI's own {@code *.log} files except the one being written ({@code keep}). */
     public int clearGuiLogs(Path keep) {
         int deleted = 0;

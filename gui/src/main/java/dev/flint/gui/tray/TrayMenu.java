@@ -5,6 +5,7 @@ import dev.flint.gui.controller.Page;
 import dev.flint.gui.controller.Phase;
 import dev.flint.gui.controller.UiState;
 import dev.flint.ipc.ConnectedDevice;
+import dev.flint.gui.status.StatusText;
 import dev.flint.ipc.ResourceStatus;
 import dev.flint.ipc.ResourceView;
 import java.net.URI;
@@ -51,6 +52,9 @@ public final class TrayMenu {
         m.add(new MenuItem.Submenu("Help", List.of(
                 MenuItem.action("Documentation...", new MenuAction.Open(documentationUrl())),
                 MenuItem.action("Support...", new MenuAction.Open(supportUrl(s))))));
+        if (s.phase() == Phase.SIGNED_IN) {
+            m.add(MenuItem.action("Connections", send(new ControllerEvent.ShowWindow(Page.CONNECTIONS))));
+        }
         m.add(MenuItem.action("Settings", send(new ControllerEvent.ShowWindow(Page.GENERAL_SETTINGS))));
         m.add(MenuItem.separator());
         boolean tunnelUp = s.phase() == Phase.SIGNED_IN;
@@ -135,7 +139,7 @@ public final class TrayMenu {
                 sub.add(MenuItem.separator());
                 sub.add(on ? MenuItem.action("Disable this resource", send(new ControllerEvent.SetInternetResource(false)))
                         : MenuItem.action("Enable this resource", send(new ControllerEvent.SetInternetResource(true))));
-                site(sub, r);
+                site(sub, r, s);
                 return new MenuItem.Submenu((on ? "<-> " : "\u2014 ") + r.name(), sub);
             }
             case ResourceView.Dns d -> {
@@ -170,31 +174,24 @@ public final class TrayMenu {
         sub.add(favorite
                 ? MenuItem.check("Remove from favorites", true, send(new ControllerEvent.SetFavorite(r.id(), false)))
                 : MenuItem.check("Add to favorites", false, send(new ControllerEvent.SetFavorite(r.id(), true))));
-        site(sub, r);
+        site(sub, r, s);
     }
 
-    private static void site(List<MenuItem> sub, ResourceView r) {
+    private static void site(List<MenuItem> sub, ResourceView r, UiState s) {
         if (r.sites().isEmpty()) {
             return;
         }
         sub.add(MenuItem.separator());
         sub.add(MenuItem.disabled("Site"));
         sub.add(MenuItem.copyable(r.sites().getFirst().name()));
-        String status = statusText(r.status());
+        // One line: status, path and round trip ("Online · direct · 12 ms"); the details are on the Connections page.
+        String status = StatusText.resource(r.status(), s.connectionOf(r.id()));
         sub.add(new MenuItem.Item(status, Optional.of(new MenuAction.Copy(status)), Optional.empty(), Optional.of(dot(r.status()))));
-    }
-
-    public static String statusText(ResourceStatus status) {
-        return switch (status) {
-            case UNKNOWN -> "No activity";
-            case ONLINE -> "Gateway connected";
-            case OFFLINE -> "All Gateways offline";
-        };
     }
 
     public static MenuItem.Dot dot(ResourceStatus status) {
         return switch (status) {
-            case UNKNOWN -> MenuItem.Dot.GREY;
+            case UNKNOWN, CONNECTING -> MenuItem.Dot.GREY;
             case ONLINE -> MenuItem.Dot.GREEN;
             case OFFLINE -> MenuItem.Dot.RED;
         };

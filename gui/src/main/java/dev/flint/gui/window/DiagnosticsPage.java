@@ -7,7 +7,6 @@ import dev.flint.gui.diagnostics.ConnectivityCheck;
 import dev.flint.gui.diagnostics.LogFiles;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.List;
 import java.util.Optional;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
@@ -24,6 +23,10 @@ final class DiagnosticsPage extends VBox {
     private final Label exportResult = new Label();
     private final VBox checkResult = new VBox(6);
     private final Button check = new Button("Run connectivity check");
+    private final Button selfTest = new Button("Run self test");
+    private final Button copyReport = new Button("Copy report");
+    private final Label verdict = new Label();
+    private ConnectivityCheck.Report lastReport;
 
     DiagnosticsPage(WindowShell shell) {
         super(14);
@@ -58,12 +61,31 @@ final class DiagnosticsPage extends VBox {
         logs.getStyleClass().add("card");
 
         check.setId("checkConnectivity");
-        check.setOnAction(e -> runCheck());
+        check.setOnAction(e -> runCheck(false));
+        selfTest.setId("selfTest");
+        selfTest.getStyleClass().add(Styles.ACCENT);
+        selfTest.setOnAction(e -> runCheck(true));
+        copyReport.setId("copyReport");
+        copyReport.setDisable(true);
+        copyReport.setOnAction(e -> {
+            if (lastReport != null) {
+                shell.copyToClipboard(lastReport.text());
+            }
+        });
+        verdict.setId("selfTestVerdict");
+        verdict.setWrapText(true);
+        verdict.getStyleClass().add(Styles.TITLE_4);
+        verdict.setVisible(false);
+        verdict.setManaged(false);
         Label checkTitle = new Label("Connectivity");
         checkTitle.getStyleClass().add(Styles.TITLE_4);
-        Label checkHelp = new Label("Checks the tunnel service, the portal's name and a connection to the portal.");
+        Label checkHelp = new Label("Checks the tunnel service and its DNS, the portal (TCP, TLS, HTTP and its clock), "
+                + "each relay over UDP (STUN and a TURN allocation), the NAT, the external addresses and whether full-size "
+                + "tunnel packets get through. The self test also makes one request to one of your resources. "
+                + "The report goes into the exported logs.");
         checkHelp.getStyleClass().add(Styles.TEXT_MUTED);
-        VBox conn = new VBox(10, checkTitle, checkHelp, check, checkResult);
+        checkHelp.setWrapText(true);
+        VBox conn = new VBox(10, checkTitle, checkHelp, new HBox(8, selfTest, check, copyReport), verdict, checkResult);
         conn.getStyleClass().add("card");
 
         getChildren().addAll(Form.title("Diagnostics"), logs, conn);
@@ -102,21 +124,41 @@ final class DiagnosticsPage extends VBox {
         });
     }
 
-    private void runCheck() {
+    private void runCheck(boolean withResource) {
         check.setDisable(true);
-        checkResult.getChildren().setAll(new Label("Checking\u2026"));
+        selfTest.setDisable(true);
+        verdict.setVisible(false);
+        verdict.setManaged(false);
+        checkResult.getChildren().setAll(new Label(withResource ? "Testing\u2026" : "Checking\u2026"));
         Thread.ofVirtual().name("connectivity-check").start(() -> {
-            List<ConnectivityCheck.Step> steps = shell.checkConnectivity();
-            Platform.runLater(() -> {
-                checkResult.getChildren().clear();
-                for (ConnectivityCheck.Step step : steps) {
-                    Label l = new Label((step.ok() ? "\u2713 " : "\u2717 ") + step.name() + ": " + step.sentence());
-                    l.setWrapText(true);
-                    l.getStyleClass().add(step.ok() ? Styles.SUCCESS : Styles.DANGER);
-                    checkResult.getChildren().add(l);
-                }
-                check.setDisable(false);
-            });
+            ConnectivityCheck.Report report = shell.checkConnectivity(withResource);
+            try {
+                shell.logFiles().saveConnectivityReport(report.text());
+            } catch (java.io.IOException e) {
+                org.slf4j.LoggerFactory.getLogger(DiagnosticsPage.class).warn("Could not save the connectivity report: {}", e.toString());
+            }
+            Platform.runLater(() -> show(report));
         });
+    }
+
+    void show(ConnectivityCheck.Report report) {
+        lastReport = report;
+        checkResult.getChildren().clear();
+        for (ConnectivityCheck.Step step : report.steps()) {
+            Label l = new Label((step.ok() ? "\u2713 " : "\u2717 ") + step.name() + ": " + step.sentence());
+            l.setWrapText(true);
+            l.getStyleClass().add(step.ok() ? Styles.SUCCESS : Styles.DANGER);
+            checkResult.getChildren().add(l);
+        }
+        report.verdict().ifPresent(v -> {
+            verdict.setText(v);
+            verdict.getStyleClass().removeAll(Styles.SUCCESS, Styles.DANGER);
+            verdict.getStyleClass().add(report.steps().getLast().ok() ? Styles.SUCCESS : Styles.DANGER);
+            verdict.setVisible(true);
+            verdict.setManaged(true);
+        });
+        copyReport.setDisable(false);
+        check.setDisable(false);
+        selfTest.setDisable(false);
     }
 }

@@ -33,6 +33,7 @@ final class Icons {
             case ONLINE -> Color.web("#2EA44F");
             case OFFLINE -> Color.web("#D73A49");
             case UNKNOWN -> Color.web("#8C929B");
+            case CONNECTING -> Color.web("#D4A72C");
         });
         return c;
     }

@@ -33,6 +33,7 @@ public final class MainWindow {
     private final Stage stage;
     private final BorderPane root = new BorderPane();
     private final OverviewPage overview;
+    private final ConnectionsPage connections;
     private final GeneralSettingsPage general;
     private final AdvancedSettingsPage advanced;
     private final DiagnosticsPage diagnostics;
@@ -43,13 +44,20 @@ public final class MainWindow {
     private Page current = Page.OVERVIEW;
 
     public MainWindow(Stage stage, WindowShell shell) {
+        this(stage, shell, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock for "last handshake 12 s ago" */
+    public MainWindow(Stage stage, WindowShell shell, java.time.Clock clock) {
         this.stage = stage;
         overview = new OverviewPage(shell);
+        connections = new ConnectionsPage(shell, clock);
         general = new GeneralSettingsPage(shell);
         advanced = new AdvancedSettingsPage(shell);
         diagnostics = new DiagnosticsPage(shell);
         about = new AboutPage(shell);
         pages.put(Page.OVERVIEW, overview);
+        pages.put(Page.CONNECTIONS, scroll(connections));
         pages.put(Page.GENERAL_SETTINGS, scroll(general));
         pages.put(Page.ADVANCED_SETTINGS, scroll(advanced));
         pages.put(Page.DIAGNOSTICS, scroll(diagnostics));
@@ -65,6 +73,7 @@ public final class MainWindow {
         brand.setPadding(new Insets(0, 6, 14, 6));
         side.getChildren().add(brand);
         side.getChildren().add(navButton(group, Page.OVERVIEW, "Overview"));
+        side.getChildren().add(navButton(group, Page.CONNECTIONS, "Connections"));
         side.getChildren().add(section("Settings"));
         side.getChildren().add(navButton(group, Page.GENERAL_SETTINGS, "General"));
         side.getChildren().add(navButton(group, Page.ADVANCED_SETTINGS, "Advanced"));
@@ -120,6 +129,7 @@ public final class MainWindow {
 
     public void update(UiState s) {
         overview.update(s);
+        connections.update(s);
         general.update(s);
         advanced.update(s);
         diagnostics.update(s);

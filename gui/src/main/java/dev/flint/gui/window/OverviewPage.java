@@ -7,7 +7,7 @@ import atlantafx.base.theme.Styles;
 import dev.flint.gui.controller.ControllerEvent;
 import dev.flint.gui.controller.Phase;
 import dev.flint.gui.controller.UiState;
-import dev.flint.gui.tray.TrayMenu;
+import dev.flint.gui.status.StatusText;
 import dev.flint.ipc.ResourceView;
 import java.util.List;
 import java.util.Locale;
@@ -210,11 +210,12 @@ final class OverviewPage extends VBox {
             Label addr = new Label(address(r));
             addr.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
             VBox text = new VBox(2, name, addr);
-            String siteText = r.sites().isEmpty() ? TrayMenu.statusText(r.status())
-                    : r.sites().getFirst().name() + " \u00b7 " + TrayMenu.statusText(r.status());
+            String status = StatusText.resource(r.status(), state == null ? Optional.empty() : state.connectionOf(r.id()));
+            String siteText = r.sites().isEmpty() ? status : r.sites().getFirst().name() + " \u00b7 " + status;
             Label site = new Label(siteText, Icons.dot(r.status()));
             site.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
             site.setGraphicTextGap(6);
+            site.setId("status-" + r.id());
 
             boolean fav = state != null && state.general().isFavorite(r.id().toString());
             Button star = new Button(null, Icons.star(fav));

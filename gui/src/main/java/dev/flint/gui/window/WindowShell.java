@@ -22,8 +22,11 @@ public interface WindowShell {
     /** Asks where to save the log export; empty if the user cancelled. */
     Optional<Path> chooseExportFile(String defaultFileName);
 
-    /** Runs the connectivity check (off the UI thread). */
-    List<ConnectivityCheck.Step> checkConnectivity();
+    /**
+     * Runs the connectivity check, with {@code selfTest} also one request to a resource and a verdict. Blocks:
+     * call it off the UI thread.
+     */
+    ConnectivityCheck.Report checkConnectivity(boolean selfTest);
 
     String version();
 

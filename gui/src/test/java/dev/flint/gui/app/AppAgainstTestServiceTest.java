@@ -163,6 +163,9 @@ class AppAgainstTestServiceTest {
         assertThat(service.received()).contains(new GuiMessage.Connect(token, false));
         assertThat(loop.state().resources()).hasSize(3);
         assertThat(loop.state().actorName()).contains("Ada Lovelace");
+        for (int i = 0; i < 500 && tokens.load().isEmpty(); i++) {
+            Thread.sleep(10); // the keyring is written on its own thread (a keyring may prompt the user)
+        }
         assertThat(tokens.load()).contains(token);
         assertThat(SessionRecord.load(dirs)).contains(new SessionRecord("acme", "Ada Lovelace"));
         assertThat(new GeneralSettingsStore(dirs.generalSettingsFile()).load().accountSlug()).isEqualTo("acme");

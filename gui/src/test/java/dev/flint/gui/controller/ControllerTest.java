@@ -88,6 +88,35 @@ class ControllerTest {
     }
 
     @Test
+    void connectionsAreShownWhileTheTunnelIsUpAndForgottenWhenItGoesDown() {
+        signedInAndReady();
+        var connection = new dev.flint.ipc.GatewayConnection(UUID.randomUUID(), List.of(RES), true,
+                new dev.flint.ipc.ConnectionPath(dev.flint.ipc.PathKind.DIRECT, new dev.flint.ipc.CandidateView("host", "10.0.0.1:52625"),
+                        new dev.flint.ipc.CandidateView("host", "10.0.0.2:52625")), 900L, 1, 2, null);
+        on(new FromService(new ServiceMessage.ConnectionsUpdated(List.of(connection))));
+        assertThat(c.state().connections()).containsExactly(connection);
+        assertThat(c.state().connectionOf(RES)).contains(connection);
+        on(new Disconnect());
+        assertThat(c.state().connections()).isEmpty();
+        // A late sample after the disconnect is not shown.
+        on(new FromService(new ServiceMessage.ConnectionsUpdated(List.of(connection))));
+        assertThat(c.state().connections()).isEmpty();
+    }
+
+    @Test
+    void diagnosticsGoToTheServiceAndTheirAnswerToTheShell() {
+        c = controller(Optional.empty(), GeneralSettings.defaults(), true);
+        c.start(now);
+        drain();
+        assertThat(on(new RunDiagnostics(null))).containsExactly(new Effect.DiagnosticsUnavailable(Messages.SERVICE_UNREACHABLE));
+        on(new ServiceAttached());
+        on(new FromService(hello(ManagedSettings.none())));
+        assertThat(on(new RunDiagnostics(RES))).containsExactly(new Effect.SendToService(new GuiMessage.RunDiagnostics(RES)));
+        var result = new ServiceMessage.DiagnosticsResult("disabled", List.of(), null, "tun-flint", null, List.of(), null);
+        assertThat(on(new FromService(result))).containsExactly(new Effect.DiagnosticsReceived(result));
+    }
+
+    @Test
     void startMinimizedAfterAFirstSuccessfulRunShowsNoWindow() {
         c = controller(Optional.empty(), GeneralSettings.defaults(), true);
         c.start(now);

@@ -112,6 +112,8 @@ public final class TestService implements AutoCloseable {
                     }
                     case GuiMessage.ConnectNow x -> {
                     }
+                    case GuiMessage.RunDiagnostics x -> c.send(new ServiceMessage.DiagnosticsResult("disabled", List.of(),
+                            null, "tun-test", null, List.of(), null));
                 }
             }
         } catch (IOException e) {

@@ -55,8 +55,27 @@ class SecretServiceTokenStoreTest {
     }
 
     @Test
-    void aKeyringWithoutAnUnlockedCollectionFailsWithASentence() throws Exception {
-        // The bus activates gnome-keyring on demand, but nobody unlocked or created a login keyring.
+    void aKeyringWithoutADefaultCollectionUsesTheLoginCollection() throws Exception {
+        try (var bus = PrivateSessionBus.start(home)) {
+            bus.startKeyring();
+            try (var conn = DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build()) {
+                var service = conn.getRemoteObject("org.freedesktop.secrets", "/org/freedesktop/secrets",
+                        dev.flint.gui.token.linux.SecretServiceApi.Service.class);
+                service.SetAlias("default", new org.freedesktop.dbus.DBusPath("/"));
+                assertThat(service.ReadAlias("default").getPath()).isEqualTo("/");
+                var store = new SecretServiceTokenStore(conn);
+                store.save("kept-in-login");
+                assertThat(store.load()).contains("kept-in-login");
+                assertThat(service.SearchItems(SecretServiceTokenStore.ATTRIBUTES).unlocked)
+                        .singleElement().satisfies(p -> assertThat(p.getPath()).startsWith("/org/freedesktop/secrets/collection/login/"));
+            }
+        }
+    }
+
+    @Test
+    void aKeyringWithNoCollectionAtAllIsAskedToCreateOneAndADismissalIsASentence() throws Exception {
+        // The bus activates gnome-keyring on demand with no keyring at all; creating one needs the prompter, which
+        // has no display here, so the prompt ends dismissed.
         try (var bus = PrivateSessionBus.start(home);
              var conn = DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build()) {
             var store = new SecretServiceTokenStore(conn);

@@ -109,7 +109,7 @@ class SniTrayTest {
     static UiState state(Phase phase, List<ResourceView> resources) {
         return new UiState(phase, phase == Phase.SIGNED_IN ? Optional.of("Ada_L") : Optional.empty(), Optional.of("acme"),
                 resources, List.of(), GeneralSettings.defaults(), AdvancedSettings.defaults(), ManagedSettings.none(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     @Test
@@ -177,7 +177,7 @@ class SniTrayTest {
                         "GitLab >", "  gitlab.mycorp.com", "  ---", "  (disabled) Resource", "  GitLab", "  gitlab.mycorp.com",
                         "  Add to favorites", "  ---", "  (disabled) Site", "  HQ");
                 Node gitlab = root2.find("GitLab");
-                Node status = gitlab.find("Gateway connected");
+                Node status = gitlab.find("Online");
                 assertThat(status.props().get("icon-data").getSig()).isEqualTo("ay");
                 Node fav = gitlab.find("Add to favorites");
                 assertThat(fav.props().get("toggle-type").getValue()).isEqualTo("checkmark");
@@ -191,8 +191,49 @@ class SniTrayTest {
                 // An identical update does not bump the revision (an open menu stays open).
                 tray.show(menu.build(signedIn), TrayIconState.of(signedIn), TrayIconState.tooltip(signedIn));
                 assertThat(dbusMenu.GetLayout(0, -1, List.of()).first).isEqualTo(reply2.first);
+
+                // A status change is sent in place: the item keeps its id, only its properties are updated, and
+                // no new layout is announced, so a host keeps an open menu open (firezone#6054).
+                List<SniApi.DBusMenu.ItemsPropertiesUpdated> propertyUpdates = new CopyOnWriteArrayList<>();
+                List<SniApi.DBusMenu.LayoutUpdated> layouts = new CopyOnWriteArrayList<>();
+                panel.addSigHandler(SniApi.DBusMenu.ItemsPropertiesUpdated.class, propertyUpdates::add);
+                panel.addSigHandler(SniApi.DBusMenu.LayoutUpdated.class, layouts::add);
+                var connecting = state(Phase.SIGNED_IN, List.of(new ResourceView.Dns(git, "gitlab.mycorp.com", "GitLab",
+                        null, signedIn.resources().getFirst().sites(), ResourceStatus.CONNECTING)));
+                tray.show(menu.build(connecting), TrayIconState.of(connecting), TrayIconState.tooltip(connecting));
+                awaitSignals(propertyUpdates, 1);
+                var update = propertyUpdates.getFirst();
+                assertThat(update.updatedProps).singleElement().satisfies(p -> {
+                    assertThat(p.id).isEqualTo(status.id());
+                    assertThat(p.properties.get("label").getValue()).isEqualTo("Connecting\u2026");
+                });
+                var reply3 = dbusMenu.GetLayout(0, -1, List.of());
+                assertThat(reply3.first).isEqualTo(reply2.first);
+                assertThat(convert(reply3.second).find("GitLab").find("Connecting\u2026").id()).isEqualTo(status.id());
+                assertThat(layouts).isEmpty();
+
+                // A new resource changes the top level's children: one LayoutUpdated for the root, old ids kept.
+                UUID wiki = UUID.fromString("6b0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f");
+                var more = state(Phase.SIGNED_IN, List.of(connecting.resources().getFirst(), new ResourceView.Dns(wiki,
+                        "wiki.mycorp.com", "Wiki", null, List.of(), ResourceStatus.UNKNOWN)));
+                tray.show(menu.build(more), TrayIconState.of(more), TrayIconState.tooltip(more));
+                awaitSignals(layouts, 1);
+                assertThat(layouts).singleElement().satisfies(l -> assertThat(l.parent).isZero());
+                var reply4 = dbusMenu.GetLayout(0, -1, List.of());
+                assertThat(reply4.first.intValue()).isEqualTo(reply3.first.intValue() + 1);
+                Node root4 = convert(reply4.second);
+                assertThat(root4.find("GitLab").id()).isEqualTo(gitlab.id());
+                assertThat(root4.find("Wiki").id()).isNotIn(root2.find("GitLab").id(), status.id());
             }
         }
+    }
+
+    /** Signals arrive on the bus's dispatch thread; wait for them (not a timing assertion: it fails only when none come). */
+    static void awaitSignals(List<?> received, int count) throws InterruptedException {
+        for (int i = 0; i < 200 && received.size() < count; i++) {
+            Thread.sleep(25);
+        }
+        assertThat(received).hasSizeGreaterThanOrEqualTo(count);
     }
 
     @Test

@@ -37,7 +37,12 @@ class TrayMenuTest {
                          ManagedSettings managed, Optional<UiState.Update> update) {
         return new UiState(phase, phase == Phase.SIGNED_IN || phase == Phase.PAUSED ? Optional.of("Ada") : Optional.empty(),
                 Optional.of("acme"), resources, devices, general, AdvancedSettings.defaults(), managed, update,
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    }
+
+    static UiState withConnections(UiState s, List<dev.flint.ipc.GatewayConnection> connections) {
+        return new UiState(s.phase(), s.actorName(), s.accountSlug(), s.resources(), s.devices(), s.general(), s.advanced(),
+                s.managed(), s.update(), s.serviceProblem(), s.notice(), s.deviceId(), connections);
     }
 
     static UiState state(Phase phase) {
@@ -83,6 +88,9 @@ class TrayMenuTest {
             ---
             """;
 
+    /** Signed in, the bottom part also opens the Connections page. */
+    static final String BOTTOM_SIGNED_IN = BOTTOM.replace("Settings\n", "Connections\nSettings\n");
+
     @Test
     void simpleStates() {
         assertThat(render(menu.build(state(Phase.LOADING)))).isEqualTo("(disabled) Loading...\n" + BOTTOM + "Quit Flint\n");
@@ -103,7 +111,10 @@ class TrayMenuTest {
 
     @Test
     void signedInWithoutFavorites() {
-        var s = state(Phase.SIGNED_IN, GeneralSettings.defaults(), RESOURCES, List.of(), ManagedSettings.none(), Optional.empty());
+        var s = withConnections(state(Phase.SIGNED_IN, GeneralSettings.defaults(), RESOURCES, List.of(), ManagedSettings.none(),
+                Optional.empty()), List.of(new dev.flint.ipc.GatewayConnection(UUID.randomUUID(), List.of(GIT), true,
+                new dev.flint.ipc.ConnectionPath(dev.flint.ipc.PathKind.RELAYED, new dev.flint.ipc.CandidateView("relay", "192.0.2.1:49152"),
+                        new dev.flint.ipc.CandidateView("host", "10.1.0.10:52625")), 41_200L, 10, 20, null)));
         assertThat(render(menu.build(s))).isEqualTo("""
                 (disabled) Signed in as Ada
                 Sign out
@@ -117,7 +128,7 @@ class TrayMenuTest {
                   ---
                   (disabled) Site
                   HQ
-                  (green) Gateway connected
+                  (green) Online
                 GitLab >
                   <https://gitlab.corp>
                   ---
@@ -128,7 +139,7 @@ class TrayMenuTest {
                   ---
                   (disabled) Site
                   HQ
-                  (green) Gateway connected
+                  (green) Online \u00b7 relayed \u00b7 41 ms
                 Office LAN >
                   10.0.0.0/16
                   ---
@@ -139,8 +150,8 @@ class TrayMenuTest {
                   ---
                   (disabled) Site
                   HQ
-                  (red) All Gateways offline
-                """ + BOTTOM + "Disconnect and quit Flint\n");
+                  (red) Gateway unreachable
+                """ + BOTTOM_SIGNED_IN + "Disconnect and quit Flint\n");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import atlantafx.base.theme.PrimerLight;
 import dev.flint.gui.controller.Effect;
+import dev.flint.gui.diagnostics.ConnectivityCheck;
 import dev.flint.gui.controller.Page;
 import dev.flint.gui.controller.Phase;
 import dev.flint.gui.settings.GeneralSettings;
@@ -93,6 +94,58 @@ class MainWindowTest {
         assertThat(robot.lookup("#statusTitle").queryAs(Label.class).getText()).isEqualTo("Waiting for your browser");
         robot.clickOn("#cancelButton");
         assertThat(harness.controller.state().phase()).isEqualTo(Phase.SIGNED_OUT);
+    }
+
+    static final UUID GATEWAY_HQ = UUID.fromString("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d");
+    static final UUID GATEWAY_LAB = UUID.fromString("2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f");
+    static final UUID GRAFANA = UUID.fromString("4c000000-0000-4000-8000-000000000004");
+
+    static ServiceMessage.ConnectionsUpdated connections() {
+        return new ServiceMessage.ConnectionsUpdated(List.of(
+                new dev.flint.ipc.GatewayConnection(GATEWAY_HQ, List.of(GITLAB), true,
+                        new dev.flint.ipc.ConnectionPath(dev.flint.ipc.PathKind.DIRECT,
+                                new dev.flint.ipc.CandidateView("srflx", "198.51.100.7:52625"),
+                                new dev.flint.ipc.CandidateView("host", "203.0.113.10:52625")),
+                        18_250L, 48_112L, 3_301_977L, java.time.Instant.parse("2026-03-01T11:59:48Z").toEpochMilli()),
+                new dev.flint.ipc.GatewayConnection(GATEWAY_LAB, List.of(GRAFANA), true,
+                        new dev.flint.ipc.ConnectionPath(dev.flint.ipc.PathKind.RELAYED,
+                                new dev.flint.ipc.CandidateView("relay", "192.0.2.100:49152"),
+                                new dev.flint.ipc.CandidateView("srflx", "203.0.113.20:40000")),
+                        41_800L, 1_024L, 2_048L, java.time.Instant.parse("2026-03-01T11:57:00Z").toEpochMilli())));
+    }
+
+    @Test
+    void resourceRowsAndTheConnectionsPageShowPathRoundTripAndTraffic(FxRobot robot) throws Exception {
+        signedIn(robot);
+        robot.interact(() -> harness.fromService(connections()));
+        assertThat(robot.lookup("#status-" + GITLAB).queryAs(Label.class).getText())
+                .isEqualTo("Headquarters \u00b7 Online \u00b7 direct \u00b7 18 ms");
+        assertThat(robot.lookup("#status-" + GRAFANA).queryAs(Label.class).getText())
+                .isEqualTo("Lab \u00b7 Online \u00b7 relayed \u00b7 42 ms");
+        assertThat(robot.lookup("#status-3b000000-0000-4000-8000-000000000003").queryAs(Label.class).getText())
+                .isEqualTo("Lab \u00b7 Gateway unreachable");
+
+        robot.clickOn("#nav-connections");
+        assertThat(robot.lookup("#connectionsSummary").queryAs(Label.class).getText())
+                .isEqualTo("2 gateway connections: 1 direct, 1 relayed.");
+        String hq = GATEWAY_HQ.toString();
+        assertThat(robot.lookup("#connection-path-" + hq).queryAs(Label.class).getText()).isEqualTo("Direct \u00b7 18 ms");
+        assertThat(robot.lookup("#connection-resources-" + hq).queryAs(Label.class).getText()).isEqualTo("MyCorp GitLab");
+        assertThat(robot.lookup("#connection-local-" + hq).queryAs(Label.class).getText()).isEqualTo("srflx 198.51.100.7:52625");
+        assertThat(robot.lookup("#connection-remote-" + hq).queryAs(Label.class).getText()).isEqualTo("host 203.0.113.10:52625");
+        assertThat(robot.lookup("#connection-bytes-" + hq).queryAs(Label.class).getText()).isEqualTo("3.1 MiB received, 47.0 KiB sent");
+        assertThat(robot.lookup("#connection-handshake-" + hq).queryAs(Label.class).getText()).isEqualTo("12 s ago");
+        String lab = GATEWAY_LAB.toString();
+        assertThat(robot.lookup("#connection-path-" + lab).queryAs(Label.class).getText()).isEqualTo("Relayed \u00b7 42 ms");
+        assertThat(robot.lookup("#connection-handshake-" + lab).queryAs(Label.class).getText()).isEqualTo("3 min ago");
+        Screenshots.save(robot, window.root(), "connections");
+
+        // The last connection closing empties the page again.
+        robot.interact(() -> harness.fromService(new ServiceMessage.ConnectionsUpdated(List.of())));
+        assertThat(robot.lookup("#connectionsSummary").queryAs(Label.class).getText()).startsWith("No gateway connection yet");
+        assertThat(robot.lookup("#connectionCards").queryAs(VBox.class).getChildren()).isEmpty();
+        robot.clickOn("#nav-overview");
+        assertThat(robot.lookup("#status-" + GITLAB).queryAs(Label.class).getText()).isEqualTo("Headquarters \u00b7 Online");
     }
 
     @Test
@@ -252,15 +305,34 @@ class MainWindowTest {
             assertThat(names).anyMatch(n -> n.endsWith("/connlib/tunnel.2026-11-24-12-00-00.log"));
         }
 
-        try (ServerSocket portal = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            harness.checkTarget = URI.create("http://127.0.0.1:" + portal.getLocalPort() + "/");
-            robot.clickOn("#checkConnectivity");
-            WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
-                    () -> robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().size() == 3);
-        }
+        harness.report = new ConnectivityCheck.Report(java.time.Instant.parse("2026-03-01T12:00:00Z"), List.of(
+                new ConnectivityCheck.Step("Tunnel service", true, "connected; tunnel interface tun-flint, MTU 1280"),
+                new ConnectivityCheck.Step("Relay 192.0.2.100:3478", true, "STUN over UDP (IPv4) answered in 3.1 ms"),
+                new ConnectivityCheck.Step("TURN 192.0.2.100:3478", false, "the relay refused an allocation: 401 Unauthorized"),
+                new ConnectivityCheck.Step("Resource Web", true, "tcp://web.flint.test:80: connected (12 ms)")),
+                Optional.of("Web was reached through the tunnel, so Flint works; but TURN 192.0.2.100:3478 failed."));
+        robot.clickOn("#selfTest");
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+                () -> robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().size() == 4);
+        assertThat(harness.checksRun).containsExactly(true);
         var lines = robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().stream()
                 .map(n -> ((Label) n).getText()).toList();
-        assertThat(lines).allMatch(l -> l.startsWith("\u2713"));
+        assertThat(lines).containsExactly("\u2713 Tunnel service: connected; tunnel interface tun-flint, MTU 1280",
+                "\u2713 Relay 192.0.2.100:3478: STUN over UDP (IPv4) answered in 3.1 ms",
+                "\u2717 TURN 192.0.2.100:3478: the relay refused an allocation: 401 Unauthorized",
+                "\u2713 Resource Web: tcp://web.flint.test:80: connected (12 ms)");
+        assertThat(robot.lookup("#selfTestVerdict").queryAs(Label.class).getText()).startsWith("Web was reached");
+        // The report is copyable and kept beside the app's logs, so the export carries it.
+        robot.clickOn("#copyReport");
+        assertThat(harness.clipboard.getLast()).contains("[FAIL] TURN 192.0.2.100:3478", "Verdict: Web was reached");
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> java.nio.file.Files.exists(harness.logs.connectivityReport()));
+        assertThat(java.nio.file.Files.readString(harness.logs.connectivityReport())).isEqualTo(harness.report.text());
+        robot.clickOn("#exportLogs");
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+                () -> robot.lookup("#exportResult").queryAs(Label.class).getText().startsWith("Logs exported"));
+        try (var zip = new ZipFile(harness.exportTarget.toFile())) {
+            assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)).anyMatch(n -> n.endsWith("/app/connectivity-report.txt"));
+        }
         Screenshots.save(robot, window.root(), "diagnostics");
 
         robot.clickOn("#clearLogs");

@@ -93,7 +93,19 @@ public final class ClientTunnel implements AutoCloseable {
          */
         default void authorizationFailed(UUID resourceId, FailureReason reason) {
         }
+
+        /**
+         * STATUS HOOK (for the GUI's resource and connection views): a snapshot of every gateway connection (path,
+         * RTT, bytes, last handshake) and every resource's state. Called on the engine thread when a connection or
+         * an authorization changes, and every {@link #STATUS_INTERVAL} while any gateway connection exists. The
+         * tunnel service maps it to IPC.
+         */
+        default void statusChanged(TunnelStatus status) {
+        }
     }
+
+    /** How often {@link Listener#statusChanged} repeats while a gateway connection exists (for live RTT and bytes). */
+    public static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
 
     /**
      * How to connect.
@@ -148,6 +160,7 @@ public final class ClientTunnel implements AutoCloseable {
     private boolean connected;
     private PortalConnection portal;
     private Instant retryAt;
+    private Instant statusDue;
 
     private ClientTunnel(Options options, Listener listener) throws IOException {
         this.options = options;
@@ -386,6 +399,9 @@ public final class ClientTunnel implements AutoCloseable {
                 retryAt = null;
                 connect("retry");
             }
+            if (statusDue != null && !statusDue.isAfter(now)) {
+                publishStatus(now);
+            }
             if (!stopped) {
                 session.handleTimeout(now);
             }
@@ -415,7 +431,8 @@ public final class ClientTunnel implements AutoCloseable {
         @Override
         public Instant pollTimeout() {
             Instant due = session.pollTimeout();
-            return retryAt != null && (due == null || retryAt.isBefore(due)) ? retryAt : due;
+            due = retryAt != null && (due == null || retryAt.isBefore(due)) ? retryAt : due;
+            return statusDue != null && (due == null || statusDue.isBefore(due)) ? statusDue : due;
         }
 
         @Override
@@ -430,7 +447,20 @@ public final class ClientTunnel implements AutoCloseable {
                     onSessionEvent(e);
                 }
             }
+            if (session.takeStatusChange() && !stopped) {
+                publishStatus(now);
+            }
         }
+    }
+
+    /**
+     * Reports the session's connections, resource states and relays ({@link Listener#statusChanged}); repeats every
+     * {@link #STATUS_INTERVAL} while a gateway connection exists, for live RTT and byte counts.
+     */
+    private void publishStatus(Instant now) {
+        statusDue = session.hasConnections() ? now.plus(STATUS_INTERVAL) : null;
+        listener.statusChanged(new TunnelStatus(now, session.connectionStats(), session.resourceStates(),
+            session.relays()));
     }
 
     private void onSessionEvent(ClientSessionEvent event) {

@@ -91,7 +91,7 @@ class MalformedInputTest {
             '{"type":"resources_updated","resources":[{"type":"vpn"}],"connected_devices":[]}'  | resources[0] | unknown variant "vpn"
             '{"type":"resources_updated","resources":[{"type":"internet","id":"zz","name":"I","sites":[],"status":"online"}],"connected_devices":[]}' | resources[0].id | is not a UUID
             '{"type":"resources_updated","resources":[{"type":"internet","id":"8fa2c4e1-7b3d-4a5f-9c6e-2d1b0a9f8e7d","name":"I","sites":[null],"status":"online"}],"connected_devices":[]}' | resources[0].sites[0] | is null
-            '{"type":"resources_updated","resources":[{"type":"internet","id":"8fa2c4e1-7b3d-4a5f-9c6e-2d1b0a9f8e7d","name":"I","sites":[],"status":"green"}],"connected_devices":[]}' | resources[0].status | one of [unknown, online, offline]
+            '{"type":"resources_updated","resources":[{"type":"internet","id":"8fa2c4e1-7b3d-4a5f-9c6e-2d1b0a9f8e7d","name":"I","sites":[],"status":"green"}],"connected_devices":[]}' | resources[0].status | one of [unknown, connecting, online, offline]
             '{"type":"resources_updated","resources":[],"connected_devices":{}}'  | connected_devices | expected an array
             '{"type":"gateway_unreachable","resource_id":"8fa2c4e1-7b3d-4a5f-9c6e-2d1b0a9f8e7d","reason":1}' | reason | one of [all_offline, version_mismatch]
             '{"type":"advanced_settings_applied","settings":null,"error":null}'  | settings | exactly one
@@ -110,7 +110,7 @@ class MalformedInputTest {
         var problem = problem(SERVICE.decode(future.getBytes(StandardCharsets.UTF_8)));
         assertThat(problem).isInstanceOf(FrameProblem.VersionMismatch.class);
         assertThat(problem.sentence())
-                .contains("version 3.0.0", "protocol 3", "speaks protocol 2")
+                .contains("version 3.0.0", "protocol 3", "speaks protocol " + dev.flint.ipc.ProtocolVersion.CURRENT)
                 .contains("Update the Flint app");
     }
 

@@ -9,6 +9,7 @@ import dev.flint.ipc.ResourceStatus;
 import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.Site;
 import dev.flint.shell.client.ClientTunnel;
+import dev.flint.shell.client.TunnelStatus;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnlibSession implements Session {
     private static final Logger LOG = LoggerFactory.getLogger(ConnlibSession.class);
     static final Duration RESOLVER_POLL = Duration.ofSeconds(5);
-    static final Duration OFFLINE_FOR = Duration.ofMinutes(5);
+    static final Duration OFFLINE_FOR = StatusMapping.OFFLINE_FOR;
 
     private final ClientTunnel.Options options;
     private final Supplier<List<InetAddress>> systemResolvers;
@@ -52,6 +52,10 @@ public final class ConnlibSession implements Session {
     // Engine thread (listener callbacks) and the poller; guarded by this.
     private List<Resource> lastResources = List.of();
     private final Map<UUID, Instant> offlineUntil = new HashMap<>();
+    /** The latest status snapshot's resource states; statuses are recomputed from them when a failure expires. */
+    private List<dev.flint.connlib.tunnel.ResourceState> lastStates = List.of();
+    private Map<UUID, ResourceStatus> statuses = Map.of();
+    private List<dev.flint.connlib.peer.Relay> relays = List.of();
     private Listener listener;
 
     /**
@@ -132,15 +136,53 @@ public final class ConnlibSession implements Session {
                     listener.disconnected(reason, requiresSignIn);
                 }
             }
+
+            @Override
+            public void statusChanged(TunnelStatus status) {
+                if (!closed) {
+                    onStatus(status, listener);
+                }
+            }
         });
     }
 
     /** The GUI's list with the statuses known now; remembered so a status change can resend it. */
     private synchronized List<ResourceView> views(List<Resource> resources) {
         lastResources = List.copyOf(resources);
-        Instant now = Instant.now();
+        statuses = currentStatuses(Instant.now());
+        return resourceViews(resources, statuses);
+    }
+
+    private Map<UUID, ResourceStatus> currentStatuses(Instant now) {
         offlineUntil.values().removeIf(until -> !until.isAfter(now));
-        return resourceViews(resources, offlineUntil.keySet());
+        Map<UUID, ResourceStatus> out = new HashMap<>(StatusMapping.statuses(lastStates, now, offlineUntil));
+        offlineUntil.keySet().forEach(id -> out.putIfAbsent(id, ResourceStatus.OFFLINE));
+        return out;
+    }
+
+    /**
+     * A status snapshot from the tunnel: the connections go to the GUI every time (RTT and bytes move), the
+     * resource list only when a status changed.
+     */
+    private void onStatus(TunnelStatus status, Listener listener) {
+        List<ResourceView> changed = null;
+        synchronized (this) {
+            relays = status.relays();
+            lastStates = status.resources();
+            Map<UUID, ResourceStatus> next = currentStatuses(status.at());
+            if (!next.equals(statuses)) {
+                statuses = next;
+                changed = resourceViews(lastResources, next);
+                if (next.containsValue(ResourceStatus.OFFLINE)) {
+                    // Nothing else may happen to say when offline expires.
+                    poller.schedule(this::resendStatuses, OFFLINE_FOR.toMillis() + 10, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+        if (changed != null) {
+            listener.resourcesChanged(changed);
+        }
+        listener.connectionsChanged(StatusMapping.connections(status));
     }
 
     /** Firezone shows a resource whose gateways are all offline as offline for five minutes. */
@@ -148,7 +190,8 @@ public final class ConnlibSession implements Session {
         List<ResourceView> views;
         synchronized (this) {
             offlineUntil.put(resourceId, Instant.now().plus(OFFLINE_FOR));
-            views = resourceViews(lastResources, offlineUntil.keySet());
+            statuses = currentStatuses(Instant.now());
+            views = resourceViews(lastResources, statuses);
         }
         listener.resourcesChanged(views);
         poller.schedule(this::resendStatuses, OFFLINE_FOR.toMillis() + 10, TimeUnit.MILLISECONDS);
@@ -165,6 +208,16 @@ public final class ConnlibSession implements Session {
             current = listener;
         }
         current.resourcesChanged(views);
+    }
+
+    @Override
+    public synchronized List<dev.flint.ipc.RelayView> relays() {
+        return StatusMapping.relays(relays);
+    }
+
+    @Override
+    public synchronized Optional<ProbeTarget> probeTarget(UUID resourceId) {
+        return lastResources.stream().filter(r -> r.id().equals(resourceId)).findFirst().flatMap(ProbeTarget::of);
     }
 
     private synchronized void refreshResolvers() {
@@ -228,14 +281,14 @@ public final class ConnlibSession implements Session {
     }
 
     /**
-     * The resources as the GUI lists them: the Internet Resource first, then by name, then by id; those in
-     * {@code offline} marked offline, the others unknown. Device pools are not shown (Flint does not offer
+     * The resources as the GUI lists them: the Internet Resource first, then by name, then by id; each with its
+     * status from {@code statuses} (unknown when absent). Device pools are not shown (Flint does not offer
      * client-to-client access).
      */
-    static List<ResourceView> resourceViews(List<Resource> resources, Set<UUID> offline) {
+    static List<ResourceView> resourceViews(List<Resource> resources, Map<UUID, ResourceStatus> statuses) {
         List<ResourceView> views = new ArrayList<>();
         for (Resource r : resources) {
-            ResourceStatus status = offline.contains(r.id()) ? ResourceStatus.OFFLINE : ResourceStatus.UNKNOWN;
+            ResourceStatus status = statuses.getOrDefault(r.id(), ResourceStatus.UNKNOWN);
             switch (r) {
                 case Resource.Dns d -> views.add(new ResourceView.Dns(d.id(), d.address(), d.name(),
                         d.addressDescription(), sites(d.sites()), status));

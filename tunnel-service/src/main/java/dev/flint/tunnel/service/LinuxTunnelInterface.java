@@ -30,6 +30,11 @@ public final class LinuxTunnelInterface implements TunnelInterface {
     }
 
     @Override
+    public int mtu() {
+        return MTU;
+    }
+
+    @Override
     public String name() {
         return name;
     }

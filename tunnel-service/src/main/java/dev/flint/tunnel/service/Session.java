@@ -1,6 +1,8 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.ipc.GatewayConnection;
 import dev.flint.ipc.GatewayUnreachableReason;
+import dev.flint.ipc.RelayView;
 import dev.flint.ipc.ResourceView;
 import dev.flint.shell.TunDevice;
 import java.util.List;
@@ -33,6 +35,20 @@ public interface Session extends AutoCloseable {
         void gatewayUnreachable(UUID resourceId, GatewayUnreachableReason reason);
 
         void disconnected(String reason, boolean requiresSignIn);
+
+        /** The gateway connections changed, or their RTT and bytes were sampled again; empty when none is left. */
+        default void connectionsChanged(List<GatewayConnection> connections) {
+        }
+    }
+
+    /** The relays the session uses, with their current credentials (for the GUI's connectivity check). */
+    default List<RelayView> relays() {
+        return List.of();
+    }
+
+    /** Where the self test can make one request to this resource; empty when it has no single host. */
+    default Optional<ProbeTarget> probeTarget(UUID resourceId) {
+        return Optional.empty();
     }
 
     void start(Listener listener);

@@ -24,6 +24,11 @@ public interface TunnelInterface {
         return Optional.empty();
     }
 
+    /** The device's MTU; Firezone's tunnel uses 1280 on every OS. */
+    default int mtu() {
+        return 1280;
+    }
+
     /** Removes the device and with it every address and route on it. */
     void down();
 

@@ -270,6 +270,10 @@ public final class TunnelService implements AutoCloseable {
                     }
                 }
             }
+            case GuiMessage.RunDiagnostics run -> {
+                // The probes wait for the network (seconds at worst): answer from another thread.
+                Thread.ofVirtual().name("diagnostics").start(() -> sendQuietly(connection, diagnostics(run)));
+            }
         }
     }
 
@@ -338,6 +342,34 @@ public final class TunnelService implements AutoCloseable {
         }
         logs.ifPresent(l -> l.applyFilter(requested.logFilter()));
         return ServiceMessage.AdvancedSettingsApplied.ok(requested);
+    }
+
+    /** What the GUI's connectivity check needs from the service, with the probes only the service can make. */
+    private ServiceMessage.DiagnosticsResult diagnostics(GuiMessage.RunDiagnostics run) {
+        List<java.net.InetAddress> dnsServers;
+        Session current;
+        synchronized (this) {
+            dnsServers = applied == null ? List.of() : applied.dnsServers();
+            current = session;
+        }
+        Optional<ProbeTarget> target = current == null || run.probeResourceId() == null ? Optional.empty()
+                : current.probeTarget(run.probeResourceId());
+        dev.flint.ipc.ProbeResult stub = null;
+        if (!dnsServers.isEmpty()) {
+            // A resource's name tests the stub's own answer; without one, a name the stub recurses for.
+            stub = ServiceProbes.stub(dnsServers.getFirst(), target.map(ProbeTarget::host)
+                    .filter(h -> !h.matches("[0-9.:]+")).orElse("example.com"));
+        }
+        dev.flint.ipc.ProbeResult resource = null;
+        if (run.probeResourceId() != null) {
+            resource = target.map(ServiceProbes::resource).orElseGet(() -> new dev.flint.ipc.ProbeResult(
+                    run.probeResourceId().toString(), false, null, current == null
+                            ? "Flint is not connected, so no resource can be reached"
+                            : "this resource has no single address to test (a pattern, a network or no TCP port)"));
+        }
+        return new ServiceMessage.DiagnosticsResult(dns.mode().cliName(),
+                dnsServers.stream().map(java.net.InetAddress::getHostAddress).toList(), stub, tunnel.name(),
+                current == null ? null : tunnel.mtu(), current == null ? List.of() : current.relays(), resource);
     }
 
     private ServiceMessage clearLogs() {
@@ -426,6 +458,20 @@ public final class TunnelService implements AutoCloseable {
             }
             if (current != null) {
                 sendQuietly(current, new ServiceMessage.ResourcesUpdated(resources, List.of()));
+            }
+        }
+
+        @Override
+        public void connectionsChanged(List<dev.flint.ipc.GatewayConnection> connections) {
+            IpcConnection<GuiMessage, ServiceMessage> current;
+            synchronized (TunnelService.this) {
+                if (session != owner) {
+                    return;
+                }
+                current = gui;
+            }
+            if (current != null) {
+                sendQuietly(current, new ServiceMessage.ConnectionsUpdated(connections));
             }
         }
 

@@ -58,7 +58,7 @@ class ConnlibSessionTest {
                 new Resource.Dns(b, "web.flint.test", "http://web.flint.test/", "Web", IpStack.DUAL, List.of(lab),
                         List.of()),
                 new Resource.Cidr(a, new IpNetwork(ip("172.20.0.0"), 24), null, "Network", List.of(lab), List.of()),
-                new Resource.Internet(internet, null, true, List.of(lab))), java.util.Set.of(b));
+                new Resource.Internet(internet, null, true, List.of(lab))), Map.of(b, dev.flint.ipc.ResourceStatus.OFFLINE));
         assertThat(views).extracting(ResourceView::status).containsExactly(dev.flint.ipc.ResourceStatus.UNKNOWN,
                 dev.flint.ipc.ResourceStatus.UNKNOWN, dev.flint.ipc.ResourceStatus.OFFLINE);
         assertThat(views).extracting(ResourceView::name).containsExactly("Internet Resource", "Network", "Web");

@@ -25,6 +25,30 @@ public final class SecretServiceApi {
         UnlockResult Unlock(List<DBusPath> objects);
 
         DBusPath ReadAlias(String name);
+
+        void SetAlias(String name, DBusPath collection);
+
+        CreateCollectionResult CreateCollection(Map<String, Variant<?>> properties, String alias);
+    }
+
+    /** A request the Secret Service needs the user for (create or unlock a keyring); it answers with Completed. */
+    @DBusInterfaceName("org.freedesktop.Secret.Prompt")
+    public interface Prompt extends DBusInterface {
+        void Prompt(String windowId);
+
+        void Dismiss();
+
+        class Completed extends org.freedesktop.dbus.messages.DBusSignal {
+            public final boolean dismissed;
+            public final Variant<?> result;
+
+            public Completed(String path, boolean dismissed, Variant<?> result)
+                    throws org.freedesktop.dbus.exceptions.DBusException {
+                super(path, dismissed, result);
+                this.dismissed = dismissed;
+                this.result = result;
+            }
+        }
     }
 
     @DBusInterfaceName("org.freedesktop.Secret.Collection")
@@ -95,6 +119,18 @@ public final class SecretServiceApi {
 
         public UnlockResult(List<DBusPath> unlocked, DBusPath prompt) {
             this.unlocked = unlocked;
+            this.prompt = prompt;
+        }
+    }
+
+    public static final class CreateCollectionResult extends Tuple {
+        @Position(0)
+        public final DBusPath collection;
+        @Position(1)
+        public final DBusPath prompt;
+
+        public CreateCollectionResult(DBusPath collection, DBusPath prompt) {
+            this.collection = collection;
             this.prompt = prompt;
         }
     }

@@ -29,6 +29,8 @@ public final class SecretServiceTokenStore implements TokenStore {
     static final String SERVICE_PATH = "/org/freedesktop/secrets";
     public static final Map<String, String> ATTRIBUTES = Map.of("service", "dev.flint.client", "username", "token");
     private static final String LABEL = "Flint sign-in token";
+    /** How long the user has to answer a keyring prompt (a new keyring's password takes a moment to choose). */
+    static final java.time.Duration PROMPT_WAIT = java.time.Duration.ofMinutes(2);
 
     private final DBusConnection bus;
 
@@ -89,13 +91,11 @@ public final class SecretServiceTokenStore implements TokenStore {
     public void save(String token) throws TokenStoreException {
         call(() -> {
             SecretServiceApi.Service service = service();
-            DBusPath collectionPath = service.ReadAlias("default");
-            if (collectionPath == null || collectionPath.getPath().equals("/")) {
-                throw new TokenStoreException("Your keyring has no default collection, so Flint cannot save your sign-in. "
-                        + "You will have to sign in again after Flint restarts.");
-            }
+            DBusPath collectionPath = collection(service);
             SecretServiceApi.UnlockResult u = service.Unlock(List.of(collectionPath));
-            if (u.unlocked.isEmpty()) {
+            if (u.unlocked.isEmpty() && !isNone(u.prompt)) {
+                prompt(u.prompt, "unlock your keyring");
+            } else if (u.unlocked.isEmpty()) {
                 throw new TokenStoreException("Your keyring is locked, so Flint cannot save your sign-in. "
                         + "You will have to sign in again after Flint restarts.");
             }
@@ -117,6 +117,73 @@ public final class SecretServiceTokenStore implements TokenStore {
             }
             return null;
         });
+    }
+
+    /**
+     * Where the token goes: the default collection; else the login keyring (a fresh gnome-keyring has one only
+     * once PAM or {@code --unlock} made it); else a new default collection, which the Secret Service creates after
+     * asking the user (gnome-keyring's prompter asks for the new keyring's password).
+     */
+    private DBusPath collection(SecretServiceApi.Service service) throws Exception {
+        DBusPath alias = service.ReadAlias("default");
+        if (!isNone(alias)) {
+            return alias;
+        }
+        DBusPath login = service.ReadAlias("login");
+        if (!isNone(login)) {
+            LOG.info("The keyring has no default collection; saving the token in the login collection");
+            return login;
+        }
+        LOG.info("The keyring has no default collection; asking the Secret Service to create one");
+        SecretServiceApi.CreateCollectionResult created = service.CreateCollection(
+                Map.of("org.freedesktop.Secret.Collection.Label", new Variant<>("Login")), "default");
+        if (!isNone(created.collection)) {
+            return created.collection;
+        }
+        Variant<?> result = prompt(created.prompt, "create a keyring");
+        if (result != null && result.getValue() instanceof DBusPath path && !isNone(path)) {
+            return path;
+        }
+        DBusPath now = service.ReadAlias("default");
+        if (isNone(now)) {
+            throw new TokenStoreException("Your keyring did not create a default collection, so Flint cannot save your "
+                    + "sign-in. You will have to sign in again after Flint restarts.");
+        }
+        return now;
+    }
+
+    /** Shows the Secret Service's prompt and waits for the user's answer; a dismissal or no answer is a sentence. */
+    private Variant<?> prompt(DBusPath path, String what) throws Exception {
+        java.util.concurrent.CompletableFuture<SecretServiceApi.Prompt.Completed> done = new java.util.concurrent.CompletableFuture<>();
+        org.freedesktop.dbus.interfaces.DBusSigHandler<SecretServiceApi.Prompt.Completed> handler = signal -> {
+            if (signal.getPath().equals(path.getPath())) {
+                done.complete(signal);
+            }
+        };
+        var registration = bus.addSigHandler(SecretServiceApi.Prompt.Completed.class, handler);
+        try {
+            bus.getRemoteObject(BUS_NAME, path.getPath(), SecretServiceApi.Prompt.class).Prompt("");
+            SecretServiceApi.Prompt.Completed c = done.get(PROMPT_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            if (c.dismissed) {
+                throw new TokenStoreException("The keyring's request to " + what + " was dismissed, so Flint keeps "
+                        + "your sign-in in memory only; you will have to sign in again after Flint restarts.");
+            }
+            return c.result;
+        } catch (java.util.concurrent.TimeoutException e) {
+            try {
+                bus.getRemoteObject(BUS_NAME, path.getPath(), SecretServiceApi.Prompt.class).Dismiss();
+            } catch (Exception ignored) {
+                // it may have gone already
+            }
+            throw new TokenStoreException("Nobody answered the keyring's request to " + what + " within "
+                    + PROMPT_WAIT.toMinutes() + " minutes, so Flint keeps your sign-in in memory only.");
+        } finally {
+            registration.close();
+        }
+    }
+
+    private static boolean isNone(DBusPath path) {
+        return path == null || path.getPath().equals("/");
     }
 
     @Override

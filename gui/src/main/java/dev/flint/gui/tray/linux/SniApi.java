@@ -71,6 +71,19 @@ public final class SniApi {
 
         Pair<List<Integer>, List<Integer>> AboutToShowGroup(List<Integer> ids);
 
+        /** Properties changed in place: the host updates those items without rebuilding (or closing) the menu. */
+        class ItemsPropertiesUpdated extends DBusSignal {
+            public final List<ItemProperties> updatedProps;
+            public final List<ItemRemovedProperties> removedProps;
+
+            public ItemsPropertiesUpdated(String path, List<ItemProperties> updatedProps,
+                                          List<ItemRemovedProperties> removedProps) throws DBusException {
+                super(path, updatedProps, removedProps);
+                this.updatedProps = updatedProps;
+                this.removedProps = removedProps;
+            }
+        }
+
         class LayoutUpdated extends DBusSignal {
             public final UInt32 revision;
             public final int parent;
@@ -121,6 +134,19 @@ public final class SniApi {
         public ItemProperties(int id, Map<String, Variant<?>> properties) {
             this.id = id;
             this.properties = properties;
+        }
+    }
+
+    /** (ias): an item and the names of properties it no longer has. */
+    public static final class ItemRemovedProperties extends Struct {
+        @Position(0)
+        public final int id;
+        @Position(1)
+        public final List<String> names;
+
+        public ItemRemovedProperties(int id, List<String> names) {
+            this.id = id;
+            this.names = names;
         }
     }
 

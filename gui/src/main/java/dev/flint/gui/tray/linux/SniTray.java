@@ -5,13 +5,10 @@ import dev.flint.gui.tray.MenuItem;
 import dev.flint.gui.tray.TrayBackend;
 import dev.flint.gui.tray.TrayIconRenderer;
 import dev.flint.gui.tray.TrayIconState;
-import dev.flint.icons.Icon;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -45,8 +42,8 @@ public final class SniTray implements TrayBackend {
     private final Menu menu = new Menu();
 
     private volatile List<MenuItem> currentMenu = List.of();
+    private volatile MenuTree tree = MenuTree.empty();
     private volatile Map<Integer, MenuItem.Item> actions = Map.of();
-    private volatile SniApi.LayoutNode layout = new SniApi.LayoutNode(0, Map.of(), List.of());
     private volatile int revision;
     private volatile TrayIconState currentIcon;
     private volatile List<SniApi.Pixmap> pixmaps = List.of();
@@ -74,7 +71,16 @@ public final class SniTray implements TrayBackend {
      * @param activate what a left click on the icon does (open the window)
      */
     public static SniTray start(DBusConnection bus, Consumer<MenuAction> clicks, Runnable activate) throws DBusException {
+        return start(bus, clicks, activate, List.of(), null, "Flint");
+    }
+
+    /** As {@link #start(DBusConnection, Consumer, Runnable)}, with a first icon and menu ready before the host asks. */
+    public static SniTray start(DBusConnection bus, Consumer<MenuAction> clicks, Runnable activate, List<MenuItem> menu,
+                                TrayIconState icon, String tooltip) throws DBusException {
         SniTray t = new SniTray(bus, clicks, activate);
+        if (icon != null) {
+            t.show(menu, icon, tooltip);
+        }
         bus.exportObject(ITEM_PATH, t.item);
         bus.exportObject(MENU_PATH, t.menu);
         bus.requestBusName(t.busName);
@@ -109,56 +115,32 @@ public final class SniTray implements TrayBackend {
         }
         if (!newMenu.equals(currentMenu)) {
             currentMenu = newMenu;
-            Map<Integer, MenuItem.Item> ids = new HashMap<>();
-            int[] next = {1};
-            List<Variant<?>> children = new ArrayList<>();
-            for (MenuItem m : newMenu) {
-                children.add(node(m, ids, next));
+            MenuTree next = tree.next(newMenu);
+            MenuTree.Diff diff = tree.diff(next);
+            tree = next;
+            actions = next.actions();
+            // In place: changed properties first, then a new layout only for the submenus whose items changed,
+            // so an open menu stays open while statuses and round trips change.
+            if (!diff.updated().isEmpty() || !diff.removed().isEmpty()) {
+                List<SniApi.ItemProperties> updated = new ArrayList<>();
+                diff.updated().forEach((id, props) -> updated.add(new SniApi.ItemProperties(id, props)));
+                List<SniApi.ItemRemovedProperties> removed = new ArrayList<>();
+                diff.removed().forEach((id, names) -> removed.add(new SniApi.ItemRemovedProperties(id, names)));
+                signal(() -> new SniApi.DBusMenu.ItemsPropertiesUpdated(MENU_PATH, updated, removed));
             }
-            layout = new SniApi.LayoutNode(0, Map.of("children-display", new Variant<>("submenu")), children);
-            actions = Map.copyOf(ids);
-            revision++;
-            int rev = revision;
-            signal(() -> new SniApi.DBusMenu.LayoutUpdated(MENU_PATH, new UInt32(rev), 0));
-        }
-    }
-
-    private Variant<?> node(MenuItem m, Map<Integer, MenuItem.Item> ids, int[] next) {
-        int id = next[0]++;
-        Map<String, Variant<?>> props = new LinkedHashMap<>();
-        List<Variant<?>> children = new ArrayList<>();
-        switch (m) {
-            case MenuItem.Separator s -> props.put("type", new Variant<>("separator"));
-            case MenuItem.Submenu sub -> {
-                props.put("label", new Variant<>(escape(sub.label())));
-                props.put("children-display", new Variant<>("submenu"));
-                for (MenuItem c : sub.children()) {
-                    children.add(node(c, ids, next));
+            if (!diff.relaidOut().isEmpty()) {
+                revision++;
+                int rev = revision;
+                for (int parent : diff.relaidOut()) {
+                    signal(() -> new SniApi.DBusMenu.LayoutUpdated(MENU_PATH, new UInt32(rev), parent));
                 }
             }
-            case MenuItem.Item it -> {
-                props.put("label", new Variant<>(escape(it.label())));
-                if (!it.enabled()) {
-                    props.put("enabled", new Variant<>(false));
-                }
-                it.checked().ifPresent(c -> {
-                    props.put("toggle-type", new Variant<>("checkmark"));
-                    props.put("toggle-state", new Variant<>(c ? 1 : 0));
-                });
-                it.dot().ifPresent(d -> props.put("icon-data", new Variant<>(switch (d) {
-                    case GREEN -> Icon.STATUS_ONLINE.png(16);
-                    case RED -> Icon.STATUS_OFFLINE.png(16);
-                    case GREY -> Icon.STATUS_UNKNOWN.png(16);
-                }, "ay")));
-                ids.put(id, it);
-            }
         }
-        return new Variant<>(new SniApi.LayoutNode(id, props, children), "(ia{sv}av)");
     }
 
     /** dbusmenu treats "_" as a mnemonic marker; a literal underscore is doubled. */
     static String escape(String label) {
-        return label.replace("_", "__");
+        return MenuTree.escape(label);
     }
 
     private interface SignalFactory {
@@ -258,41 +240,35 @@ public final class SniTray implements TrayBackend {
 
         @Override
         public SniApi.Pair<UInt32, SniApi.LayoutNode> GetLayout(int parentId, int recursionDepth, List<String> propertyNames) {
-            SniApi.LayoutNode root = layout;
-            SniApi.LayoutNode found = parentId == 0 ? root : find(root, parentId).orElse(null);
+            MenuTree current = tree;
+            MenuTree.Node found = current.node(parentId);
             if (found == null) {
                 throw new org.freedesktop.dbus.exceptions.DBusExecutionException("No menu item " + parentId);
             }
-            return new SniApi.Pair<>(new UInt32(revision), found);
-        }
-
-        private Optional<SniApi.LayoutNode> find(SniApi.LayoutNode n, int id) {
-            for (Variant<?> v : n.children) {
-                SniApi.LayoutNode c = asNode(v);
-                if (c.id == id) {
-                    return Optional.of(c);
-                }
-                Optional<SniApi.LayoutNode> deeper = find(c, id);
-                if (deeper.isPresent()) {
-                    return deeper;
-                }
-            }
-            return Optional.empty();
+            return new SniApi.Pair<>(new UInt32(revision), MenuTree.layout(found));
         }
 
         @Override
         public List<SniApi.ItemProperties> GetGroupProperties(List<Integer> ids, List<String> propertyNames) {
+            MenuTree current = tree;
             List<SniApi.ItemProperties> out = new ArrayList<>();
             for (int id : ids) {
-                (id == 0 ? Optional.of(layout) : find(layout, id)).ifPresent(n -> out.add(new SniApi.ItemProperties(n.id, n.properties)));
+                MenuTree.Node n = current.node(id);
+                if (n != null) {
+                    out.add(new SniApi.ItemProperties(n.id(), n.props()));
+                }
             }
             return out;
         }
 
         @Override
         public Variant<?> GetProperty(int id, String name) {
-            return find(layout, id).map(n -> n.properties.get(name))
-                    .orElseThrow(() -> new org.freedesktop.dbus.exceptions.DBusExecutionException("No property " + name));
+            MenuTree.Node n = tree.node(id);
+            Variant<?> v = n == null ? null : n.props().get(name);
+            if (v == null) {
+                throw new org.freedesktop.dbus.exceptions.DBusExecutionException("No property " + name);
+            }
+            return v;
         }
 
         @Override
