@@ -3,6 +3,7 @@ package dev.flint.devstack.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * What one {@code iperf3 --json} TCP run measured: the rate that arrived at the receiver, and the sender's TCP
@@ -36,6 +37,16 @@ record Iperf3Result(double receivedMbitPerSecond, long retransmits, double secon
         return new Iperf3Result(received.path("bits_per_second").asDouble() / 1e6,
             sent.path("retransmits").asLong(-1), received.path("seconds").asDouble(),
             root.path("start").path("test_start").path("reverse").asInt() == 1);
+    }
+
+    /** The {@code "error"} iperf3 put in its JSON, if any (empty too when the text is not iperf3's JSON). */
+    static Optional<String> error(String json) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            return root != null && root.hasNonNull("error") ? Optional.of(root.get("error").asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static String firstLine(String text) {

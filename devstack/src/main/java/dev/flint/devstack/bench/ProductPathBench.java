@@ -71,6 +71,9 @@ public final class ProductPathBench {
     private static final int COLD_SECONDS = 5;
     private static final Duration SIGN_IN = Duration.ofSeconds(120);
     private static final Duration FIRST_PING = Duration.ofSeconds(60);
+    /** iperf3's errors for a test that never started (its control connection refused or reset). */
+    private static final Pattern NOT_STARTED = Pattern.compile("unable to (receive|send) control message"
+        + "|the server is busy|unable to connect");
     private static final Pattern GATEWAY_PATH = Pattern.compile("Client \\S+ (?:now )?connected (via (relay|direct path)"
         + "[^\\n]*?)\\.?$", Pattern.MULTILINE);
 
@@ -89,6 +92,13 @@ public final class ProductPathBench {
         }
     }
 
+    /** The two ends of every iperf3 run and ping: the client namespace and the resource network's. */
+    private record Ends(NetworkNamespace client, NetworkNamespace resources) {
+        static Ends of(DevstackState state) {
+            return new Ends(state.namespace(Role.CLIENT), state.namespace(Role.RESOURCES));
+        }
+    }
+
     /** One topology that is up: its state file, and what the bench started beside it. */
     private record Stack(String name, Path stateFile, DevstackState state) {
     }
@@ -101,6 +111,7 @@ public final class ProductPathBench {
     private final List<String> prefixes = new ArrayList<>();
     /** What to undo on the way out, newest first. */
     private final Deque<Runnable> cleanup = new ArrayDeque<>();
+    private final Object downLock = new Object();
     private volatile boolean stopping;
     private volatile Thread hook;
 
@@ -255,7 +266,9 @@ public final class ProductPathBench {
             PathResult.GATEWAY, "wireguard-go (gateway)"), r -> wireGuardGo(stack, r)));
         results.add(path(name, "Flint", Map.of(PathResult.CLIENT, "tunnel service", PathResult.GATEWAY, "gateway"),
             r -> flint(stack, r, false)));
-        down(stack);
+        if (!stopping) {
+            down(stack);
+        }
     }
 
     private void topologyB(List<PathResult> results) {
@@ -274,7 +287,9 @@ public final class ProductPathBench {
         }
         results.add(path(name, "Flint", Map.of(PathResult.CLIENT, "tunnel service", PathResult.GATEWAY, "gateway",
             PathResult.RELAY, "coturn"), r -> flint(stack, r, true)));
-        down(stack);
+        if (!stopping) {
+            down(stack);
+        }
     }
 
     private Stack up(String name, DemoTopology.Options options) {
@@ -294,11 +309,14 @@ public final class ProductPathBench {
 
     /** Takes a topology down (and whatever was recorded beside it), keeping its logs first; safe to repeat. */
     private void down(Stack stack) {
-        if (DevstackState.load(stack.stateFile()).isEmpty()) {
-            return;
+        // Ctrl-C: the hook and the main thread (whose path just failed) may both get here.
+        synchronized (downLock) {
+            if (DevstackState.load(stack.stateFile()).isEmpty()) {
+                return;
+            }
+            keepLogs(stack);
+            DemoTopology.down(stack.stateFile());
         }
-        keepLogs(stack);
-        DemoTopology.down(stack.stateFile());
         sayAnyway("   " + stack.name() + ": devstack " + stack.state().prefix() + " is down (namespaces, processes, "
             + "run directory removed)");
     }
@@ -338,7 +356,7 @@ public final class ProductPathBench {
         result.route = "plain routing: " + route;
         say("   route: " + route);
         awaitPing(client, Duration.ofSeconds(10));
-        measureWarm(client, result, Map.of());
+        measureWarm(Ends.of(stack.state()), result, Map.of());
     }
 
     private void wireGuardGo(Stack stack, PathResult result) {
@@ -366,7 +384,7 @@ public final class ProductPathBench {
             Map<String, Long> pids = new LinkedHashMap<>();
             pids.put(PathResult.CLIENT, pair.clientPid());
             pids.put(PathResult.GATEWAY, pair.gatewayPid());
-            measureWarm(client, result, pids);
+            measureWarm(Ends.of(stack.state()), result, pids);
         } finally {
             synchronized (cleanup) {
                 cleanup.remove(close);
@@ -412,7 +430,7 @@ public final class ProductPathBench {
         if (relayed) {
             pids.put(PathResult.RELAY, pid(state, DemoTopology.COTURN));
         }
-        result.runs.add(iperf(client, Kind.COLD, COLD_SECONDS, pids));
+        result.runs.add(iperf(Ends.of(state), Kind.COLD, COLD_SECONDS, pids, result));
 
         String path = gatewayPath(state);
         result.route = route + "; the gateway says: " + path;
@@ -422,7 +440,7 @@ public final class ProductPathBench {
                 + "but it is relayed";
             say("   NOTE: " + result.warning);
         }
-        measureWarm(client, result, pids);
+        measureWarm(Ends.of(state), result, pids);
 
         say("   idle for " + settings.idleSeconds() + " s, then the service's RSS");
         sleep(Duration.ofSeconds(settings.idleSeconds()));
@@ -434,28 +452,30 @@ public final class ProductPathBench {
     }
 
     /** Warm-up (unmeasured), then up, down and ping, each printed as it ends. */
-    private void measureWarm(NetworkNamespace client, PathResult result, Map<String, Long> pids) {
-        say("   warm-up: " + settings.warmupSeconds() + " s up, " + settings.warmupSeconds()
+    private void measureWarm(Ends ends, PathResult result, Map<String, Long> pids) {
+        progress("   warm-up: " + settings.warmupSeconds() + " s up, " + settings.warmupSeconds()
             + " s down (not measured) ");
-        warmUp(client, false);
-        warmUp(client, true);
-        result.runs.add(iperf(client, Kind.UP, settings.seconds(), pids));
-        result.runs.add(iperf(client, Kind.DOWN, settings.seconds(), pids));
-        result.ping = ping(client);
+        warmUp(ends, false, result);
+        warmUp(ends, true, result);
+        say("");
+        result.runs.add(iperf(ends, Kind.UP, settings.seconds(), pids, result));
+        result.runs.add(iperf(ends, Kind.DOWN, settings.seconds(), pids, result));
+        awaitIdleServer(ends);
+        result.ping = ping(ends.client());
     }
 
     // --- measurements --------------------------------------------------------------------------------------------
 
-    private PathResult.Run iperf(NetworkNamespace client, Kind kind, int seconds, Map<String, Long> pids) {
+    private PathResult.Run iperf(Ends ends, Kind kind, int seconds, Map<String, Long> pids, PathResult path) {
         String what = switch (kind) {
             case COLD -> "cold: up (client -> resource)";
             case UP -> "up (client -> resource)";
             case DOWN -> "down (resource -> client, -R)";
         };
         progress("   " + what + ", " + seconds + " s ");
+        awaitIdleServer(ends);
         ProcessMeter meter = ProcessMeter.start(pids, ticksPerSecond);
-        Exec.Result run = withDots(() -> Exec.inNamespace(client.name(), Duration.ofSeconds(seconds + 40), iperfArgs(
-            seconds, kind == Kind.DOWN, true)));
+        Exec.Result run = runIperf(ends, seconds, kind == Kind.DOWN, path);
         Map<String, ProcessMeter.Usage> usage = meter.stop();
         Iperf3Result result;
         try {
@@ -472,29 +492,68 @@ public final class ProductPathBench {
         return new PathResult.Run(kind, result, usage);
     }
 
-    private void warmUp(NetworkNamespace client, boolean reverse) {
-        Exec.Result run = withDots(() -> Exec.inNamespace(client.name(),
-            Duration.ofSeconds(settings.warmupSeconds() + 40), iperfArgs(settings.warmupSeconds(), reverse, true)));
+    /** An unmeasured run; a failure is noted on the path (it is a finding too) and the measured runs still go. */
+    private void warmUp(Ends ends, boolean reverse, PathResult result) {
+        awaitIdleServer(ends);
+        Exec.Result run = runIperf(ends, settings.warmupSeconds(), reverse, result);
         try {
             Iperf3Result.parse(run.stdout());
         } catch (IllegalArgumentException e) {
-            say("");
-            throw new Failed("the warm-up failed: " + e.getMessage());
-        }
-        if (reverse) {
-            say("");
+            note(result, "the warm-up " + (reverse ? "down" : "up") + " failed (" + e.getMessage() + ")");
         }
     }
 
-    private static String[] iperfArgs(int seconds, boolean reverse, boolean json) {
+    /**
+     * One iperf3 client run. When the control connection is refused or reset before the test starts (the iperf3
+     * server still winding down the last test: it answers a new client by closing with the cookie unread, which
+     * the kernel turns into a reset), it waits for the server and tries once more, and notes that on the path.
+     */
+    private Exec.Result runIperf(Ends ends, int seconds, boolean reverse, PathResult path) {
+        Exec.Result run = withDots(() -> Exec.inNamespace(ends.client().name(), Duration.ofSeconds(seconds + 40),
+            iperfArgs(seconds, reverse)));
+        Optional<String> error = Iperf3Result.error(run.stdout());
+        if (!run.ok() && error.isPresent() && NOT_STARTED.matcher(error.get()).lookingAt()) {
+            note(path, "an iperf3 run did not start and was repeated (iperf3 said: " + error.get() + ")");
+            sleep(Duration.ofSeconds(1));
+            awaitIdleServer(ends);
+            run = withDots(() -> Exec.inNamespace(ends.client().name(), Duration.ofSeconds(seconds + 40),
+                iperfArgs(seconds, reverse)));
+        }
+        return run;
+    }
+
+    /**
+     * Waits until the iperf3 server holds no open connection (none established, none the client has closed but
+     * the server not yet): it serves one test at a time and may still be finishing the last one, whose closing
+     * packets queue behind the data in a slow tunnel.
+     */
+    private void awaitIdleServer(Ends ends) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Exec.Result open = Exec.inNamespace(ends.resources().name(), Duration.ofSeconds(10), "ss", "-Htn", "state",
+                "established", "state", "close-wait", "state", "syn-recv", "( sport = :" + AddressPlan.IPERF_PORT + " )");
+            if (open.ok() && open.stdout().isBlank()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new Failed("the iperf3 server still had connections open 30 s after the last run");
+            }
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private void note(PathResult result, String note) {
+        result.warning = result.warning == null ? note : result.warning + "; " + note;
+        progress(" [" + note + "] ");
+    }
+
+    private static String[] iperfArgs(int seconds, boolean reverse) {
         List<String> args = new ArrayList<>(List.of("iperf3", "--client", IPERF, "--port",
             Integer.toString(AddressPlan.IPERF_PORT), "--time", Integer.toString(seconds), "--connect-timeout", "10000"));
         if (reverse) {
             args.add("--reverse");
         }
-        if (json) {
-            args.add("--json");
-        }
+        args.add("--json");
         return args.toArray(String[]::new);
     }
 

@@ -129,9 +129,12 @@ final class WireGuardGoPair implements AutoCloseable {
         return gatewayProcess.pid();
     }
 
-    /** Stops both sides and removes the route, the nftables table, the control sockets and the keys. */
+    /**
+     * Stops both sides and removes the route, the nftables table, the control sockets and the keys. Synchronized:
+     * on Ctrl-C the bench's exit hook and its main thread may both close the pair.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         RuntimeException failure = null;
         while (!undo.isEmpty()) {
             try {

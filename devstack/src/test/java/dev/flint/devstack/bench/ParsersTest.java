@@ -39,6 +39,10 @@ class ParsersTest {
         assertThatThrownBy(() -> Iperf3Result.parse("iperf3: error - the server is busy running a test"))
             .hasMessageStartingWith("iperf3 printed no JSON: iperf3: error");
         assertThatThrownBy(() -> Iperf3Result.parse("")).hasMessage("iperf3 printed no JSON: (nothing)");
+        assertThat(Iperf3Result.error(resource("iperf3-refused.json")))
+            .contains("unable to connect to server: Connection refused");
+        assertThat(Iperf3Result.error(resource("iperf3-up.json"))).isEmpty();
+        assertThat(Iperf3Result.error("not json")).isEmpty();
     }
 
     @Test
