@@ -192,14 +192,17 @@ public final class ChromiumSignIn implements AutoCloseable {
             navigate.put("url", signInUrl.toString());
             send("Page.navigate", navigate);
             long deadline = System.nanoTime() + timeout.toNanos();
+            Trail trail = new Trail();
             while (true) {
                 // One loop over every event, so none is dropped while waiting for another (a paused request
                 // that is never continued would stall the page).
                 long left = deadline - System.nanoTime();
                 JsonNode event = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
                 if (event == null) {
-                    throw new IOException("no redirect to a Flint sign-in link within " + timeout.toSeconds() + " s");
+                    throw new IOException("no redirect to a Flint sign-in link within " + timeout.toSeconds()
+                        + " s; what the tab did: " + trail);
                 }
+                trail.add(event);
                 JsonNode params = event.path("params");
                 switch (event.path("method").asText()) {
                     case "Fetch.requestPaused" -> {
@@ -240,6 +243,35 @@ public final class ChromiumSignIn implements AutoCloseable {
         } catch (IOException e) {
             return new SignInFollower.Outcome.Failed("Chromium did not end the sign-in in a Flint sign-in link: "
                 + e.getMessage() + ".");
+        }
+    }
+
+    /** The last events of the tab, in short, for the sentence that says why a sign-in did not end. */
+    private static final class Trail {
+        private static final int KEPT = 24;
+        private final java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
+
+        void add(JsonNode event) {
+            JsonNode params = event.path("params");
+            String line = switch (event.path("method").asText()) {
+                case "Fetch.requestPaused" -> params.path("responseStatusCode").asInt() + " "
+                    + params.path("request").path("method").asText() + " " + params.path("request").path("url").asText();
+                case "Page.frameNavigated" -> "navigated " + params.path("frame").path("url").asText();
+                case "Page.loadEventFired" -> "load";
+                case "" -> event.has("error") ? "error " + event.path("error").path("message").asText()
+                    : "result " + event.path("id").asText() + " " + event.path("result").path("result").path("value")
+                        .asText("");
+                default -> event.path("method").asText();
+            };
+            if (kept.size() == KEPT) {
+                kept.removeFirst();
+            }
+            kept.addLast(line.strip());
+        }
+
+        @Override
+        public String toString() {
+            return kept.isEmpty() ? "nothing" : String.join(", ", kept);
         }
     }
 
