@@ -11,7 +11,7 @@ import dev.flint.connlib.portal.Decoded;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.wireguard.WireGuardKey;
-import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.netns.NetworkNamespace;
 import dev.flint.shell.p2p.PeerSocketShell;
 import dev.flint.shell.p2p.PeerSockets;
 import dev.flint.shell.portal.DeviceIdentity;

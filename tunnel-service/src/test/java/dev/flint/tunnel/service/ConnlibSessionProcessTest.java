@@ -11,12 +11,6 @@ import dev.flint.connlib.dns.DnsRecord;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
-import dev.flint.devstack.netns.IpPrefix;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
-import dev.flint.devstack.netns.VethPair;
 import dev.flint.devstack.portal.PortalConfig;
 import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
@@ -25,8 +19,13 @@ import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.UnixSocket;
+import dev.flint.netns.IpPrefix;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.Topology;
+import dev.flint.netns.VethPair;
 import dev.flint.tunnel.FlintTunnel;
-import dev.flint.tunnel.linux.InNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -216,7 +215,7 @@ class ConnlibSessionProcessTest {
     }
 
     DnsMessage ask(InetAddress server, String name) throws Exception {
-        return InNamespace.call(ns, () -> {
+        return ns.call(() -> {
             try (DatagramSocket s = new DatagramSocket()) {
                 s.setSoTimeout(10_000);
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
@@ -247,7 +246,7 @@ class ConnlibSessionProcessTest {
         InetAddress proxy = ((RData.A) ask(sentinel, "web.flint.test").answers().getFirst().data()).address();
         Thread.ofPlatform().daemon().start(() -> { // its filter allows tcp/80: a SYN that nobody will answer
             try {
-                InNamespace.call(ns, () -> {
+                ns.call(() -> {
                     try (java.net.Socket s = new java.net.Socket()) {
                         s.connect(new InetSocketAddress(proxy, 80), (int) WAIT.toMillis());
                     }

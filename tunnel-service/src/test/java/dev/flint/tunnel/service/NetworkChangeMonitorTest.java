@@ -3,8 +3,8 @@ package dev.flint.tunnel.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.Topology;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;

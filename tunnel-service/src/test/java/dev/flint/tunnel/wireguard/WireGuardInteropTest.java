@@ -5,9 +5,9 @@ import static dev.flint.tunnel.wireguard.WireGuardLab.GO_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.wireguard.WireGuardKey;
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.tunnel.linux.InNamespace;
+import dev.flint.netns.Command;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.shell.linux.NetworkNamespaceThreads;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -208,7 +208,7 @@ class WireGuardInteropTest {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         CompletableFuture<long[]> receivedCount = new CompletableFuture<>();
         CompletableFuture<String> receivedSha = new CompletableFuture<>();
-        Thread receiver = InNamespace.start(to, "tcp-sink", () -> {
+        Thread receiver = NetworkNamespaceThreads.start(to.name(), "tcp-sink", () -> {
             try (ServerSocket server = new ServerSocket()) {
                 server.bind(new InetSocketAddress(toIp, 0));
                 port.complete(server.getLocalPort());
@@ -233,7 +233,7 @@ class WireGuardInteropTest {
         });
         int p = port.get(30, TimeUnit.SECONDS);
         AtomicLong sentSoFar = new AtomicLong();
-        String sentSha = InNamespace.call(from, () -> {
+        String sentSha = from.call(() -> {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             Random data = new Random(bytes);
             byte[] buf = new byte[64 * 1024];

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.flint.connlib.wireguard.WireGuardKey;
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.IpPrefix;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
+import dev.flint.netns.Command;
+import dev.flint.netns.IpPrefix;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.Topology;
 import dev.flint.tunnel.FlintTunnel;
 import java.io.IOException;
 import java.nio.file.Files;
