@@ -3,7 +3,6 @@ package dev.flint.netns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +70,7 @@ public final class Coturn {
         Coturn coturn = new Coturn(config, process);
         for (int i = 0; i < config.addresses().size(); i++) {
             // Every address: coturn carries on when one of its listeners fails to bind.
-            namespace.awaitListening(NetworkNamespace.Transport.UDP, coturn.address(i), Duration.ofSeconds(20),
+            namespace.awaitListening(NetworkNamespace.Transport.UDP, coturn.address(i), RealTimeWait.GENEROUS,
                 process);
         }
         return coturn;

@@ -55,7 +55,7 @@ class CoturnTest {
             runDirectory = net.runDirectory();
             net.start(peer, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-L",
                 new IpPrefix(PEER6, 128).addressText(), "-p", "3480"));
-            peer.awaitListening(NetworkNamespace.Transport.UDP, 3480, Duration.ofSeconds(10), null);
+            peer.awaitListening(NetworkNamespace.Transport.UDP, 3480, RealTimeWait.GENEROUS, null);
 
             String salt = TurnCredentials.saltForPublicKey("n8Wd8QBV4XGJqT9Q8yIUmJY1IhY1NJs8tGr4xx1sPnE=");
             TurnCredentials good = coturn.credentials(Instant.now().plus(Duration.ofHours(1)), salt);

@@ -69,10 +69,7 @@ class NamespaceBasicsTest {
             NamespaceProcess sleeper = net.start(c, "sleeper", List.of("sleep", "300"));
             sleeperPid = sleeper.pid();
             // ip netns exec enters the namespace just after it starts.
-            for (int i = 0; i < 1000 && !c.pids().contains(sleeperPid); i++) {
-                Thread.sleep(10);
-            }
-            assertThat(c.pids()).contains(sleeperPid);
+            RealTimeWait.until("the sleeper to be in namespace " + c.name(), () -> c.pids().contains(sleeperPid));
         }
         assertThat(NetworkNamespace.list()).noneMatch(net.prefix()::owns);
         assertThat(net.leftoverNamespaces()).isEmpty();

@@ -111,7 +111,7 @@ class NatRouterTest {
     private static Received receive(DatagramSocket socket) throws Exception {
         byte[] buffer = new byte[1500];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout((int) RealTimeWait.GENEROUS.toMillis());
         try {
             socket.receive(packet);
         } catch (SocketTimeoutException e) {

@@ -212,9 +212,15 @@ public final class ChromiumSignIn implements AutoCloseable {
                                 location = header.path("value").asText();
                             }
                         }
-                        if (params.path("responseStatusCode").asInt() / 100 == 3
-                            && location.startsWith(SignInFollower.DEEP_LINK_SCHEME + "://")) {
+                        int status = params.path("responseStatusCode").asInt();
+                        if (status / 100 == 3 && location.startsWith(SignInFollower.DEEP_LINK_SCHEME + "://")) {
                             return new SignInFollower.Outcome.DeepLink(URI.create(location));
+                        }
+                        // Unattended, the form is submitted once: any other answer to it is the portal's verdict
+                        // (a person at the display may try again instead).
+                        if (credentials.isPresent() && status / 100 != 3
+                            && params.path("request").path("method").asText().equals("POST")) {
+                            throw new IOException("the portal answered the submitted form with HTTP " + status);
                         }
                         ObjectNode resume = JSON.createObjectNode();
                         resume.put("requestId", params.path("requestId").asText());

@@ -6,14 +6,15 @@ import dev.flint.devstack.gateway.GatewayMain;
 import dev.flint.devstack.portal.PortalMain;
 import dev.flint.netns.Coturn;
 import dev.flint.netns.Created;
-import dev.flint.netns.Internet.NatSite;
 import dev.flint.netns.Internet;
+import dev.flint.netns.Internet.NatSite;
 import dev.flint.netns.IpPrefix;
 import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NatType;
-import dev.flint.netns.NetworkNamespace.Transport;
 import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.NetworkNamespace.Transport;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,7 +59,8 @@ public final class DemoTopology {
     public static final InetSocketAddress PORTAL_LISTEN = new InetSocketAddress(AddressPlan.PORTAL.address(),
         AddressPlan.PORTAL_PORT);
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a part of the topology may take to listen or answer: generous, since the machine may be busy. */
+    private static final Duration READY_TIMEOUT = RealTimeWait.GENEROUS;
 
     /**
      * What to build. {@code routeResources} lets the internet route straight to the gateway's site and resource

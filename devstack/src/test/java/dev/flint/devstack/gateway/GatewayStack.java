@@ -14,6 +14,7 @@ import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NatType;
 import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class GatewayStack implements AutoCloseable {
     static final URI API = URI.create("ws://198.18.0.5:8081");
     static final String GATEWAY_TOKEN = "change-me-gateway-token";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
 
     private final Path stateFile;
     private DevstackState state;

@@ -11,6 +11,7 @@ import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NatType;
 import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -199,7 +200,7 @@ class DemoTopologyTest {
             return s;
         });
         try (socket) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout((int) RealTimeWait.GENEROUS.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -7,6 +7,7 @@ import dev.flint.gui.controller.Effect;
 import dev.flint.gui.controller.Page;
 import dev.flint.gui.controller.Phase;
 import dev.flint.gui.settings.GeneralSettings;
+import dev.flint.gui.testing.RealTimeWait;
 import dev.flint.gui.testing.Screenshots;
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.ConnectedDevice;
@@ -228,7 +229,7 @@ class MainWindowTest {
 
         harness.exportTarget = dir.resolve("export.zip");
         robot.clickOn("#exportLogs");
-        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+        WaitForAsyncUtils.waitFor(RealTimeWait.GENEROUS.toSeconds(), java.util.concurrent.TimeUnit.SECONDS,
                 () -> robot.lookup("#exportResult").queryAs(Label.class).getText().startsWith("Logs exported"));
         try (var zip = new ZipFile(harness.exportTarget.toFile())) {
             var names = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
@@ -240,7 +241,7 @@ class MainWindowTest {
         try (ServerSocket portal = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             harness.checkTarget = URI.create("http://127.0.0.1:" + portal.getLocalPort() + "/");
             robot.clickOn("#checkConnectivity");
-            WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+            WaitForAsyncUtils.waitFor(RealTimeWait.GENEROUS.toSeconds(), java.util.concurrent.TimeUnit.SECONDS,
                     () -> robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().size() == 3);
         }
         var lines = robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().stream()

@@ -2,6 +2,7 @@ package dev.flint.shell.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flint.netns.RealTimeWait;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -85,7 +86,8 @@ class LinuxUdpSocketTest {
             });
             Thread.sleep(50);
             s.close();
-            assertThat(result.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(-1);
+            assertThat(result.get(RealTimeWait.GENEROUS.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .as("the blocked receive ends once the socket is closed").isEqualTo(-1);
             t.join();
         }
     }

@@ -18,6 +18,7 @@ import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
 import dev.flint.devstack.portal.PortalMain;
 import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import dev.flint.netns.VethPair;
 import dev.flint.shell.client.ClientTunnel;
@@ -33,7 +34,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class ClientTunnelNamespaceTest {
     static final String TUN = "tun-ses";
-    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
 
     Topology net;
     NetworkNamespace portalNs;
@@ -229,7 +229,7 @@ class ClientTunnelNamespaceTest {
     DnsMessage ask(InetAddress server, String name) throws Exception {
         return clientNs.call(() -> {
             try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout(10_000);
+                socket.setSoTimeout((int) WAIT.toMillis());
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
                 socket.send(new DatagramPacket(query, query.length, server, 53));
                 byte[] buffer = new byte[1500];
@@ -241,14 +241,7 @@ class ClientTunnelNamespaceTest {
         });
     }
 
-    void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what + "; waits " + waits + ", stopped "
-                    + stopped.get());
-            }
-            Thread.sleep(20);
-        }
+    void await(String what, BooleanSupplier condition) {
+        RealTimeWait.until(what, WAIT, condition, () -> "waits for the network " + waits + ", stopped " + stopped.get());
     }
 }

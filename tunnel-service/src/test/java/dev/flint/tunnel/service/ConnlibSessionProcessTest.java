@@ -23,6 +23,7 @@ import dev.flint.netns.IpPrefix;
 import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import dev.flint.netns.VethPair;
 import dev.flint.tunnel.FlintTunnel;
@@ -57,7 +58,7 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class ConnlibSessionProcessTest {
     static final String TUN = "tun-flint";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
     static final String RESOLVER = "10.77.0.1";
 
     Topology net;
@@ -217,7 +218,7 @@ class ConnlibSessionProcessTest {
     DnsMessage ask(InetAddress server, String name) throws Exception {
         return ns.call(() -> {
             try (DatagramSocket s = new DatagramSocket()) {
-                s.setSoTimeout(10_000);
+                s.setSoTimeout((int) WAIT.toMillis());
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
                 s.send(new DatagramPacket(query, query.length, server, 53));
                 byte[] buffer = new byte[1500];
@@ -273,7 +274,7 @@ class ConnlibSessionProcessTest {
                 .answers()).isNotEmpty();
 
         new ProcessBuilder("kill", "-9", Long.toString(gui.pid())).start().waitFor();
-        await("clean-up after the GUI's death", this::clean, Duration.ofSeconds(5), service);
+        await("clean-up after the GUI's death", this::clean, WAIT, service);
         assertThat(service.isAlive()).isTrue();
     }
 
@@ -312,7 +313,7 @@ class ConnlibSessionProcessTest {
             assertThat(routed("172.20.0.0/24")).isTrue();
             assertThat(ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip()).isEqualTo(index);
         }
-        await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
+        await("clean-up after the GUI closed", this::clean, WAIT, service);
     }
 
     String portalConnections() {
@@ -340,7 +341,7 @@ class ConnlibSessionProcessTest {
         await("the tunnel", this::tunExists, WAIT, headless);
         assertSessionUp(headless);
         new ProcessBuilder("kill", "-TERM", Long.toString(headless.pid())).start().waitFor();
-        await("the service to exit", () -> !headless.isAlive(), Duration.ofSeconds(10), headless);
+        await("the service to exit", () -> !headless.isAlive(), WAIT, headless);
         assertThat(headless.exitCode()).isZero();
         assertThat(clean()).isTrue();
     }

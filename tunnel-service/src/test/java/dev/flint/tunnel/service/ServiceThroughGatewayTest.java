@@ -22,6 +22,7 @@ import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NatType;
 import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import dev.flint.tunnel.FlintTunnel;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class ServiceThroughGatewayTest {
     static final String API = "ws://198.18.0.5:8081";
-    static final Duration WAIT = Duration.ofSeconds(40);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
 
     Path stateFile;
     DevstackState state;
@@ -141,7 +142,7 @@ class ServiceThroughGatewayTest {
     static InetAddress resolve(NetworkNamespace ns, InetAddress server, String name) throws Exception {
         return ns.call(() -> {
             try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout(10_000);
+                socket.setSoTimeout((int) WAIT.toMillis());
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
                 socket.send(new DatagramPacket(query, query.length, server, 53));
                 byte[] buffer = new byte[1500];
