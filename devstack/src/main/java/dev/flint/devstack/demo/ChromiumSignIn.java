@@ -82,20 +82,28 @@ public final class ChromiumSignIn implements AutoCloseable {
         command.add("about:blank");
         Process chromium = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
+            long deadline = System.nanoTime() + timeout.toNanos();
             URI browser = devtoolsAddress(chromium, timeout);
             HttpClient http = HttpClient.newHttpClient();
             URI list = URI.create("http://" + browser.getAuthority() + "/json/list");
-            JsonNode tabs = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
             String pageSocket = null;
-            for (JsonNode tab : tabs) {
-                if (tab.path("type").asText().equals("page")) {
-                    pageSocket = tab.path("webSocketDebuggerUrl").asText();
-                    break;
+            // DevTools can listen before the first tab is there; a busy machine makes that gap longer.
+            while (pageSocket == null) {
+                JsonNode tabs = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+                for (JsonNode tab : tabs) {
+                    if (tab.path("type").asText().equals("page")) {
+                        pageSocket = tab.path("webSocketDebuggerUrl").asText();
+                        break;
+                    }
                 }
-            }
-            if (pageSocket == null) {
-                throw new IOException("Chromium has no tab to drive (" + tabs + ")");
+                if (pageSocket == null && System.nanoTime() - deadline > 0) {
+                    throw new IOException("Chromium opened no tab to drive within " + timeout.toSeconds() + " s ("
+                        + tabs + ")");
+                }
+                if (pageSocket == null) {
+                    Thread.sleep(50);
+                }
             }
             Listener listener = new Listener();
             WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), listener)
