@@ -24,6 +24,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -122,7 +123,10 @@ class DemoTopologyTest {
 
     @Test
     void interruptingUpRemovesWhatWasBuilt() throws Exception {
-        List<String> command = JavaCommand.forMain(Devstack.class, List.of("up", "--state", stateFile.toString()));
+        // Ctrl-C's signal with its default handling: a build started in the background (as in `./flint test &`)
+        // hands its processes SIGINT ignored, and a JVM keeps an ignored SIGINT ignored, so `up` would finish.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(JavaCommand.forMain(Devstack.class, List.of("up", "--state", stateFile.toString())));
         Process up = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
         DevstackState partial = null;
         try {
