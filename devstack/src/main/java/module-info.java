@@ -1,7 +1,8 @@
-/** The devstack: portal emulator, gateway and network-namespace topology. */
+/** The devstack: portal emulator, gateway and the demo's network-namespace topology. */
 module dev.flint.devstack {
     requires dev.flint.connlib;
     requires dev.flint.shell;
+    requires transitive dev.flint.netns;
     requires io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;
@@ -17,7 +18,6 @@ module dev.flint.devstack {
     requires java.desktop;
 
     exports dev.flint.devstack;
-    exports dev.flint.devstack.netns;
     exports dev.flint.devstack.topology;
     exports dev.flint.devstack.portal;
     exports dev.flint.devstack.gateway;

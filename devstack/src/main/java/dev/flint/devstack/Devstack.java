@@ -1,11 +1,11 @@
 package dev.flint.devstack;
 
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.Topology;
 import dev.flint.devstack.portal.PortalMain;
 import dev.flint.devstack.topology.AddressPlan;
 import dev.flint.devstack.topology.DemoTopology;
 import dev.flint.devstack.topology.DevstackState;
+import dev.flint.netns.NatType;
+import dev.flint.netns.Topology;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;

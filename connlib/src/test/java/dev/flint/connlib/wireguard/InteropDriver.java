@@ -38,7 +38,8 @@ public final class InteropDriver {
             ByteBuffer out = ByteBuffer.allocateDirect(2048);
             int done = 0;
             boolean pinged = false;
-            long deadline = System.nanoTime() + 20_000_000_000L;
+            // Three echoes take milliseconds; a loaded machine may need many times that before the JVMs get going.
+            long deadline = System.nanoTime() + WireGuardGoInteropTest.PATIENCE.toNanos();
             while (done < 3 && System.nanoTime() < deadline) {
                 for (var t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
                     channel.send(ByteBuffer.wrap(t.get().payload()), t.get().endpoint());

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("privileged")
 class WireGuardGoInteropTest {
+    /**
+     * How long the real processes (wireguard-go, the driver's JVM) may take to get ready or finish: seconds on an
+     * idle machine, many times that on a loaded one; the waits end as soon as they are done.
+     */
+    static final Duration PATIENCE = Duration.ofMinutes(2);
     private final String suffix = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     private final String namespace = "flwgeng" + suffix;
     private final String iface = "flwg" + suffix;
@@ -47,9 +53,13 @@ class WireGuardGoInteropTest {
                 .redirectOutput(dir.resolve("wireguard-go.log").toFile());
         pb.environment().put("WG_PROCESS_FOREGROUND", "1");
         wireguardGo = pb.start();
-        for (int i = 0; i < 100 && !Files.exists(Path.of("/var/run/wireguard/" + iface + ".sock")); i++) {
+        Path socket = Path.of("/var/run/wireguard/" + iface + ".sock");
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.exists(socket) && wireguardGo.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        assertThat(socket).as("wireguard-go's UAPI socket; its log: %s",
+            Files.readString(dir.resolve("wireguard-go.log"))).exists();
     }
 
     @AfterEach
@@ -82,7 +92,7 @@ class WireGuardGoInteropTest {
     void wireguardGoInitiates() throws Exception {
         Keys keys = configure(false, true);
         List<String> output = drive("respond", keys, () -> run("ip", "netns", "exec", namespace,
-                "ping", "-c", "3", "-i", "0.3", "-w", "20", "10.99.0.2"));
+                "ping", "-c", "3", "-i", "0.3", "-w", Long.toString(PATIENCE.toSeconds()), "10.99.0.2"));
         assertThat(output).anyMatch(l -> l.contains("HandshakeCompleted") && l.contains("asInitiator=false"));
         assertCountersMatch(output, keys);
     }
@@ -133,13 +143,17 @@ class WireGuardGoInteropTest {
             }
         });
         try {
-            for (int i = 0; i < 400 && !lines.contains("ready"); i++) {
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!lines.contains("ready") && driver.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            assertThat(lines).as("the driver to say it is ready").contains("ready");
             if (whenReady != null) {
                 whenReady.run();
             }
-            assertThat(driver.waitFor(60, TimeUnit.SECONDS)).as("driver finished: %s", lines).isTrue();
+            // The driver gives up by itself after InteropDriver.PATIENCE; this only guards against a hung JVM.
+            assertThat(driver.waitFor(PATIENCE.toSeconds() + 60, TimeUnit.SECONDS)).as("driver finished: %s", lines)
+                .isTrue();
             reader.join(5000);
             assertThat(driver.exitValue()).as("driver output %s", lines).isZero();
             return lines;

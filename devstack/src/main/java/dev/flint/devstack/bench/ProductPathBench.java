@@ -1,11 +1,11 @@
 package dev.flint.devstack.bench;
 
 import dev.flint.devstack.bench.PathResult.Kind;
-import dev.flint.devstack.netns.Created;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
+import dev.flint.netns.Created;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.Topology;
 import dev.flint.devstack.portal.ClientTokens;
 import dev.flint.devstack.portal.PortalConfig;
 import dev.flint.devstack.portal.PortalConfigReader;

@@ -1,8 +1,8 @@
 package dev.flint.devstack.bench;
 
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.netns.Command;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NetworkNamespace;
 import dev.flint.devstack.topology.AddressPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;

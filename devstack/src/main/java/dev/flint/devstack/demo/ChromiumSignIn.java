@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -80,20 +82,28 @@ public final class ChromiumSignIn implements AutoCloseable {
         command.add("about:blank");
         Process chromium = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
+            long deadline = System.nanoTime() + timeout.toNanos();
             URI browser = devtoolsAddress(chromium, timeout);
             HttpClient http = HttpClient.newHttpClient();
             URI list = URI.create("http://" + browser.getAuthority() + "/json/list");
-            JsonNode tabs = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
             String pageSocket = null;
-            for (JsonNode tab : tabs) {
-                if (tab.path("type").asText().equals("page")) {
-                    pageSocket = tab.path("webSocketDebuggerUrl").asText();
-                    break;
+            // DevTools can listen before the first tab is there; a busy machine makes that gap longer.
+            while (pageSocket == null) {
+                JsonNode tabs = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+                for (JsonNode tab : tabs) {
+                    if (tab.path("type").asText().equals("page")) {
+                        pageSocket = tab.path("webSocketDebuggerUrl").asText();
+                        break;
+                    }
                 }
-            }
-            if (pageSocket == null) {
-                throw new IOException("Chromium has no tab to drive (" + tabs + ")");
+                if (pageSocket == null && System.nanoTime() - deadline > 0) {
+                    throw new IOException("Chromium opened no tab to drive within " + timeout.toSeconds() + " s ("
+                        + tabs + ")");
+                }
+                if (pageSocket == null) {
+                    Thread.sleep(50);
+                }
             }
             Listener listener = new Listener();
             WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), listener)
@@ -166,12 +176,45 @@ public final class ChromiumSignIn implements AutoCloseable {
         }
     }
 
-    private void send(String method, ObjectNode params) {
+    /** Sends a DevTools command without waiting for its result; returns its id. */
+    private int send(String method, ObjectNode params) {
+        int id = ids.incrementAndGet();
         ObjectNode message = JSON.createObjectNode();
-        message.put("id", ids.incrementAndGet());
+        message.put("id", id);
         message.put("method", method);
         message.set("params", params == null ? JSON.createObjectNode() : params);
         page.sendText(message.toString(), true).join();
+        return id;
+    }
+
+    /**
+     * Sends a DevTools command and waits until Chromium has carried it out; the events that arrive meanwhile are
+     * kept in {@code early}, in order, for the caller to handle.
+     */
+    private void call(String method, ObjectNode params, long deadline, Trail trail, Deque<JsonNode> early)
+        throws IOException, InterruptedException {
+        int id = send(method, params);
+        while (true) {
+            JsonNode message = next(deadline);
+            if (message == null) {
+                throw new IOException("Chromium did not carry out " + method + " in time; what the tab did: " + trail);
+            }
+            trail.add(message);
+            if (message.path("id").asInt(-1) == id) {
+                if (message.has("error")) {
+                    throw new IOException("Chromium refused " + method + ": " + message.path("error").path("message")
+                        .asText());
+                }
+                return;
+            }
+            early.add(message);
+        }
+    }
+
+    /** The next DevTools message, or null once {@code deadline} (a {@link System#nanoTime()}) has passed. */
+    private JsonNode next(long deadline) throws InterruptedException {
+        long left = deadline - System.nanoTime();
+        return left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
     }
 
     /**
@@ -186,19 +229,28 @@ public final class ChromiumSignIn implements AutoCloseable {
             pattern.put("requestStage", "Response");
             ObjectNode fetch = JSON.createObjectNode();
             fetch.putArray("patterns").add(pattern);
-            send("Fetch.enable", fetch);
-            send("Page.enable", null);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Trail trail = new Trail();
+            Deque<JsonNode> early = new ArrayDeque<>();
+            // Chromium answers Page.enable once the tab's renderer reports page events, which can take a while on
+            // a busy machine; a navigation sent before that loads the page unseen (no load event, so the form is
+            // never filled in). The page is opened only when both are in force.
+            call("Fetch.enable", fetch, deadline, trail, early);
+            call("Page.enable", null, deadline, trail, early);
             ObjectNode navigate = JSON.createObjectNode();
             navigate.put("url", signInUrl.toString());
             send("Page.navigate", navigate);
-            long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 // One loop over every event, so none is dropped while waiting for another (a paused request
                 // that is never continued would stall the page).
-                long left = deadline - System.nanoTime();
-                JsonNode event = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+                JsonNode event = early.poll();
                 if (event == null) {
-                    throw new IOException("no redirect to a Flint sign-in link within " + timeout.toSeconds() + " s");
+                    event = next(deadline);
+                    if (event == null) {
+                        throw new IOException("no redirect to a Flint sign-in link within " + timeout.toSeconds()
+                            + " s; what the tab did: " + trail);
+                    }
+                    trail.add(event);
                 }
                 JsonNode params = event.path("params");
                 switch (event.path("method").asText()) {
@@ -209,26 +261,40 @@ public final class ChromiumSignIn implements AutoCloseable {
                                 location = header.path("value").asText();
                             }
                         }
-                        if (params.path("responseStatusCode").asInt() / 100 == 3
-                            && location.startsWith(SignInFollower.DEEP_LINK_SCHEME + "://")) {
+                        int status = params.path("responseStatusCode").asInt();
+                        if (status / 100 == 3 && location.startsWith(SignInFollower.DEEP_LINK_SCHEME + "://")) {
                             return new SignInFollower.Outcome.DeepLink(URI.create(location));
+                        }
+                        // Unattended, the form is submitted once: any other answer to it is the portal's verdict
+                        // (a person at the display may try again instead).
+                        if (credentials.isPresent() && status / 100 != 3
+                            && params.path("request").path("method").asText().equals("POST")) {
+                            throw new IOException("the portal answered the submitted form with HTTP " + status);
                         }
                         ObjectNode resume = JSON.createObjectNode();
                         resume.put("requestId", params.path("requestId").asText());
                         send("Fetch.continueRequest", resume);
                     }
-                    case "Page.loadEventFired" -> {
-                        // Every load is offered the script, because the first one may be the blank page the tab
-                        // started with; the page's session storage makes sure the form is submitted only once.
+                    case "Page.loadEventFired", "Page.frameStoppedLoading" -> {
+                        // Every finished load is offered the script (the renderer's load event, and the browser's
+                        // word that the frame stopped loading, whichever comes), because the first one may be the
+                        // blank page the tab started with; the page's session storage makes sure the form is
+                        // submitted only once.
                         if (credentials.isPresent()) {
                             ObjectNode evaluate = JSON.createObjectNode();
+                            // It may also run in a document still being parsed (a message sent for the blank
+                            // page can arrive after the next one committed), so it acts only on a whole form.
                             evaluate.put("expression", "(function () {"
+                                + " if (sessionStorage.getItem('flint-signed-in')) { return 'submitted before'; }"
                                 + " var email = document.getElementById('email');"
-                                + " if (!email || sessionStorage.getItem('flint-signed-in')) { return; }"
+                                + " var password = document.getElementById('password');"
+                                + " var button = document.getElementById('sign-in');"
+                                + " if (document.readyState !== 'complete' || !email || !password || !button) {"
+                                + "   return 'no form yet'; }"
                                 + " sessionStorage.setItem('flint-signed-in', '1');"
                                 + " email.value = " + js(credentials.get()[0]) + ";"
-                                + " document.getElementById('password').value = " + js(credentials.get()[1]) + ";"
-                                + " document.getElementById('sign-in').click(); })()");
+                                + " password.value = " + js(credentials.get()[1]) + ";"
+                                + " button.click(); return 'submitted'; })()");
                             send("Runtime.evaluate", evaluate);
                         }
                     }
@@ -240,6 +306,37 @@ public final class ChromiumSignIn implements AutoCloseable {
         } catch (IOException e) {
             return new SignInFollower.Outcome.Failed("Chromium did not end the sign-in in a Flint sign-in link: "
                 + e.getMessage() + ".");
+        }
+    }
+
+    /** The last events of the tab, in short, for the sentence that says why a sign-in did not end. */
+    private static final class Trail {
+        private static final int KEPT = 24;
+        private final Deque<String> kept = new ArrayDeque<>();
+
+        void add(JsonNode event) {
+            JsonNode params = event.path("params");
+            String line = switch (event.path("method").asText()) {
+                case "Fetch.requestPaused" -> params.path("responseStatusCode").asInt() + " "
+                    + params.path("request").path("method").asText() + " " + params.path("request").path("url").asText();
+                case "Page.frameNavigated" -> "navigated " + params.path("frame").path("url").asText();
+                case "Page.loadEventFired" -> "load";
+                case "" -> event.has("error") ? "error " + event.path("error").path("message").asText()
+                    : event.path("result").has("exceptionDetails") ? "result " + event.path("id").asText() + " threw "
+                        + event.path("result").path("exceptionDetails").path("exception").path("description").asText()
+                    : "result " + event.path("id").asText() + " " + event.path("result").path("result").path("value")
+                        .asText("");
+                default -> event.path("method").asText();
+            };
+            if (kept.size() == KEPT) {
+                kept.removeFirst();
+            }
+            kept.addLast(line.strip());
+        }
+
+        @Override
+        public String toString() {
+            return kept.isEmpty() ? "nothing" : String.join(", ", kept);
         }
     }
 

@@ -1,14 +1,14 @@
 package dev.flint.devstack.demo;
 
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.topology.AddressPlan;
 import dev.flint.devstack.topology.DemoTopology;
 import dev.flint.devstack.topology.DevstackState;
 import dev.flint.devstack.topology.Role;
 import dev.flint.devstack.topology.StreamRelay;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package dev.flint.devstack.gateway;
 
-import dev.flint.devstack.netns.Command;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.flint.netns.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.flint.devstack.topology;
 
-import dev.flint.devstack.netns.IpPrefix;
+import dev.flint.netns.IpPrefix;
 import java.net.InetAddress;
 import java.util.List;
 

@@ -2,21 +2,22 @@ package dev.flint.devstack.topology;
 
 import static dev.flint.devstack.topology.AddressPlan.*;
 
-import dev.flint.devstack.netns.Coturn;
-import dev.flint.devstack.netns.Created;
-import dev.flint.devstack.netns.Internet;
-import dev.flint.devstack.netns.Internet.NatSite;
-import dev.flint.devstack.netns.IpPrefix;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.NetworkNamespace.Transport;
-import dev.flint.devstack.netns.Topology;
 import dev.flint.devstack.gateway.GatewayMain;
 import dev.flint.devstack.portal.PortalMain;
 import dev.flint.devstack.dns.DohServer;
 import dev.flint.devstack.tls.TestCa;
+import dev.flint.netns.Coturn;
+import dev.flint.netns.Created;
+import dev.flint.netns.Internet;
+import dev.flint.netns.Internet.NatSite;
+import dev.flint.netns.IpPrefix;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.NetworkNamespace.Transport;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -72,7 +73,8 @@ public final class DemoTopology {
     public static final InetSocketAddress PORTAL_LISTEN = new InetSocketAddress(AddressPlan.PORTAL.address(),
         AddressPlan.PORTAL_PORT);
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a part of the topology may take to listen or answer: generous, since the machine may be busy. */
+    private static final Duration READY_TIMEOUT = RealTimeWait.GENEROUS;
 
     /**
      * What to build. {@code routeResources} lets the internet route straight to the gateway's site and resource

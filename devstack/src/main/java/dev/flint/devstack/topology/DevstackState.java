@@ -1,9 +1,9 @@
 package dev.flint.devstack.topology;
 
-import dev.flint.devstack.netns.Created;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.RunPrefix;
+import dev.flint.netns.Created;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RunPrefix;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -54,7 +54,7 @@ public record DevstackState(RunPrefix prefix, NatType clientNat, NatType gateway
     }
 
     public Path runDirectory() {
-        return dev.flint.devstack.netns.Topology.RUN_ROOT.resolve(prefix.value());
+        return dev.flint.netns.Topology.RUN_ROOT.resolve(prefix.value());
     }
 
     public void save(Path file) {

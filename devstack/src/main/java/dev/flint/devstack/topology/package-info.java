@@ -13,7 +13,7 @@
  *  res: web 172.20.0.10:80, iperf3 172.20.0.11:5201, dnsmasq 172.20.0.53:53 (zone flint.test), IPv4 only
  * </pre>
  *
- * The NAT routers natc and natg are of a selectable {@link dev.flint.devstack.netns.NatType} (NAT44 and NAT66);
+ * The NAT routers natc and natg are of a selectable {@link dev.flint.netns.NatType} (NAT44 and NAT66);
  * client and gateway use the resource DNS server in their resolv.conf. {@code flint devstack up} also runs the portal
  * emulator (198.18.0.5:8081, with a Unix-socket door so the host's browser reaches it) and the gateway.
  */

@@ -2,7 +2,7 @@ package dev.flint.devstack.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flint.devstack.netns.NatType;
+import dev.flint.netns.NatType;
 import org.junit.jupiter.api.Test;
 
 /** The rule {@code flint demo --check} judges the path by: the NAT matrix of the hole-punching issue. */

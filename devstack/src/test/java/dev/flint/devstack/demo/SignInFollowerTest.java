@@ -6,12 +6,12 @@ import dev.flint.devstack.portal.ClientTokens;
 import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
 import dev.flint.devstack.portal.PortalMain;
+import dev.flint.netns.RealTimeWait;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SignInFollowerTest {
 
     PortalEmulator portal;
-    final SignInFollower follower = new SignInFollower(Duration.ofSeconds(10));
+    final SignInFollower follower = new SignInFollower(RealTimeWait.GENEROUS);
 
     @BeforeEach
     void start() throws Exception {

@@ -12,9 +12,10 @@ import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.tunnel.TunConfig;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
 import dev.flint.devstack.topology.Role;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -184,7 +184,7 @@ class ClientTunnelEndToEndTest {
     DnsMessage ask(InetAddress server, String name) throws Exception {
         return client.call(() -> {
             try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout(10_000);
+                socket.setSoTimeout((int) WAIT.toMillis());
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x6774, name, RecordType.A));
                 socket.send(new DatagramPacket(query, query.length, server, 53));
                 byte[] buffer = new byte[1500];

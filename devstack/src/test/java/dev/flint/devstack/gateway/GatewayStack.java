@@ -2,12 +2,6 @@ package dev.flint.devstack.gateway;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
 import dev.flint.devstack.portal.PortalConfig;
 import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
@@ -15,6 +9,13 @@ import dev.flint.devstack.portal.PortalMain;
 import dev.flint.devstack.topology.DemoTopology;
 import dev.flint.devstack.topology.DevstackState;
 import dev.flint.devstack.topology.Role;
+import dev.flint.netns.Command;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class GatewayStack implements AutoCloseable {
     static final URI API = URI.create("ws://198.18.0.5:8081");
     static final String GATEWAY_TOKEN = "change-me-gateway-token";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
 
     private final Path stateFile;
     private DevstackState state;

@@ -3,9 +3,9 @@ package dev.flint.devstack.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.netns.Command;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
 import dev.flint.devstack.topology.Role;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -11,7 +11,7 @@ import dev.flint.connlib.portal.Decoded;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.wireguard.WireGuardKey;
-import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.netns.NetworkNamespace;
 import dev.flint.shell.engine.EventLoop;
 import dev.flint.shell.engine.PeerNodeEngine;
 import dev.flint.shell.linux.LinuxUdpSocket;

@@ -1,6 +1,6 @@
 package dev.flint.devstack.gateway;
 
-import dev.flint.devstack.netns.NatType;
+import dev.flint.netns.NatType;
 import org.junit.jupiter.api.Tag;
 
 /** The client end to end with symmetric NATs on both sides: everything goes through coturn. */

@@ -3,7 +3,8 @@ package dev.flint.devstack.gateway;
 import dev.flint.connlib.dns.IpPrefix;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.tunnel.TunConfig;
-import dev.flint.devstack.netns.NetworkNamespace;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -112,13 +112,7 @@ final class TunnelClient implements AutoCloseable {
     }
 
     /** Waits for a condition of the tunnel or the namespace, up to the stack's generous deadline. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + GatewayStack.WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        RealTimeWait.until(what, GatewayStack.WAIT, condition, () -> "");
     }
 }

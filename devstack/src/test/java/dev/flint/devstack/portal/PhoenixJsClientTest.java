@@ -9,6 +9,7 @@ import dev.flint.connlib.portal.Decoded;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.Resource;
+import dev.flint.netns.RealTimeWait;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -87,7 +88,7 @@ class PhoenixJsClientTest {
             String token = portal.issueToken("demo", "alice@flint.test", "jsnonce");
             String endpoint = "ws://127.0.0.1:" + portal.address().getPort() + "/client/v2";
             String output = run(List.of("node", script.toString(), endpoint, token,
-                "uMBCkAxTewfSgypIyxdQ18uCi84HLtKmQJy0wvQrYWY="), NPM_DIR, 60);
+                "uMBCkAxTewfSgypIyxdQ18uCi84HLtKmQJy0wvQrYWY="), NPM_DIR, (int) RealTimeWait.GENEROUS.toSeconds());
 
             ObjectMapper json = new ObjectMapper();
             List<JsonNode> lines = output.lines().filter(l -> l.startsWith("{")).map(l -> {

@@ -16,9 +16,10 @@ import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.portal.Relay;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.WireGuardKey;
-import dev.flint.devstack.netns.TurnCredentials;
 import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.ResourceEntry;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.TurnCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -43,7 +44,7 @@ class PortalEmulatorTest {
 
     static final String UA = "Debian/13 gui-client/1.5.17 (x86_64; 6.12.0) flint/0.1.0";
     static final String GATEWAY_UA = "Debian/13 gateway/1.6.1 (x86_64; 6.12.0)";
-    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
     static final ObjectMapper JSON = new ObjectMapper();
 
     EventLoopGroup group;
@@ -404,7 +405,7 @@ class PortalEmulatorTest {
             config.relaySecret(), config.relays(), config.accounts()));
         try (TestWebSocket socket = rawClient(portal.issueToken("demo", "alice@flint.test", "n"), "")) {
             socket.send("{\"topic\":\"client\",\"event\":\"phx_join\",\"payload\":null,\"ref\":0}");
-            JsonNode disconnect = awaitFrame(socket, "disconnect", Duration.ofSeconds(30));
+            JsonNode disconnect = awaitFrame(socket, "disconnect", WAIT);
             assertThat(disconnect.get("payload").get("reason").asText()).isEqualTo("token_expired");
             assertThat(disconnect.get("topic").asText()).isEqualTo("client");
         }

@@ -1,5 +1,6 @@
 package dev.flint.devstack.portal;
 
+import dev.flint.netns.RealTimeWait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ final class TestHttp {
                          String body) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(server, 10_000);
-            socket.setSoTimeout(20_000);
+            socket.setSoTimeout((int) RealTimeWait.GENEROUS.toMillis());
             byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Connection: close\r\nContent-Length: " + content.length + "\r\n");

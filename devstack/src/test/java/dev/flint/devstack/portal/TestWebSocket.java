@@ -1,5 +1,6 @@
 package dev.flint.devstack.portal;
 
+import dev.flint.netns.RealTimeWait;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -101,7 +102,7 @@ final class TestWebSocket implements AutoCloseable {
             })
             .connect(uri.getHost(), uri.getPort()).sync().channel();
         try {
-            return ready.get(20, TimeUnit.SECONDS);
+            return ready.get(RealTimeWait.GENEROUS.toSeconds(), TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             ch.close();
             if (e.getCause() instanceof Exception cause) {

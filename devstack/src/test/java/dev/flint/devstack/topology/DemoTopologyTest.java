@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flint.devstack.Devstack;
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.Created;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
+import dev.flint.netns.Command;
+import dev.flint.netns.Created;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -121,7 +123,10 @@ class DemoTopologyTest {
 
     @Test
     void interruptingUpRemovesWhatWasBuilt() throws Exception {
-        List<String> command = JavaCommand.forMain(Devstack.class, List.of("up", "--state", stateFile.toString()));
+        // Ctrl-C's signal with its default handling: a build started in the background (as in `./flint test &`)
+        // hands its processes SIGINT ignored, and a JVM keeps an ignored SIGINT ignored, so `up` would finish.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(JavaCommand.forMain(Devstack.class, List.of("up", "--state", stateFile.toString())));
         Process up = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
         DevstackState partial = null;
         try {
@@ -199,7 +204,7 @@ class DemoTopologyTest {
             return s;
         });
         try (socket) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout((int) RealTimeWait.GENEROUS.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();

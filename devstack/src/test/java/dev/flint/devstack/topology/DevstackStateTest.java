@@ -2,9 +2,9 @@ package dev.flint.devstack.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flint.devstack.netns.Created;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.RunPrefix;
+import dev.flint.netns.Created;
+import dev.flint.netns.NatType;
+import dev.flint.netns.RunPrefix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -14,6 +14,7 @@ import dev.flint.gui.settings.AppDirs;
 import dev.flint.gui.settings.GeneralSettingsStore;
 import dev.flint.gui.settings.SessionRecord;
 import dev.flint.gui.signin.SingleInstance;
+import dev.flint.gui.testing.RealTimeWait;
 import dev.flint.gui.testing.TestService;
 import dev.flint.gui.token.MemoryTokenStore;
 import dev.flint.ipc.GuiMessage;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,14 +114,8 @@ class AppAgainstTestServiceTest {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        RealTimeWait.until(what, RealTimeWait.GENEROUS, condition, () -> "");
     }
 
     void awaitPhase(Phase phase) throws InterruptedException {
@@ -139,7 +133,7 @@ class AppAgainstTestServiceTest {
         String link = "firezone-fd0020211111://handle_client_sign_in_callback?account_name=Acme&account_slug=acme"
                 + "&actor_name=Ada+Lovelace&fragment=" + fragment + "&identity_provider_identifier=1&state=" + state;
         // A second launch (what the browser starts) hands the link over the per-user socket.
-        SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.DeepLink(URI.create(link)), 10, Duration.ofSeconds(5));
+        SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.DeepLink(URI.create(link)), 10, RealTimeWait.GENEROUS);
         return nonce + fragment;
     }
 
@@ -154,7 +148,7 @@ class AppAgainstTestServiceTest {
         await("browser", () -> opened.size() == 1);
         SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.DeepLink(URI.create(
                 "firezone-fd0020211111://handle_client_sign_in_callback?account_slug=a&actor_name=b&fragment=c&state=" + "0".repeat(64))),
-                3, Duration.ofSeconds(5));
+                3, RealTimeWait.GENEROUS);
         loop.flush();
         assertThat(loop.state().phase()).isEqualTo(Phase.WAITING_FOR_BROWSER);
 
@@ -270,6 +264,6 @@ class AppAgainstTestServiceTest {
         service = new TestService(dir.resolve("run/tunnel.sock")).start();
         startApp();
         assertThat(SingleInstance.tryAcquire(dirs.launchLock(), dirs.guiSocket())).isEmpty();
-        SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.NewInstance(), 3, Duration.ofSeconds(5));
+        SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.NewInstance(), 3, RealTimeWait.GENEROUS);
     }
 }

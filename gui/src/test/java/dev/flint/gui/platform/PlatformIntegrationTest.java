@@ -7,6 +7,7 @@ import dev.flint.gui.platform.linux.DesktopEntries;
 import dev.flint.gui.platform.linux.FreedesktopNotifier;
 import dev.flint.gui.platform.windows.RegistryKeys;
 import dev.flint.gui.testing.PrivateSessionBus;
+import dev.flint.gui.testing.RealTimeWait;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -171,10 +172,8 @@ class PlatformIntegrationTest {
                     "Flint|Flint 1.2.0 available for download|Click here to download the new version.");
             assertThat(server.actions).containsExactly(List.of(), List.of("default", "Open"));
             daemon.sendMessage(new FreedesktopNotifier.Notifications.ActionInvoked(server.getObjectPath(), new UInt32(2), "default"));
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (opened.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            RealTimeWait.until("the notification's action to open its link", RealTimeWait.GENEROUS,
+                () -> !opened.isEmpty(), () -> "");
             assertThat(opened).containsExactly(dl);
         }
     }

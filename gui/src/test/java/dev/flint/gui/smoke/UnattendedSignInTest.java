@@ -3,6 +3,7 @@ package dev.flint.gui.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.gui.testing.PrivateSessionBus;
+import dev.flint.gui.testing.RealTimeWait;
 import dev.flint.gui.testing.TestService;
 import dev.flint.ipc.GuiMessage;
 import java.io.BufferedReader;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ class UnattendedSignInTest {
             gui = pb.start();
             Process g = gui;
 
-            XvfbSmokeTest.await("the GUI to open the sign-in URL with the named browser", Duration.ofSeconds(90),
+            XvfbSmokeTest.await("the GUI to open the sign-in URL with the named browser", RealTimeWait.GENEROUS,
                     () -> Files.exists(opened) || !g.isAlive());
             assertThat(gui.isAlive()).as("GUI log: %s", log()).isTrue();
             URI url = URI.create(Files.readString(opened));
@@ -71,7 +71,7 @@ class UnattendedSignInTest {
             assertThat(handOver.start().waitFor()).isZero();
 
             GuiMessage.Connect expected = new GuiMessage.Connect(query.get("nonce") + ".frag.ment", false);
-            XvfbSmokeTest.await("Connect with nonce + fragment", Duration.ofSeconds(30),
+            XvfbSmokeTest.await("Connect with nonce + fragment", RealTimeWait.GENEROUS,
                     () -> service.received().stream().anyMatch(m -> m instanceof GuiMessage.Connect c
                             && c.token().equals(expected.token())));
             assertThat(log()).contains("FLINT_GUI_SIGN_IN is set: starting the sign-in",

@@ -6,6 +6,7 @@ import dev.flint.gui.settings.AppDirs;
 import dev.flint.gui.settings.SessionRecord;
 import dev.flint.gui.testing.MenuPainter;
 import dev.flint.gui.testing.PrivateSessionBus;
+import dev.flint.gui.testing.RealTimeWait;
 import dev.flint.gui.testing.Screenshots;
 import dev.flint.gui.testing.TestService;
 import dev.flint.gui.tray.linux.SniApi;
@@ -59,14 +60,8 @@ class XvfbSmokeTest {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        RealTimeWait.until(what, timeout, condition, () -> "");
     }
 
     static MenuPainter.Node convert(Object o) {
@@ -118,16 +113,16 @@ class XvfbSmokeTest {
                 gui = pb.start();
                 Process g = gui;
 
-                await("the GUI to connect with the saved token", Duration.ofSeconds(90),
+                await("the GUI to connect with the saved token", RealTimeWait.GENEROUS,
                         () -> service.received().contains(new GuiMessage.Connect("smoke-token", false)) || !g.isAlive());
                 assertThat(gui.isAlive()).as("GUI log: %s", log()).isTrue();
-                await("the Overview snapshot", Duration.ofSeconds(60), () -> Files.exists(shot) || !g.isAlive());
+                await("the Overview snapshot", RealTimeWait.GENEROUS, () -> Files.exists(shot) || !g.isAlive());
                 BufferedImage overview = ImageIO.read(shot.toFile());
                 assertThat(overview.getWidth()).isGreaterThanOrEqualTo(720);
 
-                await("the tray to register", Duration.ofSeconds(30), () -> !watcher.items.isEmpty());
+                await("the tray to register", RealTimeWait.GENEROUS, () -> !watcher.items.isEmpty());
                 SniApi.DBusMenu menu = panel.getRemoteObject(watcher.items.getFirst(), "/MenuBar", SniApi.DBusMenu.class);
-                await("the signed-in tray menu", Duration.ofSeconds(30),
+                await("the signed-in tray menu", RealTimeWait.GENEROUS,
                         () -> convert(menu.GetLayout(0, -1, List.of()).second).children().getFirst().label().startsWith("Signed in as"));
                 MenuPainter.Node signedIn = convert(menu.GetLayout(0, -1, List.of()).second);
                 assertThat(signedIn.children().getFirst().label()).isEqualTo("Signed in as Ada Lovelace");
@@ -135,18 +130,18 @@ class XvfbSmokeTest {
                         Screenshots.dir().resolve("tray-menu-signed-in.png").toFile());
 
                 menu.Event(signedIn.find("Disconnect").id(), "clicked", new Variant<>(""), new UInt32(0));
-                await("Disconnect at the service", Duration.ofSeconds(20), () -> service.received().contains(new GuiMessage.Disconnect()));
-                await("the disconnected menu", Duration.ofSeconds(20),
+                await("Disconnect at the service", RealTimeWait.GENEROUS, () -> service.received().contains(new GuiMessage.Disconnect()));
+                await("the disconnected menu", RealTimeWait.GENEROUS,
                         () -> convert(menu.GetLayout(0, -1, List.of()).second).children().getFirst().label().endsWith("(disconnected)"));
                 MenuPainter.Node paused = convert(menu.GetLayout(0, -1, List.of()).second);
                 ImageIO.write(MenuPainter.paint(paused, List.of()), "png", Screenshots.dir().resolve("tray-menu-disconnected.png").toFile());
 
                 menu.Event(paused.find("Sign out").id(), "clicked", new Variant<>(""), new UInt32(0));
-                await("the signed-out menu", Duration.ofSeconds(20),
+                await("the signed-out menu", RealTimeWait.GENEROUS,
                         () -> convert(menu.GetLayout(0, -1, List.of()).second).children().getFirst().label().equals("Sign In"));
                 MenuPainter.Node signedOut = convert(menu.GetLayout(0, -1, List.of()).second);
                 ImageIO.write(MenuPainter.paint(signedOut, List.of("Help")), "png", Screenshots.dir().resolve("tray-menu-signed-out.png").toFile());
-                await("the token to leave the keyring", Duration.ofSeconds(20), () -> {
+                await("the token to leave the keyring", RealTimeWait.GENEROUS, () -> {
                     try {
                         return bus.run("secret-tool", "lookup", "service", "dev.flint.client", "username", "token").isEmpty();
                     } catch (Exception e) {
@@ -155,7 +150,7 @@ class XvfbSmokeTest {
                 });
 
                 menu.Event(signedOut.find("Quit Flint").id(), "clicked", new Variant<>(""), new UInt32(0));
-                assertThat(gui.waitFor(30, TimeUnit.SECONDS)).as("GUI quits; log: %s", log()).isTrue();
+                assertThat(gui.waitFor(RealTimeWait.GENEROUS.toSeconds(), TimeUnit.SECONDS)).as("GUI quits; log: %s", log()).isTrue();
                 assertThat(gui.exitValue()).isZero();
             }
         } finally {

@@ -56,7 +56,8 @@ public final class PrivateSessionBus implements AutoCloseable {
         others.add(k);
         k.getOutputStream().write("test-password".getBytes(StandardCharsets.UTF_8));
         k.getOutputStream().close();
-        for (int i = 0; i < 100; i++) {
+        long deadline = System.nanoTime() + RealTimeWait.GENEROUS.toNanos();
+        while (System.nanoTime() < deadline) {
             if (run("dbus-send", "--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus",
                     "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets").contains("boolean true")) {
                 return;

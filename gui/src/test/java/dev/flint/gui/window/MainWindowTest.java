@@ -8,6 +8,7 @@ import dev.flint.gui.diagnostics.ConnectivityCheck;
 import dev.flint.gui.controller.Page;
 import dev.flint.gui.controller.Phase;
 import dev.flint.gui.settings.GeneralSettings;
+import dev.flint.gui.testing.RealTimeWait;
 import dev.flint.gui.testing.Screenshots;
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.ConnectedDevice;
@@ -296,7 +297,7 @@ class MainWindowTest {
 
         harness.exportTarget = dir.resolve("export.zip");
         robot.clickOn("#exportLogs");
-        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+        WaitForAsyncUtils.waitFor(RealTimeWait.GENEROUS.toSeconds(), java.util.concurrent.TimeUnit.SECONDS,
                 () -> robot.lookup("#exportResult").queryAs(Label.class).getText().startsWith("Logs exported"));
         try (var zip = new ZipFile(harness.exportTarget.toFile())) {
             var names = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
@@ -312,7 +313,7 @@ class MainWindowTest {
                 new ConnectivityCheck.Step("Resource Web", true, "tcp://web.flint.test:80: connected (12 ms)")),
                 Optional.of("Web was reached through the tunnel, so Flint works; but TURN 192.0.2.100:3478 failed."));
         robot.clickOn("#selfTest");
-        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+        WaitForAsyncUtils.waitFor(RealTimeWait.GENEROUS.toSeconds(), java.util.concurrent.TimeUnit.SECONDS,
                 () -> robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().size() == 4);
         assertThat(harness.checksRun).containsExactly(true);
         var lines = robot.lookup("#connectivityResult").queryAs(VBox.class).getChildren().stream()

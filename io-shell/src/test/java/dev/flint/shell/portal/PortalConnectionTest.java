@@ -7,6 +7,7 @@ import dev.flint.connlib.phoenix.BackoffPolicy;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.phoenix.ChannelTimings;
 import dev.flint.connlib.phoenix.ClientChannel;
+import dev.flint.netns.RealTimeWait;
 import dev.flint.shell.portal.PortalTestServer.Behaviour;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -52,7 +53,7 @@ class PortalConnectionTest {
     private static final String DEVICE_ID = "4f0b3c1e-8a2d-4c5b-9e7f-0a1b2c3d4e5f";
     private static final String PUBLIC_KEY = "uMBCkAxTewfSgypIyxdQ18uCi84HLtKmQJy0wvQrYWY=";
     private static final String UA = "Debian/13 gui-client/1.5.17 (x86_64; 6.12.0) flint/0.1.0";
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = RealTimeWait.GENEROUS;
 
     @TempDir
     static Path tmp;
@@ -149,7 +150,7 @@ class PortalConnectionTest {
                 skipped.add(e);
             }
         }
-        throw new AssertionError("no " + type.getSimpleName() + " event; saw " + skipped);
+        throw new AssertionError("no " + type.getSimpleName() + " event within " + WAIT.toSeconds() + " s; saw " + skipped);
     }
 
     private static Map<String, String> query(String uri) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A macOS utun interface: a {@code PF_SYSTEM} datagram socket connected to the kernel control
@@ -43,6 +44,8 @@ public final class UtunDevice implements TunDevice {
     private static final int POLL_SLICE_MILLIS = 200;
 
     private final UtunSyscalls sys;
+    /** Nanoseconds for read deadlines: the system's clock, or the in-memory kernel's in tests. */
+    private final LongSupplier nanoTime;
     private final int fd;
     private final String name;
     private final int mtu;
@@ -54,8 +57,9 @@ public final class UtunDevice implements TunDevice {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
-    private UtunDevice(UtunSyscalls sys, int fd, String name, int mtu) {
+    private UtunDevice(UtunSyscalls sys, LongSupplier nanoTime, int fd, String name, int mtu) {
         this.sys = sys;
+        this.nanoTime = nanoTime;
         this.fd = fd;
         this.name = name;
         this.mtu = mtu;
@@ -66,6 +70,12 @@ public final class UtunDevice implements TunDevice {
      * kernel pick the first free one. The interface's real name is {@link #name()}.
      */
     public static UtunDevice open(UtunSyscalls sys, String requestedName, int mtu) throws IOException {
+        return open(sys, requestedName, mtu, System::nanoTime);
+    }
+
+    /** As {@link #open(UtunSyscalls, String, int)}, with read timeouts measured on {@code nanoTime}. */
+    public static UtunDevice open(UtunSyscalls sys, String requestedName, int mtu, LongSupplier nanoTime)
+            throws IOException {
         int unit = requestedUnit(requestedName);
         int fd = sys.socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
         try {
@@ -74,7 +84,7 @@ public final class UtunDevice implements TunDevice {
             sys.connect(fd, sockaddrCtl(ctlId(info), unit + 1));
             String name = cString(sys.getsockopt(fd, SYSPROTO_CONTROL, UTUN_OPT_IFNAME, IFNAMSIZ));
             sys.configure(fd);
-            return new UtunDevice(sys, fd, name, mtu);
+            return new UtunDevice(sys, nanoTime, fd, name, mtu);
         } catch (IOException | RuntimeException e) {
             sys.close(fd);
             throw e;
@@ -170,7 +180,7 @@ public final class UtunDevice implements TunDevice {
 
     private int readOpen(PacketBatch batch, int timeoutMillis) throws IOException {
         batch.clear();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0));
+        long deadline = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0));
         boolean polled = false;
         int n = 0;
         while (n < batch.capacity()) {
@@ -202,7 +212,7 @@ public final class UtunDevice implements TunDevice {
             }
             int slice = POLL_SLICE_MILLIS;
             if (timeoutMillis >= 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - nanoTime.getAsLong());
                 if (left <= 0 && polled) {
                     break;
                 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A Wintun adapter with one session: packets are copied out of the driver's receive ring into
@@ -29,6 +30,8 @@ public final class WintunTunDevice implements TunDevice {
     private static final int INFINITE = -1;
 
     private final WintunApi api;
+    /** Nanoseconds for read deadlines: the system's clock, or the in-memory driver's in tests. */
+    private final LongSupplier nanoTime;
     private final String name;
     private final int mtu;
     private final WintunApi.Adapter adapter;
@@ -40,9 +43,10 @@ public final class WintunTunDevice implements TunDevice {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong writeErrors = new AtomicLong();
 
-    private WintunTunDevice(WintunApi api, String name, int mtu, WintunApi.Adapter adapter,
+    private WintunTunDevice(WintunApi api, LongSupplier nanoTime, String name, int mtu, WintunApi.Adapter adapter,
                             WintunApi.Session session) {
         this.api = api;
+        this.nanoTime = nanoTime;
         this.name = name;
         this.mtu = mtu;
         this.adapter = adapter;
@@ -52,6 +56,12 @@ public final class WintunTunDevice implements TunDevice {
 
     /** Creates the adapter {@code name} and starts a session with rings of {@code ringCapacity} bytes. */
     public static WintunTunDevice open(WintunApi api, String name, int mtu, int ringCapacity) throws IOException {
+        return open(api, name, mtu, ringCapacity, System::nanoTime);
+    }
+
+    /** As {@link #open(WintunApi, String, int, int)}, with read timeouts measured on {@code nanoTime}. */
+    public static WintunTunDevice open(WintunApi api, String name, int mtu, int ringCapacity, LongSupplier nanoTime)
+            throws IOException {
         if (Integer.bitCount(ringCapacity) != 1 || ringCapacity < WintunApi.MIN_RING_CAPACITY
                 || ringCapacity > WintunApi.MAX_RING_CAPACITY) {
             throw new IllegalArgumentException("the Wintun ring capacity must be a power of two from "
@@ -65,7 +75,7 @@ public final class WintunTunDevice implements TunDevice {
             api.closeAdapter(adapter);
             throw e;
         }
-        return new WintunTunDevice(api, name, mtu, adapter, session);
+        return new WintunTunDevice(api, nanoTime, name, mtu, adapter, session);
     }
 
     @Override
@@ -104,7 +114,7 @@ public final class WintunTunDevice implements TunDevice {
 
     private int readInSession(PacketBatch batch, int timeoutMillis) throws IOException {
         batch.clear();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0));
+        long deadline = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0));
         int n = 0;
         boolean waited = false;
         while (n < batch.capacity()) {
@@ -129,7 +139,7 @@ public final class WintunTunDevice implements TunDevice {
                     }
                     int wait = INFINITE;
                     if (timeoutMillis >= 0) {
-                        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                        long left = TimeUnit.NANOSECONDS.toMillis(deadline - nanoTime.getAsLong());
                         if (left <= 0 && waited) {
                             return 0;
                         }

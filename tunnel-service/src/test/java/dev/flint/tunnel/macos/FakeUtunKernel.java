@@ -10,11 +10,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel side of a utun socket in memory: answers CTLIOCGINFO with a control id, names the
  * interface after the unit that was connected, and queues datagrams (header included) both ways.
- * A readv splits a datagram over the two buffers as the kernel does; a poll never blocks.
+ * A readv splits a datagram over the two buffers as the kernel does. A poll never blocks: on an empty
+ * socket it moves the kernel's own clock ({@link #nanoTime()}, which the device under test reads) on by
+ * its timeout, so a read with a timeout of a minute ends after a few hundred polls and no real time.
  */
 final class FakeUtunKernel implements UtunSyscalls {
     static final int CTL_ID = 0x2a;
@@ -23,7 +26,13 @@ final class FakeUtunKernel implements UtunSyscalls {
     final List<String> calls = new ArrayList<>();
     final Deque<byte[]> incoming = new ArrayDeque<>();
     final List<byte[]> written = new ArrayList<>();
+    /** Polls beyond this mean the device spins on an empty socket instead of letting its timeout pass. */
+    static final int MAX_POLLS = 10_000;
+
     final List<Integer> polls = new ArrayList<>();
+    private long nanos = 1_000_000_000L;
+    private int quietPolls;
+    private Runnable arrival;
     byte[] ioctlArgument;
     byte[] connectedAddress;
     int writeErrno;
@@ -98,10 +107,35 @@ final class FakeUtunKernel implements UtunSyscalls {
         return datagram.length;
     }
 
+    /** Runs {@code arrival} (a delivery, say) during the poll that follows {@code quiet} empty ones. */
+    synchronized void afterPolls(int quiet, Runnable arrival) {
+        this.quietPolls = quiet;
+        this.arrival = arrival;
+    }
+
+    /** The clock a device opened on this kernel measures its read timeouts with. */
+    synchronized long nanoTime() {
+        return nanos;
+    }
+
     @Override
     public synchronized int pollIn(int fd, int timeoutMillis) {
+        if (polls.size() >= MAX_POLLS) {
+            throw new AssertionError("polled " + MAX_POLLS + " times: the device does not let its timeout pass");
+        }
         polls.add(timeoutMillis);
-        return incoming.isEmpty() ? 0 : 1;
+        if (arrival != null && polls.size() > quietPolls) {
+            Runnable now = arrival;
+            arrival = null;
+            now.run();
+        }
+        if (!incoming.isEmpty()) {
+            return 1;
+        }
+        // Nothing arrives while the poll waits, so all of its timeout passes (at least a millisecond: a
+        // zero-timeout poll still takes time, and a device polling with zero forever must not spin in place).
+        nanos += TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 1));
+        return 0;
     }
 
     @Override

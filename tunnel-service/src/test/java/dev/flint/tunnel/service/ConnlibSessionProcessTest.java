@@ -11,12 +11,6 @@ import dev.flint.connlib.dns.DnsRecord;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
-import dev.flint.devstack.netns.IpPrefix;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
-import dev.flint.devstack.netns.VethPair;
 import dev.flint.devstack.portal.PortalConfig;
 import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
@@ -25,8 +19,14 @@ import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.UnixSocket;
+import dev.flint.netns.IpPrefix;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
+import dev.flint.netns.VethPair;
 import dev.flint.tunnel.FlintTunnel;
-import dev.flint.tunnel.linux.InNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class ConnlibSessionProcessTest {
     static final String TUN = "tun-flint";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
     static final String RESOLVER = "10.77.0.1";
 
     Topology net;
@@ -216,9 +216,9 @@ class ConnlibSessionProcessTest {
     }
 
     DnsMessage ask(InetAddress server, String name) throws Exception {
-        return InNamespace.call(ns, () -> {
+        return ns.call(() -> {
             try (DatagramSocket s = new DatagramSocket()) {
-                s.setSoTimeout(10_000);
+                s.setSoTimeout((int) WAIT.toMillis());
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
                 s.send(new DatagramPacket(query, query.length, server, 53));
                 byte[] buffer = new byte[1500];
@@ -247,7 +247,7 @@ class ConnlibSessionProcessTest {
         InetAddress proxy = ((RData.A) ask(sentinel, "web.flint.test").answers().getFirst().data()).address();
         Thread.ofPlatform().daemon().start(() -> { // its filter allows tcp/80: a SYN that nobody will answer
             try {
-                InNamespace.call(ns, () -> {
+                ns.call(() -> {
                     try (java.net.Socket s = new java.net.Socket()) {
                         s.connect(new InetSocketAddress(proxy, 80), (int) WAIT.toMillis());
                     }
@@ -274,7 +274,7 @@ class ConnlibSessionProcessTest {
                 .answers()).isNotEmpty();
 
         new ProcessBuilder("kill", "-9", Long.toString(gui.pid())).start().waitFor();
-        await("clean-up after the GUI's death", this::clean, Duration.ofSeconds(5), service);
+        await("clean-up after the GUI's death", this::clean, WAIT, service);
         assertThat(service.isAlive()).isTrue();
     }
 
@@ -313,7 +313,7 @@ class ConnlibSessionProcessTest {
             assertThat(routed("172.20.0.0/24")).isTrue();
             assertThat(ns.exec("cat", "/sys/class/net/" + TUN + "/ifindex").strip()).isEqualTo(index);
         }
-        await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
+        await("clean-up after the GUI closed", this::clean, WAIT, service);
     }
 
     String portalConnections() {
@@ -341,7 +341,7 @@ class ConnlibSessionProcessTest {
         await("the tunnel", this::tunExists, WAIT, headless);
         assertSessionUp(headless);
         new ProcessBuilder("kill", "-TERM", Long.toString(headless.pid())).start().waitFor();
-        await("the service to exit", () -> !headless.isAlive(), Duration.ofSeconds(10), headless);
+        await("the service to exit", () -> !headless.isAlive(), WAIT, headless);
         assertThat(headless.exitCode()).isZero();
         assertThat(clean()).isTrue();
     }

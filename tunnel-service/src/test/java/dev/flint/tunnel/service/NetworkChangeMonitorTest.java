@@ -3,8 +3,9 @@ package dev.flint.tunnel.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,7 +33,7 @@ class NetworkChangeMonitorTest {
                 ns.ip("addr", "add", "192.0.2.7/24", "dev", "flmon0");
                 int other = Integer.parseInt(ns.exec("cat", "/sys/class/net/flmon0/ifindex").strip());
                 int tunnel = Integer.parseInt(ns.exec("cat", "/sys/class/net/tun-flint/ifindex").strip());
-                Set<Integer> first = reports.poll(10, TimeUnit.SECONDS);
+                Set<Integer> first = reports.poll(RealTimeWait.GENEROUS.toSeconds(), TimeUnit.SECONDS);
                 assertThat(first).isNotNull().contains(other).doesNotContain(tunnel);
             }
         }

@@ -10,12 +10,6 @@ import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.RecordType;
 import dev.flint.devstack.gateway.GatewayMain;
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NatType;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
 import dev.flint.devstack.portal.PortalConfig;
 import dev.flint.devstack.portal.PortalConfigReader;
 import dev.flint.devstack.portal.PortalEmulator;
@@ -23,8 +17,14 @@ import dev.flint.devstack.portal.PortalMain;
 import dev.flint.devstack.topology.DemoTopology;
 import dev.flint.devstack.topology.DevstackState;
 import dev.flint.devstack.topology.Role;
+import dev.flint.netns.Command;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NatType;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import dev.flint.tunnel.FlintTunnel;
-import dev.flint.tunnel.linux.InNamespace;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class ServiceThroughGatewayTest {
     static final String API = "ws://198.18.0.5:8081";
-    static final Duration WAIT = Duration.ofSeconds(40);
+    static final Duration WAIT = RealTimeWait.GENEROUS;
 
     Path stateFile;
     DevstackState state;
@@ -128,7 +128,7 @@ class ServiceThroughGatewayTest {
 
     /** An HTTP/1.0 GET of {@code /} on port 80, from a socket in {@code ns}. */
     static String get(NetworkNamespace ns, InetAddress server) throws Exception {
-        return InNamespace.call(ns, () -> {
+        return ns.call(() -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(server, 80), (int) WAIT.toMillis());
                 socket.setSoTimeout((int) WAIT.toMillis());
@@ -140,9 +140,9 @@ class ServiceThroughGatewayTest {
     }
 
     static InetAddress resolve(NetworkNamespace ns, InetAddress server, String name) throws Exception {
-        return InNamespace.call(ns, () -> {
+        return ns.call(() -> {
             try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout(10_000);
+                socket.setSoTimeout((int) WAIT.toMillis());
                 byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
                 socket.send(new DatagramPacket(query, query.length, server, 53));
                 byte[] buffer = new byte[1500];

@@ -3,16 +3,17 @@ package dev.flint.tunnel.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.JavaCommand;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
 import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.frame.DecodeResult;
 import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.UnixSocket;
+import dev.flint.netns.Command;
+import dev.flint.netns.JavaCommand;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import dev.flint.tunnel.FlintTunnel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -95,28 +95,13 @@ class TunnelServiceProcessTest {
                 "--log-dir", dir.resolve("log").toString(), "--static-interface", staticInterface.toString())));
         // Readiness from the log, not a probe connection: a probe would briefly be "the GUI".
         await("the service socket", () -> service.recentOutput().contains("listening on") && Files.exists(socket),
-                Duration.ofSeconds(20), service);
+                RealTimeWait.GENEROUS, service);
         return service;
     }
 
+    /** Waits for a real process to get somewhere; a failure shows what it printed last. */
     static void await(String what, BooleanSupplier condition, Duration limit, NamespaceProcess process) {
-        Instant deadline = Instant.now().plus(limit);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what + "; output:\n"
-                        + (process == null ? "" : process.recentOutput()));
-            }
-            sleep(20);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        RealTimeWait.until(what, limit, condition, () -> process == null ? "" : process.recentOutput());
     }
 
     boolean tunExists() {
@@ -164,19 +149,19 @@ class TunnelServiceProcessTest {
     void killedGuiLeavesNothingBehind() throws Exception {
         NamespaceProcess service = startService();
         NamespaceProcess gui = startGui();
-        await("the tunnel", this::tunExists, Duration.ofSeconds(20), service);
-        await("DNS", () -> !clean() && resolvConfChanged(), Duration.ofSeconds(5), service);
+        await("the tunnel", this::tunExists, RealTimeWait.GENEROUS, service);
+        await("DNS", () -> !clean() && resolvConfChanged(), RealTimeWait.GENEROUS, service);
         assertUp();
         assertThat(Files.exists(dir.resolve("state/cleanup-journal.json"))).isTrue();
 
         new ProcessBuilder("kill", "-9", Long.toString(gui.pid())).start().waitFor();
-        await("clean-up within 2 s of the GUI's death", this::clean, Duration.ofSeconds(2), service);
+        await("clean-up after the GUI's death", this::clean, RealTimeWait.GENEROUS, service);
         assertThat(Files.exists(dir.resolve("state/cleanup-journal.json"))).isFalse();
         assertThat(service.isAlive()).isTrue();
 
         // The service is still serving: a new GUI gets Hello and a tunnel again.
         NamespaceProcess second = startGui();
-        await("the tunnel for a new GUI", this::tunExists, Duration.ofSeconds(20), service);
+        await("the tunnel for a new GUI", this::tunExists, RealTimeWait.GENEROUS, service);
         // A second service on the same socket refuses to start and leaves the first one's tunnel alone.
         Command.Result duplicate = Command.of(JavaCommand.forMain(FlintTunnel.class, List.of("run-interactive",
                 "--allow-any-peer-exe", "--dns-control", "etc-resolv-conf",
@@ -186,9 +171,9 @@ class TunnelServiceProcessTest {
         assertThat(duplicate.stderr()).contains("could not start").contains("another server is listening");
         assertThat(tunExists()).isTrue();
         assertThat(resolvConfChanged()).isTrue();
-        await("the tunnel for a new GUI", this::tunExists, Duration.ofSeconds(20), service);
+        await("the tunnel for a new GUI", this::tunExists, RealTimeWait.GENEROUS, service);
         second.close();
-        await("clean-up after the new GUI", this::clean, Duration.ofSeconds(5), service);
+        await("clean-up after the new GUI", this::clean, RealTimeWait.GENEROUS, service);
     }
 
     boolean resolvConfChanged() {
@@ -203,20 +188,20 @@ class TunnelServiceProcessTest {
     void killedServiceIsRepairedByTheNextStart() throws Exception {
         NamespaceProcess service = startService();
         NamespaceProcess gui = startGui();
-        await("DNS", this::resolvConfChanged, Duration.ofSeconds(20), service);
-        await("the tunnel", this::tunExists, Duration.ofSeconds(5), service);
+        await("DNS", this::resolvConfChanged, RealTimeWait.GENEROUS, service);
+        await("the tunnel", this::tunExists, RealTimeWait.GENEROUS, service);
 
         new ProcessBuilder("kill", "-9", Long.toString(service.pid())).start().waitFor();
-        await("the service to die", () -> !service.isAlive(), Duration.ofSeconds(5), service);
+        await("the service to die", () -> !service.isAlive(), RealTimeWait.GENEROUS, service);
         // The kernel removed the TUN device with its last descriptor; resolv.conf is still rewritten.
-        await("the TUN device to vanish", () -> !tunExists(), Duration.ofSeconds(5), service);
+        await("the TUN device to vanish", () -> !tunExists(), RealTimeWait.GENEROUS, service);
         assertThat(resolvConfChanged()).isTrue();
         assertThat(rules("-4")).as("the rule outlives the device").contains("0xfd002021");
         assertThat(Files.exists(dir.resolve("state/cleanup-journal.json"))).isTrue();
         gui.close();
 
         NamespaceProcess restarted = startService();
-        await("repair after restart", this::clean, Duration.ofSeconds(5), restarted);
+        await("repair after restart", this::clean, RealTimeWait.GENEROUS, restarted);
         assertThat(Files.exists(dir.resolve("state/cleanup-journal.json"))).isFalse();
     }
 
@@ -224,13 +209,13 @@ class TunnelServiceProcessTest {
     void sigtermTellsTheGuiAndExitsCleanly() throws Exception {
         NamespaceProcess service = startService();
         NamespaceProcess gui = startGui();
-        await("the tunnel", this::tunExists, Duration.ofSeconds(20), service);
-        await("DNS", this::resolvConfChanged, Duration.ofSeconds(5), service);
+        await("the tunnel", this::tunExists, RealTimeWait.GENEROUS, service);
+        await("DNS", this::resolvConfChanged, RealTimeWait.GENEROUS, service);
 
         new ProcessBuilder("kill", "-TERM", Long.toString(service.pid())).start().waitFor();
-        await("the service to exit", () -> !service.isAlive(), Duration.ofSeconds(10), service);
+        await("the service to exit", () -> !service.isAlive(), RealTimeWait.GENEROUS, service);
         assertThat(service.exitCode()).as(service.recentOutput()).isZero();
-        await("the GUI to see the end", () -> gui.recentOutput().contains("eof"), Duration.ofSeconds(5), gui);
+        await("the GUI to see the end", () -> gui.recentOutput().contains("eof"), RealTimeWait.GENEROUS, gui);
         assertThat(gui.recentOutput()).contains("received terminating_gracefully");
         assertThat(clean()).isTrue();
         assertThat(Files.exists(socket)).isFalse();
@@ -342,7 +327,7 @@ class TunnelServiceProcessTest {
             assertThat(next(gui)).isInstanceOf(ServiceMessage.ResourcesUpdated.class);
             assertThat(tunExists()).isTrue();
         }
-        await("clean-up after the GUI closed", this::clean, Duration.ofSeconds(5), service);
+        await("clean-up after the GUI closed", this::clean, RealTimeWait.GENEROUS, service);
         assertThat(service.isAlive()).isTrue();
     }
 
@@ -354,12 +339,12 @@ class TunnelServiceProcessTest {
                 "headless", "--token-file", token.toString(), "--dns-control", "etc-resolv-conf",
                 "--state-dir", dir.resolve("state").toString(), "--runtime-dir", dir.resolve("run").toString(),
                 "--log-dir", dir.resolve("log").toString(), "--static-interface", staticInterface.toString())));
-        await("the tunnel", this::tunExists, Duration.ofSeconds(20), headless);
-        await("DNS", this::resolvConfChanged, Duration.ofSeconds(5), headless);
+        await("the tunnel", this::tunExists, RealTimeWait.GENEROUS, headless);
+        await("DNS", this::resolvConfChanged, RealTimeWait.GENEROUS, headless);
         assertUp();
         assertThat(Files.exists(socket)).isFalse();
         new ProcessBuilder("kill", "-TERM", Long.toString(headless.pid())).start().waitFor();
-        await("the service to exit", () -> !headless.isAlive(), Duration.ofSeconds(10), headless);
+        await("the service to exit", () -> !headless.isAlive(), RealTimeWait.GENEROUS, headless);
         assertThat(headless.exitCode()).isZero();
         assertThat(clean()).isTrue();
     }

@@ -13,17 +13,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * wintun.dll's contract in memory: a receive ring the test fills, a send ring with a given number of
  * free slots, an auto-reset read event, and a log of the adapter and session calls. A finite wait
- * on an unsignalled event times out at once (no real time passes); an infinite one blocks.
+ * on an unsignalled event times out at once, moving the driver's clock ({@link #nanoTime()}, which the
+ * device under test reads) on by its timeout instead of letting real time pass; an infinite one blocks.
  */
 final class FakeWintun implements WintunApi {
     static final long LUID = 0x0006_0000_0001_2345L;
 
     final Arena arena = Arena.ofShared();
     final List<String> calls = new ArrayList<>();
+    /** Waits beyond this mean the device spins on an empty ring instead of letting its timeout pass. */
+    static final int MAX_WAITS = 10_000;
+
     final List<Integer> waits = new ArrayList<>();
     final List<byte[]> sent = new ArrayList<>();
     final CountDownLatch blockedInWait = new CountDownLatch(1);
@@ -36,6 +41,7 @@ final class FakeWintun implements WintunApi {
     /** Runs inside a wait before it returns, e.g. to deliver a packet. */
     Runnable duringWait = () -> { };
     private boolean signaled;
+    private long nanos = 1_000_000_000L;
     private int inSession;
     int inSessionWhenEnded = -1;
 
@@ -139,13 +145,22 @@ final class FakeWintun implements WintunApi {
         sent.add(packet.toArray(ValueLayout.JAVA_BYTE));
     }
 
+    /** The clock a device opened on this driver measures its read timeouts with. */
+    synchronized long nanoTime() {
+        return nanos;
+    }
+
     @Override
     public synchronized Wait waitForSingleObject(Event event, int timeoutMillis) {
         inSession++;
         try {
+            if (waits.size() >= MAX_WAITS) {
+                throw new AssertionError("waited " + MAX_WAITS + " times: the device does not let its timeout pass");
+            }
             waits.add(timeoutMillis);
             duringWait.run();
             if (!signaled && timeoutMillis >= 0) {
+                nanos += TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 1));
                 return Wait.TIMED_OUT;
             }
             blockedInWait.countDown();

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flint.connlib.wireguard.WireGuardKey;
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
-import dev.flint.tunnel.linux.InNamespace;
+import dev.flint.netns.Command;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -53,7 +52,7 @@ class UapiWithWgToolTest {
             Endpoint = 127.0.0.1:9
             """.formatted(ours.toBase64(), peer1.toBase64());
         WgQuickConfig parsed = ((WgQuickConfig.Parsed.Valid) WgQuickConfig.parse(config)).config();
-        InNamespace.call(ns, () -> {
+        ns.call(() -> {
             device = PlainWireGuard.start(parsed, ifname);
             server = UapiServer.start(device);
             return null;

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.flint.connlib.wireguard.WireGuardKey;
-import dev.flint.devstack.netns.Command;
-import dev.flint.devstack.netns.IpPrefix;
-import dev.flint.devstack.netns.NamespaceProcess;
-import dev.flint.devstack.netns.NetworkNamespace;
-import dev.flint.devstack.netns.Topology;
+import dev.flint.netns.Command;
+import dev.flint.netns.IpPrefix;
+import dev.flint.netns.NamespaceProcess;
+import dev.flint.netns.NetworkNamespace;
+import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.Topology;
 import dev.flint.tunnel.FlintTunnel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * Two network namespaces joined by a veth cable ({@code 192.168.77.1} and {@code .2}), each with a
@@ -124,8 +124,8 @@ final class WireGuardLab implements AutoCloseable {
             FlintTunnel.class.getName(), "wireguard", file.toString(), "--interface", flintIf));
         flint = net.start(a, "flint", cmd);
         Path socket = UapiServer.DIRECTORY.resolve(flintIf + ".sock");
-        await(Duration.ofSeconds(90), () -> flint.recentOutput().contains(flintIf + " is up") || !flint.isAlive(),
-            "Flint to report " + flintIf + " up");
+        RealTimeWait.until("Flint to report " + flintIf + " up", RealTimeWait.GENEROUS,
+            () -> flint.recentOutput().contains(flintIf + " is up") || !flint.isAlive(), flint::recentOutput);
         assertThat(socket).exists();
         assertThat(flint.isAlive()).as("Flint is running; its output:\n" + flint.recentOutput()).isTrue();
     }
@@ -133,7 +133,8 @@ final class WireGuardLab implements AutoCloseable {
     void startWireguardGo(WireGuardKey psk, boolean withEndpoint) throws IOException {
         wireguardGo = net.start(b, "wireguard-go", List.of("env", "WG_PROCESS_FOREGROUND=1", "wireguard-go", goIf));
         Path socket = UapiServer.DIRECTORY.resolve(goIf + ".sock");
-        await(Duration.ofSeconds(30), () -> Files.exists(socket) || !wireguardGo.isAlive(), "wireguard-go's socket");
+        RealTimeWait.until("wireguard-go's socket", RealTimeWait.GENEROUS,
+            () -> Files.exists(socket) || !wireguardGo.isAlive(), wireguardGo::recentOutput);
         Path key = dir.resolve("go.key");
         Files.writeString(key, goKey.toBase64() + "\n");
         List<String> set = new ArrayList<>(List.of("wg", "set", goIf, "private-key", key.toString(),
@@ -178,20 +179,6 @@ final class WireGuardLab implements AutoCloseable {
             "latest-handshake", f[4], "rx", f[5], "tx", f[6], "keepalive", f[7]);
     }
 
-    static void await(Duration timeout, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     @Override
     public void close() {
