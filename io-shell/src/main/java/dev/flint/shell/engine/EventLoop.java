@@ -205,7 +205,7 @@ public final class EventLoop implements AutoCloseable {
             due = engine.pollTimeout();
         }
         int wait;
-        if (!tasks.isEmpty() || (tun != null && tun.hasBuffered())) {
+        if (!tasks.isEmpty() || (tun != null && tun.hasBuffered()) || datagramsIn.hasStaged()) {
             wait = 0;
         } else {
             Duration left = due == null ? MAX_WAIT : Duration.between(clock.instant(), due);
@@ -213,7 +213,7 @@ public final class EventLoop implements AutoCloseable {
                 MAX_WAIT.toMillis());
         }
         poller.await(wait);
-        if (poller.ready(0)) {
+        if (poller.ready(0) || datagramsIn.hasStaged()) {
             for (int b = 0; b < BATCHES_PER_TURN; b++) {
                 int n = udp.receive(datagramsIn, 0);
                 if (n <= 0) {
