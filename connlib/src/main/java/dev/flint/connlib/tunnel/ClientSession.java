@@ -93,11 +93,8 @@ public final class ClientSession {
                 updateRelays(presence.disconnectedIds(), presence.connected(), false, now);
             case PortalToClient.AuthorizationCreated a -> {
                 gateways.add(a.gatewayId());
-                node.upsertConnection(a.gatewayId(), WireGuardKey.fromBytes(a.gatewayPublicKey().bytes()),
-                    WireGuardKey.fromBytes(a.presharedKey().bytes()),
-                    new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
-                    new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-                    IceRole.CONTROLLING, now);
+                node.upsertConnection(a.gatewayId(), a.gatewayPublicKey(), a.presharedKey(), a.clientIceCredentials(),
+                    a.gatewayIceCredentials(), IceRole.CONTROLLING, now);
                 state.handlePortalMessage(a, now);
             }
             case PortalToClient.AuthorizationCreationFailed f -> {

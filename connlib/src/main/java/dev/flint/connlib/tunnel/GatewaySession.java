@@ -72,12 +72,9 @@ public final class GatewaySession {
                 state.handlePortalMessage(init, now);
             }
             case PortalToGateway.CreateAuthorization a -> {
-                boolean accepted = node.upsertConnection(a.client().id(),
-                    WireGuardKey.fromBytes(a.client().publicKey().bytes()),
-                    WireGuardKey.fromBytes(a.client().presharedKey().bytes()),
-                    new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-                    new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
-                    IceRole.CONTROLLED, now);
+                boolean accepted = node.upsertConnection(a.client().id(), a.client().publicKey(),
+                    a.client().presharedKey(), a.gatewayIceCredentials(), a.clientIceCredentials(), IceRole.CONTROLLED,
+                    now);
                 if (accepted) {
                     state.handlePortalMessage(a, now);
                     portalOut.add(new GatewayToPortal.AuthorizationCreated(a.ref()));

@@ -140,11 +140,8 @@ final class ProbeClient implements AutoCloseable {
     /** Sets up the connection the portal authorized, as a client does (controlling); on the portal's thread. */
     private void connect(PortalToClient.AuthorizationCreated a) {
         gatewayId = a.gatewayId();
-        loop.execute(() -> node.upsertConnection(a.gatewayId(),
-            WireGuardKey.fromBase64(a.gatewayPublicKey().base64()), WireGuardKey.fromBase64(a.presharedKey().base64()),
-            new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
-            new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-            IceRole.CONTROLLING, now()));
+        loop.execute(() -> node.upsertConnection(a.gatewayId(), a.gatewayPublicKey(), a.presharedKey(),
+            a.clientIceCredentials(), a.gatewayIceCredentials(), IceRole.CONTROLLING, now()));
     }
 
     PeerEvent.ConnectionEstablished awaitEstablished(Duration timeout) throws InterruptedException {
