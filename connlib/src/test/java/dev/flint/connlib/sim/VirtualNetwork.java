@@ -96,6 +96,12 @@ public final class VirtualNetwork {
         }
     }
 
+    /** Sees every datagram put on the wire, and whether it was lost (for traces while debugging a run). */
+    @FunctionalInterface
+    public interface Tap {
+        void datagram(Instant at, InetSocketAddress from, InetSocketAddress to, byte[] payload, boolean lost);
+    }
+
     private record Datagram(Instant at, long seq, InetSocketAddress from, InetSocketAddress to, byte[] payload) {
     }
 
@@ -112,6 +118,7 @@ public final class VirtualNetwork {
     public boolean directBlocked;
     public long sent;
     public long lost;
+    public Tap tap;
     private final PriorityQueue<Datagram> inFlight =
             new PriorityQueue<>(Comparator.comparing(Datagram::at).thenComparingLong(Datagram::seq));
     private long seq;
@@ -165,7 +172,11 @@ public final class VirtualNetwork {
     /** A datagram on the wire; it lands after the latency unless it is lost. */
     public void send(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
         sent++;
-        if (loss > 0 && random.nextDouble() < loss) {
+        boolean drop = loss > 0 && random.nextDouble() < loss;
+        if (tap != null) {
+            tap.datagram(clock.get(), from, to, payload, drop);
+        }
+        if (drop) {
             lost++;
             return;
         }
