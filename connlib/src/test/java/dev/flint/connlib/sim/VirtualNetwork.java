@@ -52,6 +52,7 @@ public final class VirtualNetwork {
         public final InetAddress publicIp;
         private final Map<String, Integer> mappings = new HashMap<>();
         private final Map<Integer, Set<InetSocketAddress>> allowed = new HashMap<>();
+        private final Map<Integer, Instant> lastOutbound = new HashMap<>();
         private int nextPort = 40000;
         private Receiver receiver;
 
@@ -69,10 +70,23 @@ public final class VirtualNetwork {
                 return;
             }
             String key = nat == Nat.SYMMETRIC ? to.toString() : "*";
+            Integer existing = mappings.get(key);
+            if (existing != null && expired(existing)) {
+                mappings.remove(key);
+                allowed.remove(existing);
+                lastOutbound.remove(existing);
+            }
             int port = mappings.computeIfAbsent(key,
                     k -> nat == Nat.SYMMETRIC ? 40000 + random.nextInt(20000) : nextPort++);
             allowed.computeIfAbsent(port, p -> new HashSet<>()).add(to);
+            lastOutbound.put(port, clock.get());
             VirtualNetwork.this.send(new InetSocketAddress(publicIp, port), to, payload);
+        }
+
+        /** Only outbound traffic keeps a mapping alive (RFC 4787 REQ-6 leaves inbound refresh optional). */
+        private boolean expired(int port) {
+            Instant last = lastOutbound.get(port);
+            return natTimeout != null && last != null && clock.get().isAfter(last.plus(natTimeout));
         }
 
         /** Who gets what arrives (a restarted program on the same socket). */
@@ -84,7 +98,7 @@ public final class VirtualNetwork {
             if (nat == Nat.NONE) {
                 return to.equals(local);
             }
-            if (!to.getAddress().equals(publicIp) || !allowed.containsKey(to.getPort())) {
+            if (!to.getAddress().equals(publicIp) || !allowed.containsKey(to.getPort()) || expired(to.getPort())) {
                 return false;
             }
             return nat == Nat.FULL_CONE || allowed.get(to.getPort()).contains(from);
@@ -110,6 +124,8 @@ public final class VirtualNetwork {
     public Duration latency = LATENCY;
     /** Probability that a datagram is lost on the way. */
     public double loss;
+    /** How long a NAT keeps a mapping without outbound traffic; null: for ever. */
+    public Duration natTimeout;
     public final List<Host> hosts = new ArrayList<>();
     public final List<SimRelay> relays = new ArrayList<>();
     /** Addresses that neither send nor receive any more (a relay that died). */

@@ -76,6 +76,11 @@ final class Simulation {
     /** Quiet time between transitions, and how long a transition gets to settle before the invariants are checked. */
     private static final Duration GAP = Duration.ofMillis(500);
     private static final Duration SETTLE = Duration.ofSeconds(5);
+    /**
+     * A crashed gateway says nothing: its clients find out when ICE gives up on every pair (at the idle check
+     * interval of 25 s that is about 100 s, then 2 s disconnected), and only then ask the portal again.
+     */
+    private static final Duration CRASH_SETTLE = Duration.ofSeconds(120);
     /** How long an application waits for a probe's answer, and for a DNS answer (site queries time out at 10 s). */
     private static final Duration PROBE_WINDOW = Duration.ofSeconds(5);
     private static final Duration DNS_WINDOW = Duration.ofSeconds(15);
@@ -91,9 +96,12 @@ final class Simulation {
 
     /**
      * The network of one run: the NAT in front of each client ({@link World#CLIENTS}) and gateway
-     * ({@link World#GATEWAYS}), the loss rate, and the seed of keys, NAT ports and loss.
+     * ({@link World#GATEWAYS}), the loss rate, the seed of keys, NAT ports and loss, and how long NATs keep an idle
+     * mapping (null: for ever).
      */
-    record Net(List<Nat> clientNats, List<Nat> gatewayNats, double loss, long seed) {
+    record Net(List<Nat> clientNats, List<Nat> gatewayNats, double loss, long seed, Duration natTimeout) {
+        /** Home routers that forget a UDP mapping after 30 s without outbound traffic (keepalives come every 25 s). */
+        static final Duration NAT_TIMEOUT = Duration.ofSeconds(30);
         /** Direct, server-reflexive and relayed paths all occur: a cone and a symmetric client, every gateway NAT. */
         static final Net DEFAULT = new Net(List.of(Nat.PORT_RESTRICTED, Nat.SYMMETRIC),
                 List.of(Nat.NONE, Nat.FULL_CONE, Nat.PORT_RESTRICTED, Nat.SYMMETRIC), 0, 1);
@@ -102,6 +110,10 @@ final class Simulation {
             if (clientNats.size() != World.CLIENTS.size() || gatewayNats.size() != World.GATEWAYS.size()) {
                 throw new IllegalArgumentException("one NAT per client and per gateway");
             }
+        }
+
+        Net(List<Nat> clientNats, List<Nat> gatewayNats, double loss, long seed) {
+            this(clientNats, gatewayNats, loss, seed, NAT_TIMEOUT);
         }
 
         static Net everywhere(Nat nat, double loss, long seed) {
@@ -189,6 +201,7 @@ final class Simulation {
         this.random = new SplittableRandom(net.seed());
         this.network = new VirtualNetwork(random.split(), () -> now);
         network.loss = net.loss();
+        network.natTimeout = net.natTimeout();
         this.portal = new Portal(new Portal.Link() {
             @Override
             public Instant now() {
@@ -416,6 +429,12 @@ final class Simulation {
                 g.session = startGateway(g.spec);
                 join(g);
             }
+            case Transition.CrashGateway(int index) -> {
+                Gateway g = gateways.get(World.GATEWAYS.get(Math.floorMod(index, World.GATEWAYS.size())).id());
+                leave(g);
+                g.session = startGateway(g.spec);
+                join(g);
+            }
             case Transition.ChangeRelays() -> {
                 // The oldest relay dies; the portal announces a new one in its place.
                 network.unreachable.add(portal.relays.getFirst().address.getAddress());
@@ -424,7 +443,7 @@ final class Simulation {
             case Transition.Idle(int seconds) -> runUntil(now.plusSeconds(Math.floorMod(seconds, 120)));
             case Transition.Garbage(long seed, boolean dns) -> garbage(seed, dns);
         }
-        runUntil(now.plus(SETTLE));
+        runUntil(now.plus(t instanceof Transition.CrashGateway ? CRASH_SETTLE : SETTLE));
         for (Endpoint e : endpoints) {
             check(e);
         }
@@ -894,7 +913,8 @@ final class Simulation {
     /** The network of the run, for failure messages. */
     String describe() {
         return "network: clients " + net.clientNats() + ", gateways " + net.gatewayNats() + ", loss " + net.loss()
-                + ", seed " + net.seed() + "; " + network.sent + " datagrams sent, " + network.lost + " lost";
+                + ", seed " + net.seed() + ", NAT timeout " + net.natTimeout() + "; " + network.sent
+                + " datagrams sent, " + network.lost + " lost";
     }
 
     /** Paths the client's connections to the gateway took (established or moved to), in order. */

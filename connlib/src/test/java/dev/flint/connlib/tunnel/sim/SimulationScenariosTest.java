@@ -161,6 +161,17 @@ class SimulationScenariosTest {
     }
 
     @Test
+    void clientsOfACrashedGatewayFindOutThroughIceAndAskAgain() {
+        List<Object> o = run(new Transition.AddCidrResource(2, 0), // 10.0.2.0/25 @B: gateway B1 only
+                new Transition.Probe(2, 0, 0), new Transition.Probe(2, 0, 1), new Transition.Idle(30),
+                new Transition.CrashGateway(2), new Transition.Probe(2, 3, 0), new Transition.Probe(2, 1, 1));
+        assertThat(o).containsOnly(new Outcome.Delivered(World.SITE_B, World.ip("10.0.2.99")));
+        assertThat(sim.log).anyMatch(l -> l.matches(".*client 0 lost gateway b1: .*"))
+                .anyMatch(l -> l.matches(".*client 1 lost gateway b1: .*"));
+        assertThat(sim.pathsOf(World.CLIENT, World.GW_B1)).hasSize(2);
+    }
+
+    @Test
     void sameNetworkAndTransitionsSameRun() {
         Simulation.Net net = new Simulation.Net(List.of(Nat.FULL_CONE, Nat.SYMMETRIC),
                 List.of(Nat.PORT_RESTRICTED, Nat.SYMMETRIC, Nat.NONE, Nat.FULL_CONE), 0.05, 9);
