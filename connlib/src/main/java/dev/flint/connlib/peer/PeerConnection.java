@@ -23,6 +23,8 @@ final class PeerConnection {
     final Instant createdAt;
     UUID relay;
     NominatedPair path;
+    /** The local address of {@link #path} was withdrawn (its relay is gone): like no path until ICE nominates again. */
+    boolean pathLost;
     boolean handshakeCompleted;
     boolean established;
     boolean remoteCandidateSeen;

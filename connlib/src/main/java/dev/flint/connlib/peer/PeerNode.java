@@ -363,6 +363,9 @@ public final class PeerNode {
     private void invalidateLocal(Candidate cand, Instant now) {
         for (PeerConnection c : connections.values()) {
             if (c.agent.localCandidates().stream().anyMatch(k -> k.address().equals(cand.address()) && k.type() == cand.type())) {
+                if (c.path != null && c.path.source().equals(cand.address())) {
+                    c.pathLost = true; // nothing may leave from an address we no longer have
+                }
                 c.agent.invalidateLocalCandidate(cand, now);
                 events.add(new PeerEvent.InvalidateIceCandidate(c.id, cand.toSdp()));
                 drainAgent(c, now);
@@ -378,7 +381,7 @@ public final class PeerNode {
      */
     public Optional<Transmit> encapsulate(UUID id, byte[] packet, Instant now) {
         PeerConnection c = connections.get(id);
-        if (c == null || c.path == null) {
+        if (c == null || c.path == null || c.pathLost) {
             return Optional.empty();
         }
         c.lastPacketAt = now;
@@ -576,6 +579,7 @@ public final class PeerNode {
     private void onNominated(PeerConnection c, NominatedPair pair, Instant now) {
         boolean first = c.path == null;
         c.path = pair;
+        c.pathLost = false;
         c.wgPeer.setEndpoint(pair.destination());
         if (!first && c.established) {
             events.add(new PeerEvent.PathChanged(c.id, pair));
@@ -612,7 +616,7 @@ public final class PeerNode {
             if (c == null) {
                 continue;
             }
-            if (c.path == null) {
+            if (c.path == null || c.pathLost) {
                 if (c.pendingWireGuard.size() >= MAX_PENDING_WIREGUARD) {
                     c.pendingWireGuard.poll(); // a ring buffer, as Firezone's wg_buffer: the newest win
                 }
