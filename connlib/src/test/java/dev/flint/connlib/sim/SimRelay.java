@@ -1,4 +1,4 @@
-package dev.flint.connlib.peer;
+package dev.flint.connlib.sim;
 
 import dev.flint.connlib.stun.IntegrityKey;
 import dev.flint.connlib.stun.ReceivedStun;
@@ -18,28 +18,28 @@ import java.util.function.BiConsumer;
  * client (reference §1.6): unauthenticated BINDING, long-term auth with a 401 nonce challenge,
  * ALLOCATE, REFRESH, CHANNEL-BIND and ChannelData relaying; no Send/Data indications.
  */
-final class SimRelay {
-    final InetSocketAddress address;
+public final class SimRelay {
+    public final InetSocketAddress address;
     private final String username;
     private final IntegrityKey key;
     private int nextPort = 49152;
     private final Map<InetSocketAddress, Integer> allocationByClient = new HashMap<>();
     private final Map<Integer, InetSocketAddress> clientByPort = new HashMap<>();
     private final Map<InetSocketAddress, Map<Integer, InetSocketAddress>> channels = new HashMap<>();
-    int allocations;
+    public int allocations;
 
-    SimRelay(InetSocketAddress address, String username, String password) {
+    public SimRelay(InetSocketAddress address, String username, String password) {
         this.address = address;
         this.username = username;
         this.key = IntegrityKey.longTerm(username, "firezone", password);
     }
 
-    boolean owns(InetSocketAddress a) {
+    public boolean owns(InetSocketAddress a) {
         return a.getAddress().equals(address.getAddress());
     }
 
     /** Handles a datagram to {@code to} (3478 or an allocation port); {@code send(from, (to, payload))}. */
-    void receive(InetSocketAddress from, InetSocketAddress to, byte[] data, SimNetwork.Sender send) {
+    public void receive(InetSocketAddress from, InetSocketAddress to, byte[] data, VirtualNetwork.Sender send) {
         if (to.getPort() != address.getPort()) {
             InetSocketAddress client = clientByPort.get(to.getPort());
             if (client == null) {
