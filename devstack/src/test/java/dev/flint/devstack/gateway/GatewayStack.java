@@ -127,6 +127,17 @@ final class GatewayStack implements AutoCloseable {
         }
     }
 
+    /** The path the gateway last said a client is connected on: "relay", "direct path", or null before any. */
+    String lastPath() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Client \\S+ (?:now )?connected via (relay|direct path)")
+            .matcher(gateway.recentOutput());
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
     @Override
     public void close() {
         try {

@@ -59,7 +59,7 @@ final class ProbeClient implements AutoCloseable {
         // The socket and the loop's thread are created inside the namespace; the thread keeps it.
         udp = namespace.call(() -> LinuxUdpSocket.bind(0));
         engine = new PeerNodeEngine(node, this::onPeerEvent, this::onPacket);
-        loop = namespace.call(() -> EventLoop.start("probe", engine, udp, Clock.systemUTC()));
+        loop = namespace.call(() -> EventLoop.start("probe", engine, engine, udp, Clock.systemUTC()));
         group = namespace.call(() -> {
             EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             g.submit(() -> { }).sync();
