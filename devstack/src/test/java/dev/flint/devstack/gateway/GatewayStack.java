@@ -80,8 +80,7 @@ final class GatewayStack implements AutoCloseable {
             state.relaySecret(), sample.relays(), sample.accounts());
         portal = namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
         gateway = namespace(Role.GATEWAY).start("gateway", JavaCommand.forMain(GatewayMain.class,
-            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
+            GatewayMain.JVM_OPTIONS, List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
         awaitOutput("Joined the portal");
     }
 
