@@ -54,6 +54,11 @@ public final class LinuxTunDevice implements TunDevice {
     private final MemorySegment superBuf;
     private final MemorySegment superPacket;
     private final MemorySegment writeIov;
+    // Coalesced writes get their own super-packet buffer: a reader may be using superBuf at the same time.
+    private final MemorySegment coalesceHeader;
+    private final MemorySegment coalesceBuf;
+    private final MemorySegment coalesceIov;
+    private final AtomicLong coalescedWrites = new AtomicLong();
     private int pendingLength;
     private int pendingGso;
     private int pendingNext;
@@ -73,10 +78,19 @@ public final class LinuxTunDevice implements TunDevice {
             writeIov = arena.allocate(32, 8);
             writeIov.set(java.lang.foreign.ValueLayout.ADDRESS, 0, zeroHeader);
             writeIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, TcpSegmentation.VNET_HDR_LEN);
+            coalesceHeader = arena.allocate(TcpSegmentation.VNET_HDR_LEN, 8);
+            coalesceBuf = arena.allocate(TcpCoalescing.MAX_PACKET, 64);
+            coalesceIov = arena.allocate(32, 8);
+            coalesceIov.set(java.lang.foreign.ValueLayout.ADDRESS, 0, coalesceHeader);
+            coalesceIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, TcpSegmentation.VNET_HDR_LEN);
+            coalesceIov.set(java.lang.foreign.ValueLayout.ADDRESS, 16, coalesceBuf);
         } else {
             superBuf = null;
             superPacket = null;
             writeIov = null;
+            coalesceHeader = null;
+            coalesceBuf = null;
+            coalesceIov = null;
         }
     }
 
@@ -311,11 +325,56 @@ public final class LinuxTunDevice implements TunDevice {
         return closed ? -1 : n;
     }
 
+    /**
+     * Writes the batch in order; with offloads, runs of consecutive segments of one TCP flow go in as one super-packet
+     * ({@link TcpCoalescing}), the way a NIC's GRO would hand them to the kernel.
+     */
     @Override
     public void write(PacketBatch batch) throws IOException {
-        for (int i = 0; i < batch.count(); i++) {
-            write(batch, i);
+        int count = batch.count();
+        for (int i = 0; i < count; ) {
+            int run = offload ? TcpCoalescing.runLength(batch, i, count) : 1;
+            if (run == 1) {
+                write(batch, i);
+            } else {
+                writeCoalesced(batch, i, run);
+            }
+            i += run;
         }
+    }
+
+    private void writeCoalesced(PacketBatch batch, int from, int run) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            if (closed) {
+                throw new IOException(name + " is closed");
+            }
+            int length = TcpCoalescing.merge(batch, from, run, coalesceHeader, coalesceBuf);
+            coalesceIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 24, length);
+            while (true) {
+                long r = Libc.writev(writeErrno, fd, coalesceIov, 2);
+                if (r >= 0) {
+                    coalescedWrites.incrementAndGet();
+                    return;
+                }
+                int errno = Libc.errno(writeErrno);
+                if (errno == Libc.EINTR) {
+                    continue;
+                }
+                if (closed || errno == Libc.EBADF) {
+                    throw new IOException(name + " is closed");
+                }
+                writeErrors.incrementAndGet();
+                return;
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Super-packets written in place of runs of TCP segments (offload mode only). */
+    public long coalescedWrites() {
+        return coalescedWrites.get();
     }
 
     @Override
