@@ -20,6 +20,7 @@ import dev.flint.devstack.portal.PortalMain;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
+import dev.flint.netns.UdpExchange;
 import dev.flint.netns.VethPair;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.linux.LinuxTunDevice;
@@ -226,19 +227,11 @@ class ClientTunnelNamespaceTest {
         return clientNs.exec("ss", "-tnH", "state", "established", "dst", "10.77.0.1");
     }
 
+    /** A DNS question from the client namespace, asked again each second as a resolver does. */
     DnsMessage ask(InetAddress server, String name) throws Exception {
-        return clientNs.call(() -> {
-            try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout((int) WAIT.toMillis());
-                byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
-                socket.send(new DatagramPacket(query, query.length, server, 53));
-                byte[] buffer = new byte[1500];
-                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-                socket.receive(reply);
-                return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(
-                    java.util.Arrays.copyOf(buffer, reply.getLength()))).message();
-            }
-        });
+        byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
+        byte[] answer = clientNs.call(() -> UdpExchange.ask(new InetSocketAddress(server, 53), query, WAIT));
+        return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(answer)).message();
     }
 
     void await(String what, BooleanSupplier condition) {
