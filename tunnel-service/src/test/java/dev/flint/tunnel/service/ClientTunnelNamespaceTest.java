@@ -188,9 +188,10 @@ class ClientTunnelNamespaceTest {
             });
             return null;
         });
-        await("resources", () -> !resourceLists.isEmpty() && !resourceLists.getLast().isEmpty());
-        assertThat(resourceLists.getLast()).extracting(r -> r.getClass().getSimpleName())
-            .contains("Dns", "Cidr", "Internet");
+        // The list can grow in steps (the resources first, then what the session adds): wait for all of it.
+        await("resources of every kind (DNS, CIDR, Internet)", () -> !resourceLists.isEmpty()
+            && resourceLists.getLast().stream().map(r -> r.getClass().getSimpleName()).toList()
+                .containsAll(List.of("Dns", "Cidr", "Internet")));
         await("the TUN device", () -> device.get() != null);
         TunConfig config = configs.getLast();
         assertThat(config.ipv4().getHostAddress()).startsWith("100.");
@@ -235,6 +236,8 @@ class ClientTunnelNamespaceTest {
     }
 
     void await(String what, BooleanSupplier condition) {
-        RealTimeWait.until(what, WAIT, condition, () -> "waits for the network " + waits + ", stopped " + stopped.get());
+        RealTimeWait.until(what, WAIT, condition, () -> "resource lists " + resourceLists.stream()
+            .map(l -> l.stream().map(r -> r.getClass().getSimpleName()).toList()).toList()
+            + ", waits for the network " + waits + ", stopped " + stopped.get());
     }
 }
