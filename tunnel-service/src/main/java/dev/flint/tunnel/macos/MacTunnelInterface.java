@@ -1,10 +1,14 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.shell.macos.DarwinUtunSyscalls;
+import dev.flint.shell.macos.UtunDevice;
+import dev.flint.shell.macos.UtunSyscalls;
+
 import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.service.Cidr;
-import dev.flint.tunnel.service.InterfaceConfig;
-import dev.flint.tunnel.service.TunnelInterface;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

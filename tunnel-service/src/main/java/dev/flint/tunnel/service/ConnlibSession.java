@@ -1,5 +1,8 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+
 import dev.flint.connlib.dns.IpPrefix;
 import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.Resource;

@@ -1,5 +1,10 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.LinuxTunnelInterface;
+import dev.flint.tunnel.os.ServiceHost;
+import dev.flint.tunnel.os.SignalServiceHost;
+import dev.flint.tunnel.os.TunnelInterface;
+
 import dev.flint.ipc.transport.IpcEndpoints;
 import dev.flint.tunnel.dns.DisabledDns;
 import dev.flint.tunnel.dns.DnsControl;

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.Cidr;
+
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.Resource;
 import java.util.List;

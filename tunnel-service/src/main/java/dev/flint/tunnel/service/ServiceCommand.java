@@ -1,5 +1,11 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.LinuxTunnelInterface;
+import dev.flint.tunnel.linux.PeerPolicy;
+import dev.flint.tunnel.linux.PolicyRouting;
+import dev.flint.tunnel.linux.SystemdNotify;
+import dev.flint.tunnel.os.InterfaceConfig;
+
 import dev.flint.ipc.FlintVersion;
 import dev.flint.ipc.logging.LogControl;
 import dev.flint.ipc.logging.LogSettings;

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.InterfaceConfig;
+
 import dev.flint.ipc.GatewayConnection;
 import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.RelayView;

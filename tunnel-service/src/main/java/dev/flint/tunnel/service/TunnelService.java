@@ -1,5 +1,10 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.NetworkChangeMonitor;
+import dev.flint.tunnel.linux.PeerPolicy;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.TunnelInterface;
+
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.FlintVersion;
 import dev.flint.ipc.GatewayUnreachableReason;

@@ -1,10 +1,12 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.shell.fake.FakeUtunKernel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flint.tunnel.service.Cidr;
-import dev.flint.tunnel.service.InterfaceConfig;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

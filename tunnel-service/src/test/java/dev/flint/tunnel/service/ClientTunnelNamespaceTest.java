@@ -1,5 +1,8 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.PolicyRouting;
+import dev.flint.tunnel.os.Cidr;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 

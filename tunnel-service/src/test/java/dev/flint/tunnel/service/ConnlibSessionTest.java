@@ -1,5 +1,8 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.dns.IpPrefix;

@@ -1,5 +1,8 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.LinuxTunnelInterface;
+import dev.flint.tunnel.os.SignalServiceHost;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.PolicyRouting;
+
 import static dev.flint.tunnel.service.TunnelServiceProcessTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,9 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.linux.PeerPolicy;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.Cidr;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.ice.Candidate;

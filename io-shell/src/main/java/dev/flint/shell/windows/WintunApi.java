@@ -1,4 +1,4 @@
-package dev.flint.tunnel.windows;
+package dev.flint.shell.windows;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,6 @@
-package dev.flint.tunnel.windows;
+package dev.flint.shell.fake;
+
+import dev.flint.shell.windows.WintunApi;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -21,31 +23,31 @@ import java.util.concurrent.TimeUnit;
  * on an unsignalled event times out at once, moving the driver's clock ({@link #nanoTime()}, which the
  * device under test reads) on by its timeout instead of letting real time pass; an infinite one blocks.
  */
-final class FakeWintun implements WintunApi {
-    static final long LUID = 0x0006_0000_0001_2345L;
+public final class FakeWintun implements WintunApi {
+    public static final long LUID = 0x0006_0000_0001_2345L;
 
-    final Arena arena = Arena.ofShared();
-    final List<String> calls = new ArrayList<>();
+    public final Arena arena = Arena.ofShared();
+    public final List<String> calls = new ArrayList<>();
     /** Waits beyond this mean the device spins on an empty ring instead of letting its timeout pass. */
-    static final int MAX_WAITS = 10_000;
+    public static final int MAX_WAITS = 10_000;
 
-    final List<Integer> waits = new ArrayList<>();
-    final List<byte[]> sent = new ArrayList<>();
-    final CountDownLatch blockedInWait = new CountDownLatch(1);
+    public final List<Integer> waits = new ArrayList<>();
+    public final List<byte[]> sent = new ArrayList<>();
+    public final CountDownLatch blockedInWait = new CountDownLatch(1);
     private final Deque<MemorySegment> ring = new ArrayDeque<>();
     private final Set<Long> unreleased = new HashSet<>();
-    int sendRoom = Integer.MAX_VALUE;
-    boolean ended;
-    Optional<String> existingAdapter = Optional.empty();
-    IOException sessionFailure;
+    public int sendRoom = Integer.MAX_VALUE;
+    public boolean ended;
+    public Optional<String> existingAdapter = Optional.empty();
+    public IOException sessionFailure;
     /** Runs inside a wait before it returns, e.g. to deliver a packet. */
-    Runnable duringWait = () -> { };
+    public Runnable duringWait = () -> { };
     private boolean signaled;
     private long nanos = 1_000_000_000L;
     private int inSession;
-    int inSessionWhenEnded = -1;
+    public int inSessionWhenEnded = -1;
 
-    synchronized void deliver(byte[]... packets) {
+    public synchronized void deliver(byte[]... packets) {
         for (byte[] packet : packets) {
             MemorySegment segment = arena.allocate(packet.length);
             MemorySegment.copy(packet, 0, segment, ValueLayout.JAVA_BYTE, 0, packet.length);
@@ -55,7 +57,7 @@ final class FakeWintun implements WintunApi {
         notifyAll();
     }
 
-    synchronized int unreleased() {
+    public synchronized int unreleased() {
         return unreleased.size();
     }
 
@@ -146,7 +148,7 @@ final class FakeWintun implements WintunApi {
     }
 
     /** The clock a device opened on this driver measures its read timeouts with. */
-    synchronized long nanoTime() {
+    public synchronized long nanoTime() {
         return nanos;
     }
 

@@ -1,4 +1,4 @@
-package dev.flint.tunnel.windows;
+package dev.flint.shell.windows;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

@@ -1,4 +1,8 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.linux;
+
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.TunnelInterface;
 
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.LinuxTunDevice;

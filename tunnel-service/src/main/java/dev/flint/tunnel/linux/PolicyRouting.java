@@ -1,4 +1,6 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.linux;
+
+import dev.flint.tunnel.os.Cidr;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;

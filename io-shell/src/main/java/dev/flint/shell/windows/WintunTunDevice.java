@@ -1,4 +1,4 @@
-package dev.flint.tunnel.windows;
+package dev.flint.shell.windows;
 
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;

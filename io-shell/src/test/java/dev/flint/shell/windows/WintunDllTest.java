@@ -1,4 +1,4 @@
-package dev.flint.tunnel.windows;
+package dev.flint.shell.windows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

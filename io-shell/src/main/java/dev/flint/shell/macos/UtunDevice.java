@@ -1,4 +1,4 @@
-package dev.flint.tunnel.macos;
+package dev.flint.shell.macos;
 
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
@@ -92,7 +92,7 @@ public final class UtunDevice implements TunDevice {
     }
 
     /** -1 for "any unit" ({@code sc_unit} 0), else N of {@code utunN}. */
-    static int requestedUnit(String name) {
+    public static int requestedUnit(String name) {
         if (name.equals("utun")) {
             return -1;
         }

@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;

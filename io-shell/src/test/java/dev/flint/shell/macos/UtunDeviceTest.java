@@ -1,5 +1,6 @@
-package dev.flint.tunnel.macos;
+package dev.flint.shell.macos;
 
+import dev.flint.shell.fake.FakeUtunKernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.linux;
 
 import dev.flint.ipc.transport.PeerCredentials;
 import dev.flint.ipc.transport.PeerIdentity;

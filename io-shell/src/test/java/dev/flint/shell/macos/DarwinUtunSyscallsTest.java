@@ -1,4 +1,4 @@
-package dev.flint.tunnel.macos;
+package dev.flint.shell.macos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

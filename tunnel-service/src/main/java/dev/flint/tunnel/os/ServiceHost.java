@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.os;
 
 /**
  * How the OS's service manager runs the service: systemd and launchd start a process and stop it

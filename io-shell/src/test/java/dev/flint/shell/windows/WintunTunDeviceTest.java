@@ -1,5 +1,6 @@
-package dev.flint.tunnel.windows;
+package dev.flint.shell.windows;
 
+import dev.flint.shell.fake.FakeWintun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

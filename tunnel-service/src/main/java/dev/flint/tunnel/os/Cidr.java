@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.os;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

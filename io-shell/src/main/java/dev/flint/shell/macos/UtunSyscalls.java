@@ -1,4 +1,4 @@
-package dev.flint.tunnel.macos;
+package dev.flint.shell.macos;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

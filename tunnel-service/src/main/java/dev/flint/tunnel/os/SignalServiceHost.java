@@ -1,4 +1,6 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.os;
+
+import dev.flint.tunnel.linux.SystemdNotify;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;

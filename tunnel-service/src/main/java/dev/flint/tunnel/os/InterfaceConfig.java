@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.os;
 
 import java.io.IOException;
 import java.net.Inet4Address;

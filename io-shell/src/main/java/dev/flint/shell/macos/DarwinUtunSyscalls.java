@@ -1,4 +1,4 @@
-package dev.flint.tunnel.macos;
+package dev.flint.shell.macos;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;

@@ -1,4 +1,6 @@
-package dev.flint.tunnel.macos;
+package dev.flint.shell.fake;
+
+import dev.flint.shell.macos.UtunSyscalls;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -19,28 +21,28 @@ import java.util.concurrent.TimeUnit;
  * socket it moves the kernel's own clock ({@link #nanoTime()}, which the device under test reads) on by
  * its timeout, so a read with a timeout of a minute ends after a few hundred polls and no real time.
  */
-final class FakeUtunKernel implements UtunSyscalls {
-    static final int CTL_ID = 0x2a;
-    static final int FD = 17;
+public final class FakeUtunKernel implements UtunSyscalls {
+    public static final int CTL_ID = 0x2a;
+    public static final int FD = 17;
 
-    final List<String> calls = new ArrayList<>();
-    final Deque<byte[]> incoming = new ArrayDeque<>();
-    final List<byte[]> written = new ArrayList<>();
+    public final List<String> calls = new ArrayList<>();
+    public final Deque<byte[]> incoming = new ArrayDeque<>();
+    public final List<byte[]> written = new ArrayList<>();
     /** Polls beyond this mean the device spins on an empty socket instead of letting its timeout pass. */
-    static final int MAX_POLLS = 10_000;
+    public static final int MAX_POLLS = 10_000;
 
-    final List<Integer> polls = new ArrayList<>();
+    public final List<Integer> polls = new ArrayList<>();
     private long nanos = 1_000_000_000L;
     private int quietPolls;
     private Runnable arrival;
-    byte[] ioctlArgument;
-    byte[] connectedAddress;
-    int writeErrno;
-    int freeUnit = 4;
-    IOException ioctlFailure;
-    boolean closed;
+    public byte[] ioctlArgument;
+    public byte[] connectedAddress;
+    public int writeErrno;
+    public int freeUnit = 4;
+    public IOException ioctlFailure;
+    public boolean closed;
 
-    void deliver(int family, byte[] packet) {
+    public void deliver(int family, byte[] packet) {
         incoming.add(ByteBuffer.allocate(4 + packet.length).putInt(family).put(packet).array());
     }
 
@@ -108,13 +110,13 @@ final class FakeUtunKernel implements UtunSyscalls {
     }
 
     /** Runs {@code arrival} (a delivery, say) during the poll that follows {@code quiet} empty ones. */
-    synchronized void afterPolls(int quiet, Runnable arrival) {
+    public synchronized void afterPolls(int quiet, Runnable arrival) {
         this.quietPolls = quiet;
         this.arrival = arrival;
     }
 
     /** The clock a device opened on this kernel measures its read timeouts with. */
-    synchronized long nanoTime() {
+    public synchronized long nanoTime() {
         return nanos;
     }
 
