@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import dev.flint.shell.DeviceGate;
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
 import java.io.IOException;
@@ -43,11 +44,8 @@ public final class LinuxTunDevice implements TunDevice {
     private final MemorySegment readErrno = Libc.newErrnoState(arena);
     private final MemorySegment writeErrno = Libc.newErrnoState(arena);
     private final MemorySegment pollfd = arena.allocate(8, 8);
-    private volatile boolean closed;
     private final AtomicLong writeErrors = new AtomicLong();
-    // Calls in progress: the descriptor is released only when none is, so its number cannot be
-    // reused under a thread still reading or writing it.
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final DeviceGate gate = new DeviceGate();
 
     // With offloads: reads land here first (vnet header + up to 64 KiB), writes get a zero header.
     private final boolean offload;
@@ -167,11 +165,13 @@ public final class LinuxTunDevice implements TunDevice {
 
     @Override
     public int read(PacketBatch batch, int timeoutMillis) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            return -1;
+        }
         try {
             return readLocked(batch, timeoutMillis);
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
@@ -199,7 +199,7 @@ public final class LinuxTunDevice implements TunDevice {
             emitPending();
         }
         while (!sink.full && sink.count < batch.capacity()) {
-            if (closed) {
+            if (gate.isClosed()) {
                 return -1;
             }
             long r = Libc.read(readErrno, fd, superBuf, SUPER_PACKET);
@@ -236,7 +236,7 @@ public final class LinuxTunDevice implements TunDevice {
                 continue;
             }
             if (errno != Libc.EAGAIN) {
-                if (closed || errno == Libc.EBADF) {
+                if (gate.isClosed() || errno == Libc.EBADF) {
                     return -1;
                 }
                 throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
@@ -249,7 +249,7 @@ public final class LinuxTunDevice implements TunDevice {
             }
         }
         batch.setCount(sink.count);
-        return closed ? -1 : sink.count;
+        return gate.isClosed() ? -1 : sink.count;
     }
 
     private void emitPending() {
@@ -272,7 +272,7 @@ public final class LinuxTunDevice implements TunDevice {
         batch.clear();
         int n = 0;
         while (n < batch.capacity()) {
-            if (closed) {
+            if (gate.isClosed()) {
                 return -1;
             }
             MemorySegment slot = batch.segment(n);
@@ -294,7 +294,7 @@ public final class LinuxTunDevice implements TunDevice {
                 continue;
             }
             if (errno != Libc.EAGAIN) {
-                if (closed || errno == Libc.EBADF) {
+                if (gate.isClosed() || errno == Libc.EBADF) {
                     return -1;
                 }
                 throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
@@ -308,7 +308,7 @@ public final class LinuxTunDevice implements TunDevice {
             }
         }
         batch.setCount(n);
-        return closed ? -1 : n;
+        return gate.isClosed() ? -1 : n;
     }
 
     @Override
@@ -320,18 +320,17 @@ public final class LinuxTunDevice implements TunDevice {
 
     @Override
     public void write(PacketBatch batch, int slot) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            throw new IOException(name + " is closed");
+        }
         try {
             writeLocked(batch, slot);
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
     private void writeLocked(PacketBatch batch, int slot) throws IOException {
-        if (closed) {
-            throw new IOException(name + " is closed");
-        }
         MemorySegment seg = batch.segment(slot);
         int len = batch.length(slot);
         while (true) {
@@ -355,7 +354,7 @@ public final class LinuxTunDevice implements TunDevice {
             if (errno == Libc.EINTR) {
                 continue;
             }
-            if (closed || errno == Libc.EBADF) {
+            if (gate.isClosed() || errno == Libc.EBADF) {
                 throw new IOException(name + " is closed");
             }
             // A packet the kernel refuses (bad header, no buffer space) costs that packet only.
@@ -366,14 +365,9 @@ public final class LinuxTunDevice implements TunDevice {
 
     @Override
     public void close() {
-        if (closed) {
+        // Readers wait in poll with the caller's timeout (the event loop's at most a second) and then see the gate shut.
+        if (!gate.close(java.time.Duration.ofSeconds(2), () -> { })) {
             return;
-        }
-        closed = true;
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
         }
         try {
             JnaLibc.close(fd);

@@ -1,5 +1,6 @@
 package dev.flint.shell.macos;
 
+import dev.flint.shell.DeviceGate;
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -52,8 +51,7 @@ public final class UtunDevice implements TunDevice {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment readHeader = arena.allocate(HEADER);
     private final MemorySegment writeHeader = arena.allocate(HEADER);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final DeviceGate gate = new DeviceGate();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -170,11 +168,13 @@ public final class UtunDevice implements TunDevice {
 
     @Override
     public int read(PacketBatch batch, int timeoutMillis) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            return -1;
+        }
         try {
             return readOpen(batch, timeoutMillis);
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
@@ -184,7 +184,7 @@ public final class UtunDevice implements TunDevice {
         boolean polled = false;
         int n = 0;
         while (n < batch.capacity()) {
-            if (closed.get()) {
+            if (gate.isClosed()) {
                 return -1;
             }
             long r = sys.read(fd, readHeader, batch.segment(n));
@@ -202,7 +202,7 @@ public final class UtunDevice implements TunDevice {
                 continue;
             }
             if (errno != UtunSyscalls.EAGAIN) {
-                if (closed.get() || errno == UtunSyscalls.EBADF) {
+                if (gate.isClosed() || errno == UtunSyscalls.EBADF) {
                     return -1;
                 }
                 throw new IOException("reading from " + name + " failed (errno " + errno + ")");
@@ -221,14 +221,14 @@ public final class UtunDevice implements TunDevice {
             polled = true;
             int p = sys.pollIn(fd, slice);
             if (p < 0 && -p != UtunSyscalls.EINTR) {
-                if (closed.get()) {
+                if (gate.isClosed()) {
                     return -1;
                 }
                 throw new IOException("waiting for packets on " + name + " failed (errno " + -p + ")");
             }
         }
         batch.setCount(n);
-        return closed.get() ? -1 : n;
+        return gate.isClosed() ? -1 : n;
     }
 
     @Override
@@ -240,11 +240,10 @@ public final class UtunDevice implements TunDevice {
 
     @Override
     public void write(PacketBatch batch, int slot) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            throw new IOException(name + " is closed");
+        }
         try {
-            if (closed.get()) {
-                throw new IOException(name + " is closed");
-            }
             MemorySegment packet = batch.segment(slot);
             int length = batch.length(slot);
             int family = familyFor(packet, length);
@@ -262,7 +261,7 @@ public final class UtunDevice implements TunDevice {
                 if (errno == UtunSyscalls.EINTR) {
                     continue;
                 }
-                if (closed.get() || errno == UtunSyscalls.EBADF) {
+                if (gate.isClosed() || errno == UtunSyscalls.EBADF) {
                     throw new IOException(name + " is closed");
                 }
                 // No buffer space or a packet the kernel refuses: that packet is lost, not the device.
@@ -270,22 +269,21 @@ public final class UtunDevice implements TunDevice {
                 return;
             }
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
+    /**
+     * Closes the socket, which removes the interface with its addresses and routes. Readers poll in
+     * short slices and see the gate shut; the descriptor number must not be reused under them.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!gate.close(java.time.Duration.ofSeconds(2), () -> { })) {
             return;
         }
-        // Readers poll in short slices and see the flag; the descriptor number must not be reused under them.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.yield();
-        }
         sys.close(fd);
-        if (inFlight.get() == 0) {
+        if (gate.inFlight() == 0) {
             arena.close();
         }
     }

@@ -1,13 +1,12 @@
 package dev.flint.shell.windows;
 
+import dev.flint.shell.DeviceGate;
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -37,9 +36,8 @@ public final class WintunTunDevice implements TunDevice {
     private final WintunApi.Adapter adapter;
     private final WintunApi.Session session;
     private final WintunApi.Event readEvent;
-    private final AtomicBoolean closed = new AtomicBoolean();
     // Calls inside the session: it is ended only when none is, so no thread touches a freed ring.
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final DeviceGate gate = new DeviceGate();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong writeErrors = new AtomicLong();
 
@@ -104,11 +102,13 @@ public final class WintunTunDevice implements TunDevice {
 
     @Override
     public int read(PacketBatch batch, int timeoutMillis) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            return -1;
+        }
         try {
             return readInSession(batch, timeoutMillis);
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
@@ -118,7 +118,7 @@ public final class WintunTunDevice implements TunDevice {
         int n = 0;
         boolean waited = false;
         while (n < batch.capacity()) {
-            if (closed.get()) {
+            if (gate.isClosed()) {
                 return -1;
             }
             switch (api.receivePacket(session)) {
@@ -147,7 +147,7 @@ public final class WintunTunDevice implements TunDevice {
                     }
                     waited = true;
                     WintunApi.Wait result = api.waitForSingleObject(readEvent, wait);
-                    if (closed.get()) {
+                    if (gate.isClosed()) {
                         return -1;
                     }
                     switch (result) {
@@ -184,11 +184,10 @@ public final class WintunTunDevice implements TunDevice {
 
     @Override
     public void write(PacketBatch batch, int slot) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            throw new IOException(name + " is closed");
+        }
         try {
-            if (closed.get()) {
-                throw new IOException(name + " is closed");
-            }
             int length = batch.length(slot);
             if (length == 0 || length > WintunApi.MAX_IP_PACKET_SIZE) {
                 writeErrors.incrementAndGet();
@@ -205,19 +204,15 @@ public final class WintunTunDevice implements TunDevice {
                 case WintunApi.Allocated.Failed(int error) -> writeErrors.incrementAndGet();
             }
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        // A reader may wait on the read event without a timeout: setting it wakes the reader, which sees the gate shut.
+        if (!gate.close(java.time.Duration.ofSeconds(10), () -> api.setEvent(readEvent))) {
             return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            api.setEvent(readEvent);
-            Thread.yield();
         }
         api.endSession(session);
         api.closeAdapter(adapter);
