@@ -1,5 +1,6 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.ServicePaths;
 import dev.flint.tunnel.linux.LinuxTunnelInterface;
 import dev.flint.tunnel.linux.PeerPolicy;
 import dev.flint.tunnel.linux.PolicyRouting;

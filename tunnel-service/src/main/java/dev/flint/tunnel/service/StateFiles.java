@@ -1,5 +1,6 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.ServicePaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.flint.tunnel.service;
+package dev.flint.tunnel.os;
 
 import dev.flint.ipc.transport.IpcEndpoints;
 import java.nio.file.Path;
