@@ -1,7 +1,6 @@
 package dev.flint.shell.macos;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
@@ -11,42 +10,13 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-/**
- * {@link UtunSyscalls} on macOS's libc through JNA. {@code ioctl} and {@code fcntl} are variadic,
- * and Apple's arm64 ABI passes variadic arguments differently from fixed ones, so they are declared
- * variadic here too. libc is bound on first use. Not yet run on macOS.
- */
+/** {@link UtunSyscalls} on macOS's libc ({@link DarwinLibc}). Not yet run on macOS. */
 public final class DarwinUtunSyscalls implements UtunSyscalls {
     private static final int F_SETFD = 2;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int FD_CLOEXEC = 1;
     private static final int O_NONBLOCK = 0x4;
-    private static final short POLLIN = 0x1;
-
-    interface C extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        int ioctl(int fd, NativeLong request, Object... arguments) throws LastErrorException;
-
-        int fcntl(int fd, int command, Object... arguments) throws LastErrorException;
-
-        int connect(int fd, byte[] address, int length) throws LastErrorException;
-
-        int getsockopt(int fd, int level, int option, byte[] value, IntByReference length) throws LastErrorException;
-
-        NativeLong readv(int fd, Pointer iov, int count);
-
-        NativeLong writev(int fd, Pointer iov, int count);
-
-        int poll(Pointer fds, int count, int timeout);
-
-        int close(int fd);
-    }
-
-    private static final class Libc {
-        static final C INSTANCE = Native.load("c", C.class);
-    }
 
     // Two iovecs (16 bytes each on 64-bit) and a pollfd per thread: reader and writer run apart.
     private final ThreadLocal<Memory> iov = ThreadLocal.withInitial(() -> new Memory(32));
@@ -59,7 +29,7 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
     @Override
     public int socket(int domain, int type, int protocol) throws IOException {
         try {
-            return Libc.INSTANCE.socket(domain, type, protocol);
+            return DarwinLibc.c().socket(domain, type, protocol);
         } catch (LastErrorException e) {
             throw failure("socket(PF_SYSTEM)", e);
         }
@@ -69,7 +39,7 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
     public void ioctl(int fd, long request, byte[] argument) throws IOException {
         try (Memory memory = new Memory(argument.length)) {
             memory.write(0, argument, 0, argument.length);
-            Libc.INSTANCE.ioctl(fd, new NativeLong(request), memory);
+            DarwinLibc.c().ioctl(fd, new NativeLong(request), memory);
             memory.read(0, argument, 0, argument.length);
         } catch (LastErrorException e) {
             throw failure("ioctl(CTLIOCGINFO)", e);
@@ -79,7 +49,7 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
     @Override
     public void connect(int fd, byte[] address) throws IOException {
         try {
-            Libc.INSTANCE.connect(fd, address, address.length);
+            DarwinLibc.c().connect(fd, address, address.length);
         } catch (LastErrorException e) {
             throw failure("connect(utun_control)", e);
         }
@@ -90,7 +60,7 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
         byte[] value = new byte[length];
         IntByReference size = new IntByReference(length);
         try {
-            Libc.INSTANCE.getsockopt(fd, level, option, value, size);
+            DarwinLibc.c().getsockopt(fd, level, option, value, size);
         } catch (LastErrorException e) {
             throw failure("getsockopt(UTUN_OPT_IFNAME)", e);
         }
@@ -100,9 +70,9 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
     @Override
     public void configure(int fd) throws IOException {
         try {
-            Libc.INSTANCE.fcntl(fd, F_SETFD, FD_CLOEXEC);
-            int flags = Libc.INSTANCE.fcntl(fd, F_GETFL, 0);
-            Libc.INSTANCE.fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+            DarwinLibc.c().fcntl(fd, F_SETFD, FD_CLOEXEC);
+            int flags = DarwinLibc.c().fcntl(fd, F_GETFL, 0);
+            DarwinLibc.c().fcntl(fd, F_SETFL, flags | O_NONBLOCK);
         } catch (LastErrorException e) {
             throw failure("fcntl", e);
         }
@@ -118,13 +88,13 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
 
     @Override
     public long read(int fd, MemorySegment header, MemorySegment packet) {
-        long r = Libc.INSTANCE.readv(fd, iovec(iov.get(), header, packet, packet.byteSize()), 2).longValue();
+        long r = DarwinLibc.c().readv(fd, iovec(iov.get(), header, packet, packet.byteSize()), 2).longValue();
         return r >= 0 ? r : -Native.getLastError();
     }
 
     @Override
     public long write(int fd, MemorySegment header, MemorySegment packet, int length) {
-        long r = Libc.INSTANCE.writev(fd, iovec(iov.get(), header, packet, length), 2).longValue();
+        long r = DarwinLibc.c().writev(fd, iovec(iov.get(), header, packet, length), 2).longValue();
         return r >= 0 ? r : -Native.getLastError();
     }
 
@@ -132,14 +102,14 @@ public final class DarwinUtunSyscalls implements UtunSyscalls {
     public int pollIn(int fd, int timeoutMillis) {
         Memory fds = pollfd.get();
         fds.setInt(0, fd);
-        fds.setShort(4, POLLIN);
+        fds.setShort(4, DarwinLibc.POLLIN);
         fds.setShort(6, (short) 0);
-        int r = Libc.INSTANCE.poll(fds, 1, timeoutMillis);
+        int r = DarwinLibc.c().poll(fds, 1, timeoutMillis);
         return r >= 0 ? Math.min(r, 1) : -Native.getLastError();
     }
 
     @Override
     public void close(int fd) {
-        Libc.INSTANCE.close(fd);
+        DarwinLibc.c().close(fd);
     }
 }

@@ -1,5 +1,6 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.tunnel.os.PeerCheck;
 import dev.flint.ipc.transport.PeerCredentials;
 import dev.flint.ipc.transport.PeerIdentity;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.OptionalLong;
  * kernel names the peer's pid, only the installed GUI executable (unless told otherwise for
  * development).
  */
-public final class PeerPolicy {
+public final class PeerPolicy implements PeerCheck {
     public static final Path INSTALLED_GUI = Path.of("/usr/lib/flint/bin/flint-gui");
 
     private final Optional<Long> clientGroupId;
@@ -41,6 +42,7 @@ public final class PeerPolicy {
     }
 
     /** Empty when the peer is admitted, otherwise why not. */
+    @Override
     public Optional<String> check(PeerIdentity peer) {
         if (!(peer instanceof PeerCredentials(long uid, long gid, OptionalLong pid))) {
             return Optional.of("the operating system did not say who the peer is");

@@ -1,6 +1,5 @@
 package dev.flint.tunnel.macos;
 
-import dev.flint.shell.macos.DarwinUtunSyscalls;
 import dev.flint.shell.macos.UtunDevice;
 import dev.flint.shell.macos.UtunSyscalls;
 
@@ -53,11 +52,6 @@ public final class MacTunnelInterface implements TunnelInterface {
         this.sys = sys;
         this.commands = commands;
         this.leftoverDns = leftoverDns;
-    }
-
-    public static MacTunnelInterface system(String requestedName) {
-        return new MacTunnelInterface(requestedName, new DarwinUtunSyscalls(), CommandRunner.processes(),
-                ScutilDnsControl.system());
     }
 
     /** The utun name once up; the requested name before. */

@@ -1,26 +1,35 @@
 package dev.flint.tunnel.os;
 
-import dev.flint.tunnel.linux.SystemdNotify;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
  * systemd, launchd and consoles: SIGTERM (or SIGINT, Ctrl+C) asks the service to stop; readiness
- * goes to {@code $NOTIFY_SOCKET} when systemd set one. launchd has no readiness protocol (a
- * daemon is simply running), so under launchd, as in a terminal, the notifications are no-ops.
+ * goes to the service manager's notifier (systemd's {@code $NOTIFY_SOCKET} on Linux). launchd has
+ * no readiness protocol (a daemon is simply running), so under launchd, as in a terminal, the
+ * notifier does nothing.
  */
 public final class SignalServiceHost implements ServiceHost {
-    private final Map<String, String> environment;
+
+    /** Sends a state line such as {@code READY=1} to the service manager, if one listens. */
+    @FunctionalInterface
+    public interface Notifier {
+        void send(String state) throws IOException;
+
+        static Notifier none() {
+            return state -> { };
+        }
+    }
+
+    private final Notifier notifier;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
 
-    public SignalServiceHost(Map<String, String> environment, PrintStream err) {
-        this.environment = environment;
+    public SignalServiceHost(Notifier notifier, PrintStream err) {
+        this.notifier = notifier;
         this.err = err;
     }
 
@@ -61,7 +70,7 @@ public final class SignalServiceHost implements ServiceHost {
 
     private void notifySystemd(String state) {
         try {
-            SystemdNotify.send(environment, state);
+            notifier.send(state);
         } catch (IOException e) {
             err.println("flint-tunnel: " + e.getMessage());
         }

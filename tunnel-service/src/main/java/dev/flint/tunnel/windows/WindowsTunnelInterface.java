@@ -1,7 +1,6 @@
 package dev.flint.tunnel.windows;
 
 import dev.flint.shell.windows.WintunApi;
-import dev.flint.shell.windows.WintunDll;
 import dev.flint.shell.windows.WintunTunDevice;
 
 import dev.flint.shell.TunDevice;
@@ -59,12 +58,6 @@ public final class WindowsTunnelInterface implements TunnelInterface {
         this.ipHelper = ipHelper;
         this.ringCapacity = ringCapacity;
         this.leftoverDns = leftoverDns;
-    }
-
-    /** The installed adapter: wintun.dll beside the executable, iphlpapi, NRPT in the registry. */
-    public static WindowsTunnelInterface system(String name) {
-        return new WindowsTunnelInterface(name, () -> WintunDll.load(WintunDll.besideExecutable()),
-                new IphlpapiIpHelper(), WintunTunDevice.DEFAULT_RING_CAPACITY, new NrptDnsControl(new Advapi32Registry()));
     }
 
     @Override

@@ -38,16 +38,4 @@ class NetworkChangeMonitorTest {
             }
         }
     }
-
-    @Test
-    void parsesRouteOutputInterfaces() {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44).order(java.nio.ByteOrder.nativeOrder());
-        b.putInt(0, 36).putShort(4, (short) 24);           // RTM_NEWROUTE, 16 + 12 + one 8-byte attribute
-        b.putShort(28, (short) 8).putShort(30, (short) 4).putInt(32, 7); // RTA_OIF = 7
-        b.limit(36);
-        assertThat(NetworkChangeMonitor.indexes(b)).containsExactly(7);
-        java.nio.ByteBuffer truncated = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.nativeOrder());
-        truncated.putInt(0, 400).putShort(4, (short) 16);
-        assertThat(NetworkChangeMonitor.indexes(truncated)).isEmpty();
-    }
 }
