@@ -119,9 +119,9 @@ public final class LinuxTunDevice implements TunDevice {
         }
         int fd;
         try {
-            fd = JnaLibc.open("/dev/net/tun", JnaLibc.O_RDWR | JnaLibc.O_NONBLOCK | JnaLibc.O_CLOEXEC);
+            fd = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open /dev/net/tun: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot open /dev/net/tun: " + Libc.strerror(e.getErrorCode()));
         }
         byte[] ifreq = new byte[40];
         System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
@@ -129,17 +129,17 @@ public final class LinuxTunDevice implements TunDevice {
         ifreq[16] = (byte) flags;
         ifreq[17] = (byte) (flags >>> 8);
         try {
-            JnaLibc.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
+            Libc.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
         } catch (LastErrorException e) {
-            JnaLibc.close(fd);
-            throw new IOException("cannot create TUN interface " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
+            Libc.close(fd);
+            throw new IOException("cannot create TUN interface " + name + ": " + Libc.strerror(e.getErrorCode()));
         }
         if (offload) {
             try {
-                JnaLibc.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6));
+                Libc.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6));
             } catch (LastErrorException e) {
-                JnaLibc.close(fd);
-                throw new IOException("cannot enable offloads on " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
+                Libc.close(fd);
+                throw new IOException("cannot enable offloads on " + name + ": " + Libc.strerror(e.getErrorCode()));
             }
         }
         int end = 0;
@@ -239,7 +239,7 @@ public final class LinuxTunDevice implements TunDevice {
                 if (gate.isClosed() || errno == Libc.EBADF) {
                     return -1;
                 }
-                throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
+                throw new IOException("reading from " + name + ": " + Libc.strerror(errno));
             }
             if (sink.count > 0) {
                 break;
@@ -282,7 +282,7 @@ public final class LinuxTunDevice implements TunDevice {
                 r = Libc.read(readErrno, fd, slot, slot.byteSize());
                 errno = r < 0 ? Libc.errno(readErrno) : 0;
             } else {
-                r = JnaLibc.read(fd, new Pointer(slot.address()), new NativeLong(slot.byteSize())).longValue();
+                r = Libc.read(fd, new Pointer(slot.address()), new NativeLong(slot.byteSize())).longValue();
                 errno = r < 0 ? Native.getLastError() : 0;
             }
             if (r >= 0) {
@@ -297,7 +297,7 @@ public final class LinuxTunDevice implements TunDevice {
                 if (gate.isClosed() || errno == Libc.EBADF) {
                     return -1;
                 }
-                throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
+                throw new IOException("reading from " + name + ": " + Libc.strerror(errno));
             }
             if (n > 0) {
                 break;
@@ -345,7 +345,7 @@ public final class LinuxTunDevice implements TunDevice {
                 r = Libc.write(writeErrno, fd, seg, len);
                 errno = r < 0 ? Libc.errno(writeErrno) : 0;
             } else {
-                r = JnaLibc.write(fd, new Pointer(seg.address()), new NativeLong(len)).longValue();
+                r = Libc.write(fd, new Pointer(seg.address()), new NativeLong(len)).longValue();
                 errno = r < 0 ? Native.getLastError() : 0;
             }
             if (r >= 0) {
@@ -370,7 +370,7 @@ public final class LinuxTunDevice implements TunDevice {
             return;
         }
         try {
-            JnaLibc.close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // Already gone: nothing left to release.
         }

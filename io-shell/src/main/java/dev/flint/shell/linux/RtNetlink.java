@@ -94,11 +94,11 @@ public final class RtNetlink implements AutoCloseable {
         int[] value = new int[4];
         timeval.flip().asIntBuffer().get(value);
         try {
-            JnaLibc.setsockopt(netlink.fd, SOL_SOCKET, SO_RCVTIMEO, value, 16);
+            Libc.setsockopt(netlink.fd, SOL_SOCKET, SO_RCVTIMEO, value, 16);
         } catch (LastErrorException e) {
             netlink.close();
             throw new IOException("cannot set a receive timeout on the netlink socket: "
-                + JnaLibc.strerror(e.getErrorCode()));
+                + Libc.strerror(e.getErrorCode()));
         }
         return netlink;
     }
@@ -106,17 +106,17 @@ public final class RtNetlink implements AutoCloseable {
     private static RtNetlink bound(int groups) throws IOException {
         int fd;
         try {
-            fd = JnaLibc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            fd = Libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open a netlink socket: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot open a netlink socket: " + Libc.strerror(e.getErrorCode()));
         }
         ByteBuffer sockaddr = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
         sockaddr.putShort((short) AF_NETLINK).putShort((short) 0).putInt(0).putInt(groups);
         try {
-            JnaLibc.bind(fd, sockaddr.array(), 12);
+            Libc.bind(fd, sockaddr.array(), 12);
         } catch (LastErrorException e) {
-            JnaLibc.close(fd);
-            throw new IOException("cannot bind a netlink socket: " + JnaLibc.strerror(e.getErrorCode()));
+            Libc.close(fd);
+            throw new IOException("cannot bind a netlink socket: " + Libc.strerror(e.getErrorCode()));
         }
         return new RtNetlink(fd);
     }
@@ -128,7 +128,7 @@ public final class RtNetlink implements AutoCloseable {
      */
     public int receive(byte[] buffer) {
         try {
-            return Math.max(JnaLibc.recv(fd, buffer, new NativeLong(buffer.length), 0).intValue(), 0);
+            return Math.max(Libc.recv(fd, buffer, new NativeLong(buffer.length), 0).intValue(), 0);
         } catch (LastErrorException e) {
             return 0;
         }
@@ -178,13 +178,13 @@ public final class RtNetlink implements AutoCloseable {
     /** The kernel's index of interface {@code name}. */
     public static int linkIndex(String name) throws IOException {
         try {
-            int index = JnaLibc.if_nametoindex(name);
+            int index = Libc.if_nametoindex(name);
             if (index == 0) {
                 throw new IOException("no interface named " + name);
             }
             return index;
         } catch (LastErrorException e) {
-            throw new IOException("no interface named " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("no interface named " + name + ": " + Libc.strerror(e.getErrorCode()));
         }
     }
 
@@ -343,16 +343,16 @@ public final class RtNetlink implements AutoCloseable {
         byte[] bytes = new byte[length];
         request.get(0, bytes);
         try {
-            JnaLibc.send(fd, bytes, new NativeLong(length), 0);
+            Libc.send(fd, bytes, new NativeLong(length), 0);
         } catch (LastErrorException e) {
-            throw new IOException("cannot " + what + ": " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot " + what + ": " + Libc.strerror(e.getErrorCode()));
         }
         while (true) {
             int n;
             try {
-                n = JnaLibc.recv(fd, reply, new NativeLong(reply.length), 0).intValue();
+                n = Libc.recv(fd, reply, new NativeLong(reply.length), 0).intValue();
             } catch (LastErrorException e) {
-                throw new IOException("cannot " + what + ": " + JnaLibc.strerror(e.getErrorCode()));
+                throw new IOException("cannot " + what + ": " + Libc.strerror(e.getErrorCode()));
             }
             ByteBuffer in = ByteBuffer.wrap(reply, 0, n).order(ByteOrder.nativeOrder());
             while (in.remaining() >= 16) {
@@ -371,7 +371,7 @@ public final class RtNetlink implements AutoCloseable {
                     if (tolerated != 0 && -error == tolerated) {
                         return tolerated;
                     }
-                    throw new IOException("cannot " + what + ": " + JnaLibc.strerror(-error));
+                    throw new IOException("cannot " + what + ": " + Libc.strerror(-error));
                 }
                 in.position(start + ((len + 3) & ~3));
             }
@@ -381,7 +381,7 @@ public final class RtNetlink implements AutoCloseable {
     @Override
     public void close() {
         try {
-            JnaLibc.close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // Nothing to release.
         }

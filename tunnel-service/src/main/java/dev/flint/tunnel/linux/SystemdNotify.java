@@ -1,32 +1,17 @@
 package dev.flint.tunnel.linux;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import dev.flint.shell.linux.UnixDatagram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * systemd's {@code Type=notify} readiness: one {@code READY=1} datagram to {@code $NOTIFY_SOCKET}.
- * The JDK's Unix-domain channels are stream-only, so this sends through libc with JNA.
+ * The datagram goes through io-shell's {@link UnixDatagram} (the JDK's Unix-domain channels are stream-only).
  */
 public final class SystemdNotify {
     private static final int AF_UNIX = 1;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SUN_PATH = 108;
-
-    interface C extends Library {
-        C INSTANCE = Native.load("c", C.class);
-
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
-                throws LastErrorException;
-
-        int close(int fd);
-    }
 
     private SystemdNotify() {
     }
@@ -47,20 +32,11 @@ public final class SystemdNotify {
         byte[] address = new byte[2 + path.length + (path[0] == 0 ? 0 : 1)];
         address[0] = (byte) AF_UNIX;
         System.arraycopy(path, 0, address, 2, path.length);
-        byte[] message = state.getBytes(StandardCharsets.UTF_8);
-        int fd;
         try {
-            fd = C.INSTANCE.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a datagram socket for systemd (errno " + e.getErrorCode() + ")");
-        }
-        try {
-            C.INSTANCE.sendto(fd, message, message.length, 0, address, address.length);
+            UnixDatagram.send(address, state.getBytes(StandardCharsets.UTF_8));
             return true;
-        } catch (LastErrorException e) {
-            throw new IOException("cannot notify systemd at " + socket + " (errno " + e.getErrorCode() + ")");
-        } finally {
-            C.INSTANCE.close(fd);
+        } catch (IOException e) {
+            throw new IOException("cannot notify systemd at " + socket + ": " + e.getMessage(), e);
         }
     }
 }
