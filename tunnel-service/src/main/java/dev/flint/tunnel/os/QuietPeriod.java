@@ -11,19 +11,43 @@ import java.util.concurrent.TimeUnit;
  * {@link NetworkMonitor} reports through one of these.
  */
 public final class QuietPeriod implements AutoCloseable {
+
+    /** Runs a task after a delay; a test's timer runs it when the test says. */
+    public interface Timer extends AutoCloseable {
+        void schedule(Duration delay, Runnable task);
+
+        @Override
+        void close();
+
+        /** A daemon thread of its own. */
+        static Timer thread() {
+            ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().name("network-change").daemon().unstarted(r));
+            return new Timer() {
+                @Override
+                public void schedule(Duration delay, Runnable task) {
+                    executor.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+                }
+
+                @Override
+                public void close() {
+                    executor.shutdownNow();
+                }
+            };
+        }
+    }
+
     private final Duration quiet;
     private final Runnable report;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private boolean pending;
     private boolean closed;
 
     public QuietPeriod(Duration quiet, Runnable report) {
-        this(quiet, report, Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("network-change").daemon().unstarted(r)));
+        this(quiet, report, Timer.thread());
     }
 
-    /** With the caller's timer, e.g. a test's manual one. */
-    public QuietPeriod(Duration quiet, Runnable report, ScheduledExecutorService timer) {
+    public QuietPeriod(Duration quiet, Runnable report, Timer timer) {
         this.quiet = quiet;
         this.report = report;
         this.timer = timer;
@@ -35,7 +59,7 @@ public final class QuietPeriod implements AutoCloseable {
             return;
         }
         pending = true;
-        timer.schedule(this::fire, quiet.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(quiet, this::fire);
     }
 
     private void fire() {
@@ -48,11 +72,12 @@ public final class QuietPeriod implements AutoCloseable {
         report.run();
     }
 
+    /** No report follows, not even one already scheduled. */
     @Override
     public void close() {
         synchronized (this) {
             closed = true;
         }
-        timer.shutdownNow();
+        timer.close();
     }
 }

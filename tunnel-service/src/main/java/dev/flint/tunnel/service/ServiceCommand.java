@@ -40,7 +40,7 @@ import java.util.Optional;
 public final class ServiceCommand {
 
     /** Parsed command line. */
-    record Options(String mode, ServicePaths paths, DnsMode dnsMode, boolean allowAnyPeerExe,
+    public record Options(String mode, ServicePaths paths, DnsMode dnsMode, boolean allowAnyPeerExe,
                    Optional<Path> staticInterface, Optional<Path> tokenFile, String interfaceName,
                    Optional<URI> apiUrl, Optional<ClientCertificate> clientCertificate,
                    boolean activateInternetResource) {}
@@ -106,7 +106,7 @@ public final class ServiceCommand {
     }
 
     /** The command line as {@code platform} reads it: its directories, DNS modes and interface name by default. */
-    static Options parse(String mode, List<String> args, Map<String, String> env, Platform platform) {
+    public static Options parse(String mode, List<String> args, Map<String, String> env, Platform platform) {
         ServicePaths paths = platform.paths(env);
         DnsMode dns = platform.defaultDnsMode();
         boolean anyExe = false;
@@ -269,7 +269,7 @@ public final class ServiceCommand {
      * Ctrl+C, or the Windows SCM's STOP). Everything OS-specific comes from {@code platform}, so each
      * OS's start path runs here with that OS's fakes.
      */
-    static int serve(Options options, Platform platform, Path executableDirectory, Optional<LogControl> logs,
+    public static int serve(Options options, Platform platform, Path executableDirectory, Optional<LogControl> logs,
                      Map<String, String> env, PrintStream err, Optional<String> headlessToken) {
         Optional<String> missing = platform.missingPrerequisite(executableDirectory);
         if (missing.isPresent()) {

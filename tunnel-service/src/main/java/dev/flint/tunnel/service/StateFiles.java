@@ -1,5 +1,6 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.OwnerOnlyFile;
 import dev.flint.tunnel.os.ServicePaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
 import java.util.UUID;
@@ -91,7 +91,7 @@ public final class StateFiles {
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
+        OwnerOnlyFile.create(temporary, mode);
         if (mode.charAt(3) == 'r' && group.isPresent()) {
             try {
                 GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService()
