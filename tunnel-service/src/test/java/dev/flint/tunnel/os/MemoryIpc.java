@@ -2,9 +2,8 @@ package dev.flint.tunnel.os;
 
 import dev.flint.ipc.transport.DuplexStream;
 import dev.flint.ipc.transport.PeerIdentity;
+import dev.flint.ipc.transport.StreamPair;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@link DuplexStream}s like the real ones (blocking reads, end of stream once either end closes).
  */
 public final class MemoryIpc implements IpcListener.Binder {
-    private static final DuplexStream CLOSED = new End(new PeerIdentity.Unknown());
+    private static final DuplexStream CLOSED = StreamPair.connected(new PeerIdentity.Unknown()).server();
 
     private final BlockingQueue<DuplexStream> pending = new LinkedBlockingQueue<>();
     private final CountDownLatch bound = new CountDownLatch(1);
@@ -65,78 +64,8 @@ public final class MemoryIpc implements IpcListener.Binder {
     /** Waits until the service has bound the endpoint, then connects as {@code peer}; returns the client's end. */
     public DuplexStream connect(PeerIdentity peer) throws InterruptedException {
         bound.await();
-        End server = new End(peer);
-        End client = new End(new PeerIdentity.Unknown());
-        server.other = client;
-        client.other = server;
-        pending.add(server);
-        return client;
-    }
-
-    /** One end: what the other end writes queues here until read. */
-    private static final class End implements DuplexStream {
-        private final PeerIdentity peer;
-        private final Deque<byte[]> inbound = new ArrayDeque<>();
-        private End other;
-        private boolean closed;
-        private int offset;
-
-        End(PeerIdentity peer) {
-            this.peer = peer;
-        }
-
-        @Override
-        public synchronized int read(byte[] buffer, int at, int length) throws IOException {
-            while (inbound.isEmpty() && !closed) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
-            if (inbound.isEmpty()) {
-                return -1;
-            }
-            byte[] head = inbound.peek();
-            int n = Math.min(length, head.length - offset);
-            System.arraycopy(head, offset, buffer, at, n);
-            offset += n;
-            if (offset == head.length) {
-                inbound.poll();
-                offset = 0;
-            }
-            return n;
-        }
-
-        @Override
-        public void writeFully(byte[] bytes) throws IOException {
-            End to = other;
-            synchronized (to) {
-                if (to.closed) {
-                    throw new IOException("the other end is closed");
-                }
-                to.inbound.add(bytes.clone());
-                to.notifyAll();
-            }
-        }
-
-        @Override
-        public PeerIdentity peer() {
-            return peer;
-        }
-
-        @Override
-        public void close() {
-            end();
-            if (other != null) {
-                other.end();
-            }
-        }
-
-        private synchronized void end() {
-            closed = true;
-            notifyAll();
-        }
+        StreamPair pair = StreamPair.connected(peer);
+        pending.add(pair.server());
+        return pair.client();
     }
 }
