@@ -126,4 +126,9 @@ public final class MacServiceOs implements ServiceOs {
     public NetworkMonitor.Factory networkMonitors() {
         return RouteSocketMonitor.factory(natives.routes());
     }
+
+    @Override
+    public Optional<String> missingDataPlane() {
+        return Optional.of("Connecting through a portal is not available on macOS yet: Flint's data plane (its UDP socket and event loop) runs on Linux only so far.");
+    }
 }

@@ -46,4 +46,12 @@ public interface ServiceOs {
     PeerCheck peerCheck(boolean anyExecutable);
 
     NetworkMonitor.Factory networkMonitors();
+
+    /**
+     * Why a portal session cannot carry packets on this OS yet, as a sentence for the GUI, or empty.
+     * (The data plane's batched UDP socket and event loop are Linux's; a static interface still works.)
+     */
+    default Optional<String> missingDataPlane() {
+        return Optional.empty();
+    }
 }

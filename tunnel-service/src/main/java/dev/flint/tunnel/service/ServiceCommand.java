@@ -215,7 +215,7 @@ public final class ServiceCommand {
         }
     }
 
-    private static Session.Factory sessions(Options options, StateFiles state, DnsControl dns) {
+    private static Session.Factory sessions(Options options, StateFiles state, DnsControl dns, ServiceOs os) {
         return (token, internet) -> {
             if (options.staticInterface().isPresent()) {
                 try {
@@ -226,6 +226,10 @@ public final class ServiceCommand {
             }
             if (token.isBlank()) {
                 throw new Session.UnavailableException("Sign in first: the connection request carried no token.");
+            }
+            Optional<String> missing = os.missingDataPlane();
+            if (missing.isPresent()) {
+                throw new Session.UnavailableException(missing.get());
             }
             URI api = options.apiUrl().orElseGet(() -> state.advancedSettings().apiUrl());
             String deviceId;
@@ -252,7 +256,7 @@ public final class ServiceCommand {
         StateFiles state = new StateFiles(options.paths(), os.clientGroup());
         DnsControl dns = platform.dnsControl(options.dnsMode(), options.paths());
         TunnelService service = TunnelService.on(os, options.paths(), state, options.allowAnyPeerExe(),
-                options.interfaceName(), dns, sessions(options, state, dns), logs);
+                options.interfaceName(), dns, sessions(options, state, dns, os), logs);
         options.clientCertificate().ifPresent(c -> service.setManagedSettings(new ManagedSettings(null, null, null, null,
                 null, null, null, null, c)));
         return service;

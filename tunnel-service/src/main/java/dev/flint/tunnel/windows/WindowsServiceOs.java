@@ -120,4 +120,9 @@ public final class WindowsServiceOs implements ServiceOs {
     public NetworkMonitor.Factory networkMonitors() {
         return IpHelperNetworkMonitor.factory(natives.changes());
     }
+
+    @Override
+    public Optional<String> missingDataPlane() {
+        return Optional.of("Connecting through a portal is not available on Windows yet: Flint's data plane (its UDP socket and event loop) runs on Linux only so far.");
+    }
 }

@@ -169,6 +169,31 @@ class WindowsStartPathTest {
     }
 
     @Test
+    void aPortalSessionIsRefusedWithASentenceUntilTheDataPlaneRunsOnWindows() throws Exception {
+        Path install = Files.createDirectories(dir.resolve("Flint"));
+        Files.write(install.resolve("wintun.dll"), new byte[] {'M', 'Z'});
+        Scm scm = new Scm();
+        MemoryIpc pipe = new MemoryIpc();
+        Platform windows = new Platform(Platform.Os.WINDOWS, new WindowsServiceOs(new WindowsServiceOs.Natives(
+                FakeWintun::new, new WindowsTunnelInterfaceTest.RecordingIpHelper(), new Changes(),
+                new NrptDnsControlTest.MemoryRegistry(), pid -> Optional.empty(), scm, pipe, install)));
+        ServiceCommand.Options options = ServiceCommand.parse("run", List.of("--state-dir", dir.resolve("state").toString(),
+                "--allow-any-peer-exe"), Map.of(), windows);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> ServiceCommand.serve(options, windows,
+                install, Optional.empty(), Map.of(), System.err, Optional.empty()));
+        try (IpcConnection<ServiceMessage, GuiMessage> gui = IpcConnection.guiSide(
+                pipe.connect(new PipeClientIdentity(GUI_PID, 1)))) {
+            assertThat(message(gui)).isInstanceOf(ServiceMessage.Hello.class);
+            gui.send(new GuiMessage.Connect("token", false));
+            assertThat(message(gui)).isEqualTo(ServiceMessage.ConnectResult.failed("Connecting through a portal is not "
+                    + "available on Windows yet: Flint's data plane (its UDP socket and event loop) runs on Linux only so far."));
+        }
+        assertThat(scm.running.await(1, TimeUnit.MINUTES)).isTrue();
+        scm.scm.send(WindowsService.SERVICE_CONTROL_STOP);
+        assertThat(exit.get(1, TimeUnit.MINUTES)).isZero();
+    }
+
+    @Test
     void withoutWintunBesideTheExecutableTheServiceSaysSoAndDoesNotStart() throws Exception {
         Platform windows = new Platform(Platform.Os.WINDOWS, WindowsServiceOs.system());
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
