@@ -1,5 +1,6 @@
 package dev.flint.gui.platform;
 
+import dev.flint.gui.settings.PrivateFiles;
 import dev.flint.ipc.transport.DuplexStream;
 import dev.flint.ipc.transport.PeerIdentity;
 import dev.flint.ipc.transport.UnixSocket;
@@ -7,7 +8,6 @@ import dev.flint.ipc.transport.windows.NamedPipeClient;
 import dev.flint.ipc.transport.windows.NamedPipeServer;
 import dev.flint.ipc.transport.windows.PipeName;
 import dev.flint.ipc.transport.windows.PipeSecurity;
-import dev.flint.gui.settings.PrivateFiles;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

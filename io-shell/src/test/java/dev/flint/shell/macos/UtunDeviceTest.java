@@ -1,10 +1,10 @@
 package dev.flint.shell.macos;
 
-import dev.flint.shell.fake.FakeUtunKernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flint.shell.PacketBatch;
+import dev.flint.shell.fake.FakeUtunKernel;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package dev.flint.shell.windows;
 
-import dev.flint.shell.fake.FakeWintun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flint.shell.PacketBatch;
+import dev.flint.shell.fake.FakeWintun;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;

@@ -1,12 +1,11 @@
 package dev.flint.tunnel.linux;
 
-import dev.flint.tunnel.os.Cidr;
-import dev.flint.tunnel.os.InterfaceConfig;
-import dev.flint.tunnel.os.TunnelInterface;
-
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Optional;

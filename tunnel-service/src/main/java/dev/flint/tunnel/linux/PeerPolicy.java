@@ -1,8 +1,8 @@
 package dev.flint.tunnel.linux;
 
-import dev.flint.tunnel.os.PeerCheck;
 import dev.flint.ipc.transport.PeerCredentials;
 import dev.flint.ipc.transport.PeerIdentity;
+import dev.flint.tunnel.os.PeerCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

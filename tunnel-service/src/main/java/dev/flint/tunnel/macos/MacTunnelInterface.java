@@ -1,9 +1,8 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.shell.TunDevice;
 import dev.flint.shell.macos.UtunDevice;
 import dev.flint.shell.macos.UtunSyscalls;
-
-import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;

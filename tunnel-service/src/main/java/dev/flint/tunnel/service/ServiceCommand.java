@@ -1,11 +1,10 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.ServiceOs;
-import dev.flint.tunnel.os.ServicePaths;
-import dev.flint.tunnel.linux.PolicyRouting;
-import dev.flint.tunnel.os.InterfaceConfig;
-
+import dev.flint.ipc.AdvancedSettings;
+import dev.flint.ipc.ClientCertificate;
 import dev.flint.ipc.FlintVersion;
+import dev.flint.ipc.InvalidFieldException;
+import dev.flint.ipc.ManagedSettings;
 import dev.flint.ipc.logging.LogControl;
 import dev.flint.ipc.logging.LogSettings;
 import dev.flint.ipc.logging.LogSetup;
@@ -13,15 +12,15 @@ import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.portal.DeviceIdentity;
 import dev.flint.shell.portal.PortalUrl;
 import dev.flint.shell.portal.UserAgent;
-import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.dns.DnsMode;
-import dev.flint.ipc.AdvancedSettings;
-import dev.flint.ipc.ClientCertificate;
-import dev.flint.ipc.InvalidFieldException;
-import dev.flint.ipc.ManagedSettings;
 import dev.flint.shell.tls.ClientIdentity;
 import dev.flint.shell.tls.TlsSettings;
+import dev.flint.tunnel.dns.DnsControl;
+import dev.flint.tunnel.dns.DnsMode;
 import dev.flint.tunnel.headless.SignInCommand;
+import dev.flint.tunnel.linux.PolicyRouting;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.ServiceOs;
+import dev.flint.tunnel.os.ServicePaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

@@ -1,12 +1,12 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.OwnerOnlyFile;
-import dev.flint.tunnel.os.ServicePaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.ClientCertificate;
+import dev.flint.tunnel.os.OwnerOnlyFile;
+import dev.flint.tunnel.os.ServicePaths;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

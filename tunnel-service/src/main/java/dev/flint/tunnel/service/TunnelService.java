@@ -1,13 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.IpcListener;
-import dev.flint.tunnel.os.NetworkMonitor;
-import dev.flint.tunnel.os.PeerCheck;
-import dev.flint.tunnel.os.ServiceOs;
-import dev.flint.tunnel.os.ServicePaths;
-import dev.flint.tunnel.os.InterfaceConfig;
-import dev.flint.tunnel.os.TunnelInterface;
-
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.FlintVersion;
 import dev.flint.ipc.GatewayUnreachableReason;
@@ -18,13 +10,20 @@ import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.frame.DecodeResult;
 import dev.flint.ipc.logging.LogControl;
-import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.DuplexStream;
+import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.cleanup.CleanupJournal;
 import dev.flint.tunnel.cleanup.Repair;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.dns.ResolvConfDns;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.IpcListener;
+import dev.flint.tunnel.os.NetworkMonitor;
+import dev.flint.tunnel.os.PeerCheck;
+import dev.flint.tunnel.os.ServiceOs;
+import dev.flint.tunnel.os.ServicePaths;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,8 @@
 package dev.flint.tunnel.windows;
 
+import dev.flint.shell.TunDevice;
 import dev.flint.shell.windows.WintunApi;
 import dev.flint.shell.windows.WintunTunDevice;
-
-import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;

@@ -1,10 +1,9 @@
 package dev.flint.tunnel.macos;
 
-import dev.flint.shell.fake.FakeUtunKernel;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flint.shell.fake.FakeUtunKernel;
 import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.linux.PolicyRouting;
-
 import static dev.flint.tunnel.service.TunnelServiceProcessTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -29,6 +27,7 @@ import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import dev.flint.netns.VethPair;
 import dev.flint.tunnel.FlintTunnel;
+import dev.flint.tunnel.linux.PolicyRouting;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

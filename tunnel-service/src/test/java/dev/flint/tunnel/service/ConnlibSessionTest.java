@@ -1,8 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.Cidr;
-import dev.flint.tunnel.os.InterfaceConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.dns.IpPrefix;
@@ -13,6 +10,8 @@ import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
 import dev.flint.connlib.tunnel.TunConfig;
 import dev.flint.ipc.ResourceView;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,9 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.ServicePaths;
-import dev.flint.tunnel.linux.LinuxTunnelInterface;
-import dev.flint.tunnel.os.SignalServiceHost;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +7,11 @@ import dev.flint.tunnel.dns.DisabledDns;
 import dev.flint.tunnel.dns.DnsMode;
 import dev.flint.tunnel.dns.ResolvConfDns;
 import dev.flint.tunnel.dns.ResolvedDns;
+import dev.flint.tunnel.linux.LinuxTunnelInterface;
 import dev.flint.tunnel.macos.MacTunnelInterface;
 import dev.flint.tunnel.macos.ScutilDnsControl;
+import dev.flint.tunnel.os.ServicePaths;
+import dev.flint.tunnel.os.SignalServiceHost;
 import dev.flint.tunnel.windows.NrptDnsControl;
 import dev.flint.tunnel.windows.WindowsService;
 import dev.flint.tunnel.windows.WindowsTunnelInterface;

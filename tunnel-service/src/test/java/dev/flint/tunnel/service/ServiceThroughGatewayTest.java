@@ -1,7 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.linux.PolicyRouting;
-
 import static dev.flint.tunnel.service.TunnelServiceProcessTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,6 +25,7 @@ import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import dev.flint.tunnel.FlintTunnel;
+import dev.flint.tunnel.linux.PolicyRouting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;

@@ -1,10 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.ServicePaths;
-import dev.flint.tunnel.linux.PeerPolicy;
-import dev.flint.tunnel.os.Cidr;
-import dev.flint.tunnel.os.InterfaceConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +7,10 @@ import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.transport.PeerCredentials;
 import dev.flint.ipc.transport.PeerIdentity;
 import dev.flint.tunnel.dns.DnsMode;
+import dev.flint.tunnel.linux.PeerPolicy;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.ServicePaths;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

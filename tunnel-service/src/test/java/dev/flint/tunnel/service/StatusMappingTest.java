@@ -1,7 +1,5 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.tunnel.os.Cidr;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.ice.Candidate;
@@ -18,6 +16,7 @@ import dev.flint.ipc.GatewayConnection;
 import dev.flint.ipc.PathKind;
 import dev.flint.ipc.ResourceStatus;
 import dev.flint.shell.client.TunnelStatus;
+import dev.flint.tunnel.os.Cidr;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;

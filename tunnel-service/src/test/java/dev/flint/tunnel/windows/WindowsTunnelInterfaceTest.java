@@ -1,11 +1,10 @@
 package dev.flint.tunnel.windows;
 
-import dev.flint.shell.fake.FakeWintun;
-import dev.flint.shell.windows.WintunTunDevice;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flint.shell.fake.FakeWintun;
+import dev.flint.shell.windows.WintunTunDevice;
 import dev.flint.tunnel.dns.DisabledDns;
 import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
