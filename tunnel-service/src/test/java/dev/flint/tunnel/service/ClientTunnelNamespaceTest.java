@@ -26,6 +26,8 @@ import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
 import dev.flint.shell.portal.UserAgent;
+import dev.flint.tunnel.linux.PolicyRouting;
+import dev.flint.tunnel.os.Cidr;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;

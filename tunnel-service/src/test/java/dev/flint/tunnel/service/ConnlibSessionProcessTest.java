@@ -28,6 +28,7 @@ import dev.flint.netns.Topology;
 import dev.flint.netns.UdpExchange;
 import dev.flint.netns.VethPair;
 import dev.flint.tunnel.FlintTunnel;
+import dev.flint.tunnel.linux.PolicyRouting;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

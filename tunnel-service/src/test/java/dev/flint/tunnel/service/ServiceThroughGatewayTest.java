@@ -26,6 +26,7 @@ import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
 import dev.flint.netns.UdpExchange;
 import dev.flint.tunnel.FlintTunnel;
+import dev.flint.tunnel.linux.PolicyRouting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
