@@ -344,11 +344,10 @@ public final class LinuxTunDevice implements TunDevice {
     }
 
     private void writeCoalesced(PacketBatch batch, int from, int run) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            throw new IOException(name + " is closed");
+        }
         try {
-            if (closed) {
-                throw new IOException(name + " is closed");
-            }
             int length = TcpCoalescing.merge(batch, from, run, coalesceHeader, coalesceBuf);
             coalesceIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 24, length);
             while (true) {
@@ -361,14 +360,14 @@ public final class LinuxTunDevice implements TunDevice {
                 if (errno == Libc.EINTR) {
                     continue;
                 }
-                if (closed || errno == Libc.EBADF) {
+                if (gate.isClosed() || errno == Libc.EBADF) {
                     throw new IOException(name + " is closed");
                 }
                 writeErrors.incrementAndGet();
                 return;
             }
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
