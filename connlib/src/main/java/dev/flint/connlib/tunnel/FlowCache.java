@@ -9,9 +9,14 @@ import java.util.Objects;
  * path asks {@link #get} with the raw packet and nothing is allocated. Any change of the state the verdicts came from
  * calls {@link #invalidate}, which retires every entry at once (they carry the version they were made in).
  *
- * <p>A flow is the packet's IP version, one or two of its addresses, its protocol (TCP or UDP; other packets always
- * take the slow path) and one port, plus an owner (the gateway or client the packet came from). The cache is direct-mapped: a colliding
+ * <p>A flow is the packet's IP version, one or two of its addresses, its protocol and one port (both for replies),
+ * plus an owner (the gateway or client the packet came from). The cache is direct-mapped: a colliding
  * flow replaces the older one, which then takes the slow path once more.
+ *
+ * <p>TCP and UDP flows, and ICMP echo flows, whose identifier stands for both ports and whose type is part of the
+ * key: a ping is the first thing a user tries, and it must take the same compiled path as the rest of the traffic,
+ * not a slow path the JIT has never seen. Every other packet (ICMP errors above all, which must never pass for the
+ * echo flow they share protocol and addresses with) takes the slow path.
  */
 final class FlowCache<V> {
     /** Which of the packet's fields make the flow: where it goes or where it comes from. */
@@ -20,13 +25,23 @@ final class FlowCache<V> {
         DESTINATION,
         /** Source address and port (packets coming back from a resource). */
         SOURCE,
-        /** Destination address, source address and source port (a reply towards one of several clients). */
+        /**
+         * Destination address, source address and both ports (a reply towards one of several clients): the
+         * destination port too, because one client may reach the same resource address and port by a CIDR resource
+         * (replies pass unchanged) and by a DNS resource (replies must be translated back to the proxy address).
+         */
         REPLY
     }
 
     private static final int SIZE = 4096;
     private static final int TCP = 6;
     private static final int UDP = 17;
+    private static final int ICMP = 1;
+    private static final int ICMPV6 = 58;
+    private static final int ECHO_REQUEST = 8;
+    private static final int ECHO_REPLY = 0;
+    private static final int ECHO_REQUEST_V6 = 128;
+    private static final int ECHO_REPLY_V6 = 129;
 
     private final Side side;
     private final long[] keys = new long[SIZE * 5];
@@ -122,13 +137,34 @@ final class FlowCache<V> {
         } else {
             return false;
         }
-        // TCP and UDP only: an ICMP error must never pass for the echo flow it shares protocol and addresses with,
-        // and IPv6 extension headers would hide the ports.
-        if ((protocol != TCP && protocol != UDP) || l4 + 4 > at + length) {
+        // IPv6 extension headers would hide the ports: such packets have another protocol here and take the slow path.
+        int source;
+        int destination;
+        if (protocol == TCP || protocol == UDP) {
+            if (l4 + 4 > at + length) {
+                return false;
+            }
+            source = p.getShort(l4) & 0xFFFF;
+            destination = p.getShort(l4 + 2) & 0xFFFF;
+        } else if (protocol == ICMP || protocol == ICMPV6) {
+            int type = l4 + 8 > at + length ? -1 : p.get(l4) & 0xFF;
+            boolean echo = protocol == ICMP ? type == ECHO_REQUEST || type == ECHO_REPLY
+                : type == ECHO_REQUEST_V6 || type == ECHO_REPLY_V6;
+            if (!echo) {
+                return false;
+            }
+            protocol |= type << 8;
+            source = p.getShort(l4 + 4) & 0xFFFF;
+            destination = source;
+        } else {
             return false;
         }
-        int port = side == Side.DESTINATION ? p.getShort(l4 + 2) & 0xFFFF : p.getShort(l4) & 0xFFFF;
-        out[0] = ((long) version << 32) | ((long) protocol << 16) | port;
+        long ports = switch (side) {
+            case DESTINATION -> destination;
+            case SOURCE -> source;
+            case REPLY -> ((long) source << 16) | destination;
+        };
+        out[0] = ((long) version << 48) | ((long) protocol << 32) | ports;
         int first = side == Side.SOURCE ? src : dst;
         address(p, first, addressLength, out, 1);
         if (side == Side.REPLY) {
