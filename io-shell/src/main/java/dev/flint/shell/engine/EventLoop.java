@@ -41,6 +41,10 @@ public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
     private static final int BATCH = 64;
     private static final int DATAGRAM_SLOT = 2048;
+    /**
+     * A TUN packet's slot, both ways: devices hand over packets of at most their MTU (TSO super-packets arrive cut into
+     * segments), so 64 KB slots would only be 4 MB of zeroed memory the service carries for nothing.
+     */
     private static final int TUN_SLOT = 1500 + 128;
     private static final Duration MAX_WAIT = Duration.ofSeconds(1);
     /** Batches of one source handled before the other gets its turn, so neither direction starves the other. */
@@ -160,7 +164,7 @@ public final class EventLoop implements AutoCloseable {
     private void run() {
         try (DatagramBatch datagramsIn = new DatagramBatch(BATCH, DATAGRAM_SLOT);
              DatagramBatch datagramsOut = new DatagramBatch(BATCH, DATAGRAM_SLOT);
-             PacketBatch packetsIn = new PacketBatch(BATCH, 65536);
+             PacketBatch packetsIn = new PacketBatch(BATCH, TUN_SLOT);
              PacketBatch packetsOut = new PacketBatch(BATCH, TUN_SLOT)) {
             Output out = new Output(datagramsOut, packetsOut);
             while (running) {
@@ -276,7 +280,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** A TUN device without a pollable descriptor: its own thread reads, the loop handles the copies. */
     private void readOnThread(TunDevice device) {
-        try (PacketBatch batch = new PacketBatch(BATCH, 65536)) {
+        try (PacketBatch batch = new PacketBatch(BATCH, TUN_SLOT)) {
             while (running && !Thread.currentThread().isInterrupted()) {
                 int n = device.read(batch, 250);
                 if (n < 0) {

@@ -1,6 +1,7 @@
 package dev.flint.tunnel.service;
 
 import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.peer.ConnectionStats;
 import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.tunnel.TunConfig;
@@ -59,6 +60,7 @@ public final class ConnlibSession implements Session {
     private Map<UUID, ResourceStatus> statuses = Map.of();
     private List<dev.flint.connlib.peer.Relay> relays = List.of();
     private Listener listener;
+    private final IdleCompaction idle = new IdleCompaction();
 
     /**
      * @param systemResolvers reads the resolvers the system had before Flint's DNS took over
@@ -185,6 +187,22 @@ public final class ConnlibSession implements Session {
             listener.resourcesChanged(changed);
         }
         listener.connectionsChanged(StatusMapping.connections(status));
+        long moved = 0;
+        for (ConnectionStats c : status.connections()) {
+            moved += c.bytesSent() + c.bytesReceived();
+        }
+        if (idle.observe(moved, status.at())) {
+            poller.execute(ConnlibSession::compactHeap);
+        }
+    }
+
+    /** A full collection (the serial collector then shrinks the heap to fit), off the engine's thread. */
+    @SuppressWarnings("java:S1215") // deliberate: see IdleCompaction
+    private static void compactHeap() {
+        long before = Runtime.getRuntime().totalMemory();
+        System.gc();
+        LOG.debug("Quiet tunnel: heap compacted from {} to {} KB", before / 1024,
+            Runtime.getRuntime().totalMemory() / 1024);
     }
 
     /** Firezone shows a resource whose gateways are all offline as offline for five minutes. */
