@@ -60,7 +60,11 @@ public final class RtNetlink implements AutoCloseable {
 
     /** {@code RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE}. */
     public static final int LINK_ADDRESS_ROUTE_GROUPS = 0x1 | 0x10 | 0x40 | 0x100 | 0x400;
-    private static final int IFF_UP = 1;
+    public static final int IFF_UP = 1;
+    public static final int IFF_RUNNING = 0x40;
+    public static final int IFF_LOWER_UP = 0x10000;
+    /** The link flags that say whether a link can carry traffic; the others (promiscuous, multicast...) do not. */
+    public static final int LINK_STATE_FLAGS = IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     private static final byte RT_TABLE_MAIN = (byte) 254;
@@ -134,8 +138,14 @@ public final class RtNetlink implements AutoCloseable {
         }
     }
 
-    /** The interface indexes that the link, address and route notifications in {@code messages} are about. */
-    public static java.util.Set<Integer> interfacesIn(ByteBuffer messages) {
+    /**
+     * The interface indexes that the link, address and route notifications in {@code messages} change in a way that
+     * matters to connectivity. A link notification counts only when the link appeared or went, or when it went up or
+     * down, gained or lost its carrier: {@code links} remembers each link's last such state (and is updated), so a
+     * capture tool switching an interface to promiscuous mode, or a statistics or name update, is no network change.
+     * Address and route notifications always count.
+     */
+    public static java.util.Set<Integer> interfacesIn(ByteBuffer messages, java.util.Map<Integer, Integer> links) {
         java.util.Set<Integer> indexes = new java.util.TreeSet<>();
         int offset = messages.position();
         int end = messages.limit();
@@ -146,8 +156,30 @@ public final class RtNetlink implements AutoCloseable {
                 break;
             }
             switch (type) {
-                case RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR -> {
-                    // ifinfomsg and ifaddrmsg both carry the index at byte 4 of their body.
+                case RTM_NEWLINK -> {
+                    if (length >= 32) {
+                        int index = messages.getInt(offset + 20);
+                        int state = messages.getInt(offset + 24) & LINK_STATE_FLAGS;
+                        int change = messages.getInt(offset + 28);
+                        Integer before = links.put(index, state);
+                        boolean counts = before == null
+                            ? change == -1 || (change & LINK_STATE_FLAGS) != 0 // a new link, or one not seen yet
+                            : before != state;
+                        if (counts) {
+                            indexes.add(index);
+                        }
+                    } else if (length >= 24) {
+                        indexes.add(messages.getInt(offset + 20));
+                    }
+                }
+                case RTM_DELLINK -> {
+                    if (length >= 24) {
+                        links.remove(messages.getInt(offset + 20));
+                        indexes.add(messages.getInt(offset + 20));
+                    }
+                }
+                case RTM_NEWADDR, RTM_DELADDR -> {
+                    // ifaddrmsg carries the index at byte 4 of its body, as ifinfomsg does.
                     if (length >= 24) {
                         indexes.add(messages.getInt(offset + 20));
                     }

@@ -6,7 +6,10 @@ import dev.flint.tunnel.os.QuietPeriod;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -14,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches rtnetlink for link, address and route changes on every interface but the tunnel's own,
+ * Watches rtnetlink for link, address and route changes on every interface but the tunnel's own
+ * (a link counts only when it comes, goes, or goes up or down: see {@link RtNetlink#interfacesIn}),
  * and reports them (the interface indexes that changed) after a quiet period, so a burst of
  * events — Wi-Fi roaming, a DHCP renewal — causes one session reset, not dozens.
  */
@@ -29,6 +33,8 @@ public final class NetworkChangeMonitor implements NetworkMonitor {
     private final Consumer<Set<Integer>> onChange;
     private final QuietPeriod quiet;
     private final Set<Integer> pending = new TreeSet<>();
+    /** Each link's last state flags (reader thread only), seeded from sysfs so the first event of a link is judged too. */
+    private final Map<Integer, Integer> links = new HashMap<>();
     private final Thread reader;
     private volatile boolean closed;
     private int ignoredIndex;
@@ -65,11 +71,13 @@ public final class NetworkChangeMonitor implements NetworkMonitor {
 
     private void readLoop() {
         byte[] buffer = new byte[64 * 1024];
+        links.putAll(LinkStates.read(Path.of("/sys/class/net")));
         while (!closed) {
             int n = netlink.receive(buffer);
             if (n > 0) {
                 refreshIgnoredIndex();
-                Set<Integer> changed = RtNetlink.interfacesIn(ByteBuffer.wrap(buffer, 0, n).order(ByteOrder.nativeOrder()));
+                Set<Integer> changed = RtNetlink.interfacesIn(ByteBuffer.wrap(buffer, 0, n).order(ByteOrder.nativeOrder()),
+                    links);
                 changed.remove(ignoredIndex);
                 if (!changed.isEmpty()) {
                     synchronized (pending) {
