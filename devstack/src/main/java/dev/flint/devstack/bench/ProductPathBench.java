@@ -61,6 +61,8 @@ public final class ProductPathBench {
 
           --seconds N   length of each measured iperf3 run (default 10; the warm-up before is 10 s each way)
           --quick       short warm-ups and runs: checks that everything works, measures nothing worth keeping
+          --matrix      instead: the NAT matrix, one devstack per pair of NAT behaviours, each row's final path and
+                        connection set-up time (the first packet's round trip, which brings the connection up)
         """;
 
     private static final String TAG = "fbn";
@@ -131,6 +133,7 @@ public final class ProductPathBench {
         Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
         Integer seconds = null;
         boolean quick = false;
+        boolean matrix = false;
         String launcher = System.getenv("FLINT_LAUNCHER");
         try {
             while (!rest.isEmpty()) {
@@ -149,6 +152,7 @@ public final class ProductPathBench {
                         }
                     }
                     case "--quick" -> quick = true;
+                    case "--matrix" -> matrix = true;
                     case "--launcher" -> launcher = rest.isEmpty() ? null : rest.removeFirst();
                     case "-h", "--help" -> {
                         System.out.print(USAGE);
@@ -175,7 +179,7 @@ public final class ProductPathBench {
         Path logs = Path.of(System.getenv().getOrDefault("FLINT_BENCH_DIR", "flint-bench"), "logs");
         ProductPathBench bench = new ProductPathBench(Settings.of(seconds, quick), Path.of(launcher).toAbsolutePath(),
             logs.toAbsolutePath(), System.out);
-        return bench.measure();
+        return matrix ? bench.measureMatrix() : bench.measure();
     }
 
     /** Runs every topology and path, prints the summary, removes everything; returns the exit code. */
@@ -397,23 +401,8 @@ public final class ProductPathBench {
     private void flint(Stack stack, PathResult result, boolean relayed) {
         DevstackState state = stack.state();
         NetworkNamespace client = state.namespace(Role.CLIENT);
-        Path dir = state.runDirectory().resolve("bench-service");
-        Path token = writePrivate(dir.resolve("token"), clientToken(state.runDirectory()
-            .resolve(DemoTopology.PORTAL_CONFIG)) + "\n");
-        List<String> command = List.of(launcher.toString(), "tunnel", "headless", "--token-file", token.toString(),
-            "--api-url", API_URL, "--dns-control", "disabled", "--interface", TUN,
-            "--state-dir", dir.resolve("state").toString(), "--runtime-dir", dir.resolve("run").toString(),
-            "--log-dir", dir.resolve("log").toString());
-        say("   starting the tunnel service in " + client.name() + ": ./flint tunnel headless (signed in as "
-            + "alice@flint.test with a token signed by this portal) --api-url " + API_URL);
         long start = System.nanoTime();
-        Path serviceLog = state.runDirectory().resolve("tunnel-service.log");
-        NamespaceProcess service = client.startDetached("tunnel-service", command, serviceLog);
-        DemoTopology.recordProcess(stack.stateFile(), "tunnel-service", client.name(), service.pid());
-
-        await(() -> routeTo(client).contains(" dev " + TUN), service, SIGN_IN, () -> "the tunnel service did not "
-            + "route " + IPERF + " into " + TUN + " within " + SIGN_IN.toSeconds() + " s (route: " + routeTo(client)
-            + "); its log ends: " + lastLines(read(serviceLog), 3));
+        NamespaceProcess service = startService(stack);
         long servicePid = javaPid(service.pid());
         result.serviceRssAtSignInKb = ProcStat.read(servicePid).rssKb();
         String route = routeTo(client);
@@ -571,6 +560,140 @@ public final class ProductPathBench {
         say(String.format(Locale.ROOT, " avg %.3f ms (min %.3f, max %.3f), %d of %d lost", ping.avgMs(), ping.minMs(),
             ping.maxMs(), ping.lost(), ping.transmitted()));
         return ping;
+    }
+
+    /** Starts the tunnel service in the client namespace as users do and waits for its routes. */
+    private NamespaceProcess startService(Stack stack) {
+        DevstackState state = stack.state();
+        NetworkNamespace client = state.namespace(Role.CLIENT);
+        Path dir = state.runDirectory().resolve("bench-service");
+        Path token = writePrivate(dir.resolve("token"), clientToken(state.runDirectory()
+            .resolve(DemoTopology.PORTAL_CONFIG)) + "\n");
+        List<String> command = List.of(launcher.toString(), "tunnel", "headless", "--token-file", token.toString(),
+            "--api-url", API_URL, "--dns-control", "disabled", "--interface", TUN,
+            "--state-dir", dir.resolve("state").toString(), "--runtime-dir", dir.resolve("run").toString(),
+            "--log-dir", dir.resolve("log").toString());
+        say("   starting the tunnel service in " + client.name() + ": ./flint tunnel headless (signed in as "
+            + "alice@flint.test with a token signed by this portal) --api-url " + API_URL);
+        Path serviceLog = state.runDirectory().resolve("tunnel-service.log");
+        NamespaceProcess service = client.startDetached("tunnel-service", command, serviceLog);
+        DemoTopology.recordProcess(stack.stateFile(), "tunnel-service", client.name(), service.pid());
+
+        await(() -> routeTo(client).contains(" dev " + TUN), service, SIGN_IN, () -> "the tunnel service did not "
+            + "route " + IPERF + " into " + TUN + " within " + SIGN_IN.toSeconds() + " s (route: " + routeTo(client)
+            + "); its log ends: " + lastLines(read(serviceLog), 3));
+        return service;
+    }
+
+    // --- the NAT matrix ------------------------------------------------------------------------------------------
+
+    /** One row of the NAT matrix: the NAT behaviours of both sites and the path hole punching should end on. */
+    private record MatrixRow(NatType client, NatType gateway, boolean direct) {
+    }
+
+    private static final List<MatrixRow> MATRIX = List.of(
+        new MatrixRow(NatType.NONE, NatType.NONE, true),
+        new MatrixRow(NatType.FULL_CONE, NatType.FULL_CONE, true),
+        new MatrixRow(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, true),
+        new MatrixRow(NatType.PORT_RESTRICTED_CONE, NatType.FULL_CONE, true),
+        new MatrixRow(NatType.SYMMETRIC, NatType.FULL_CONE, true),
+        new MatrixRow(NatType.SYMMETRIC, NatType.PORT_RESTRICTED_CONE, false),
+        new MatrixRow(NatType.SYMMETRIC, NatType.SYMMETRIC, false));
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+    private static final Pattern PING_TIME = Pattern.compile("time=([0-9.]+) ms");
+
+    /**
+     * Every row of the NAT matrix on its own devstack: the tunnel service signs in, then one ping is the first packet
+     * for the resource, so its round trip is the connection's set-up (the portal's authorization, ICE, the WireGuard
+     * handshake) plus one echo. Then the gateway's last word on the path (a relayed start may move to a direct pair),
+     * and a ping on the final path.
+     */
+    int measureMatrix() {
+        hook = new Thread(() -> {
+            stopping = true;
+            sayAnyway("");
+            sayAnyway("flint bench: interrupted; removing everything it created");
+            cleanUp(true);
+        }, "bench-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        forgetOldLogs();
+        String loadBefore = loadAverage();
+        say("flint bench --matrix: " + machine() + "; load average " + loadBefore);
+        requireTools();
+        List<String> rows = new ArrayList<>();
+        boolean allAsExpected = true;
+        for (MatrixRow row : MATRIX) {
+            if (stopping) {
+                return 130;
+            }
+            String name = row.client().label() + " / " + row.gateway().label();
+            say("");
+            say("client NAT " + row.client().label() + ", gateway NAT " + row.gateway().label() + " (expected: "
+                + (row.direct() ? "direct" : "relay") + ")");
+            try {
+                Stack stack = up(name, new DemoTopology.Options(row.client(), row.gateway(), false, true, TAG, true));
+                try (NamespaceProcess service = startService(stack)) {
+                    NetworkNamespace client = stack.state().namespace(Role.CLIENT);
+                    Exec.Result first = Exec.inNamespace(client.name(), Duration.ofSeconds(30), "ping", "-n", "-c", "1",
+                        "-W", "20", IPERF);
+                    Matcher setUp = PING_TIME.matcher(first.stdout());
+                    String setUpMs = setUp.find() ? setUp.group(1) : "no answer";
+                    long firstAnswered = System.nanoTime();
+                    String path = gatewayPath(stack.state());
+                    while (row.direct() && !path.startsWith("via direct")
+                            && System.nanoTime() - firstAnswered < SETTLE.toNanos()) {
+                        sleep(Duration.ofMillis(100));
+                        path = gatewayPath(stack.state());
+                    }
+                    String directAfter = path.startsWith("via direct") && gatewayPathHistory(stack.state()) > 1
+                        ? seconds(firstAnswered) + " s after the first answer" : "-";
+                    Exec.Result later = Exec.inNamespace(client.name(), Duration.ofSeconds(30), "ping", "-q", "-n",
+                        "-c", "10", "-i", "0.2", IPERF);
+                    String rtt = later.ok() ? String.format(Locale.ROOT, "%.2f", PingResult.parse(later.stdout()).avgMs())
+                        : "no answer";
+                    boolean asExpected = row.direct() == path.startsWith("via direct");
+                    allAsExpected &= asExpected;
+                    say("   first packet answered after " + setUpMs + " ms; the gateway says " + path
+                        + "; ping on that path " + rtt + " ms" + (asExpected ? "" : "  <-- NOT the expected path"));
+                    rows.add("| " + row.client().label() + " | " + row.gateway().label() + " | "
+                        + (row.direct() ? "direct" : "relay") + " | " + (path.startsWith("via direct") ? "direct"
+                        : path.startsWith("via relay") ? "relay" : path) + " | " + setUpMs + " | " + directAfter
+                        + " | " + rtt + " |");
+                }
+                down(stack);
+            } catch (RuntimeException e) {
+                allAsExpected = false;
+                say("   FAILED: " + sentence(e));
+                rows.add("| " + row.client().label() + " | " + row.gateway().label() + " | "
+                    + (row.direct() ? "direct" : "relay") + " | failed: " + sentence(e) + " | | | |");
+            }
+        }
+        cleanUp(false);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C right now: the hook finds nothing left to do.
+        }
+        say("");
+        say("flint bench --matrix, " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+            .format(Instant.now()) + "; " + machine() + "; load average before: " + loadBefore + "; after: "
+            + loadAverage());
+        say("");
+        say("| client NAT | gateway NAT | expected | path (the gateway's last word) | connection set-up: first packet's "
+            + "round trip, ms | moved to direct | ping on that path, ms |");
+        say("|---|---|---|---|---:|---|---:|");
+        rows.forEach(this::say);
+        return allAsExpected ? 0 : 1;
+    }
+
+    /** How many times the gateway said how the client is connected (more than once: the path moved). */
+    private static int gatewayPathHistory(DevstackState state) {
+        Matcher m = GATEWAY_PATH.matcher(read(state.runDirectory().resolve(DemoTopology.GATEWAY_PROCESS + ".log")));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
     }
 
     /** Pings once a second until an answer comes (the first ping also brings a tunnel's connection up). */
