@@ -205,7 +205,7 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = gateways.computeIfAbsent(gatewayId,
-                id -> new GatewayConnection(id, siteId, gatewayIpv4, gatewayIpv6, gatewayOut));
+                id -> new GatewayConnection(id, gatewayIpv4, gatewayIpv6, gatewayOut));
         failures.remove(resourceId);
         UUID previous = gatewayByResource.put(resourceId, gatewayId);
         if (previous != null && !previous.equals(gatewayId)) {

@@ -3,6 +3,7 @@ package dev.flint.connlib.tunnel;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.UUID;
 
@@ -14,19 +15,17 @@ final class GatewayConnection {
     static final int BUFFER = 128;
 
     final UUID id;
-    final UUID siteId;
     final Inet4Address ipv4;
     final Inet6Address ipv6;
     private final Queue<GatewayTransmit> out;
     private final UniquePacketBuffer buffer = new UniquePacketBuffer(BUFFER);
     private boolean established;
 
-    GatewayConnection(UUID id, UUID siteId, Inet4Address ipv4, Inet6Address ipv6, Queue<GatewayTransmit> out) {
+    GatewayConnection(UUID id, Inet4Address ipv4, Inet6Address ipv6, Queue<GatewayTransmit> out) {
         this.id = id;
-        this.siteId = siteId;
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
-        this.out = out;
+        this.out = Objects.requireNonNull(out);
     }
 
     boolean established() {
