@@ -10,6 +10,7 @@ import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.portal.Subject;
 import dev.flint.connlib.wireguard.WireGuardKey;
+import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.Policy;
 import dev.flint.devstack.portal.PortalConfig.ResourceEntry;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -69,15 +71,41 @@ final class Authorizations {
     }
 
     /** The grants a (re)joining gateway is told about in its {@code init}. */
-    List<Authorization> activeOn(DeviceSession gateway, Instant now) {
+    List<Authorization> activeOn(DeviceSession gateway) {
+        Instant now = clock.instant();
         return grants.values().stream()
             .filter(g -> g.gatewayId().equals(gateway.deviceId) && g.expiresAt().isAfter(now))
             .map(g -> new Authorization(g.clientId(), g.resourceId(), g.expiresAt())).toList();
     }
 
-    /** Forgets a grant; telling the gateway is the caller's business. */
-    void revoke(Grant grant) {
-        grants.remove(List.of(grant.clientId(), grant.resourceId()));
+    /**
+     * After a config change: grants whose policy or resource is gone, or whose resource changed address or type,
+     * are revoked at the gateway; a resource whose filters changed is updated there.
+     */
+    void reconcile(PortalConfig previous, PortalConfig next) {
+        for (Grant grant : List.copyOf(grants.values())) {
+            Account before = accountOfGateway(previous, grant.gatewayId());
+            Account after = accountOfGateway(next, grant.gatewayId());
+            Optional<ResourceEntry> old = before == null ? Optional.empty() : before.resource(grant.resourceId());
+            Optional<ResourceEntry> now = after == null ? Optional.empty() : after.resource(grant.resourceId());
+            boolean allowed = now.isPresent() && after.policyFor(grant.userId(), grant.resourceId()).isPresent();
+            boolean reshaped = now.isPresent() && old.isPresent() && (now.get().type() != old.get().type()
+                || !Objects.equals(now.get().address(), old.get().address())
+                || now.get().ipStack() != old.get().ipStack() || !now.get().siteId().equals(old.get().siteId()));
+            if (!allowed || reshaped) {
+                grants.remove(List.of(grant.clientId(), grant.resourceId()));
+                devices.toGateway(grant.gatewayId(),
+                    new PortalToGateway.RejectAccess(grant.clientId(), grant.resourceId()));
+            } else if (old.isPresent() && !old.get().filters().equals(now.get().filters())) {
+                devices.toGateway(grant.gatewayId(),
+                    new PortalToGateway.ResourceUpdated(ConfigView.gatewayResource(now.get())));
+            }
+        }
+    }
+
+    private static Account accountOfGateway(PortalConfig config, UUID gatewayId) {
+        return config.accounts().stream().filter(a -> a.gateways().stream().anyMatch(g -> g.id().equals(gatewayId)))
+            .findFirst().orElse(null);
     }
 
     void request(DeviceSession client, ClientToPortal.RequestAuthorization request) {

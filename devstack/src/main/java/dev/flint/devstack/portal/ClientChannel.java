@@ -8,8 +8,7 @@ import dev.flint.connlib.portal.Resource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
  * The {@code client} topic: the {@code init} a client gets on join, the disconnect when its token expires, and its
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * requests the emulator answers as a portal without those features does.
  */
 final class ClientChannel {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientChannel.class);
-
     private final Devices devices;
     private final ConfigView view;
     private final Authorizations authorizations;
@@ -30,7 +27,7 @@ final class ClientChannel {
         this.devices = devices;
         this.view = view;
         this.authorizations = authorizations;
-        this.scheduler = scheduler;
+        this.scheduler = Objects.requireNonNull(scheduler); // only used later, when a client joins
         this.clock = clock;
     }
 
@@ -46,18 +43,7 @@ final class ClientChannel {
             session.expiryTimer.cancel(false);
         }
         session.expiryTimer = scheduler.schedule(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry,
-            () -> expire(session));
-    }
-
-    /** Tells the client its token is no longer good; it signs in again or gives up. */
-    void expire(DeviceSession session) {
-        if (!devices.live(session)) {
-            return;
-        }
-        LOG.info("{}: token expired", session);
-        session.phoenix.disconnect(session.kind.topic, "token_expired");
-        session.flush();
-        session.joined = false;
+            () -> devices.expire(session));
     }
 
     void received(DeviceSession client, ClientToPortal message, JsonNode ref) {
@@ -67,10 +53,10 @@ final class ClientChannel {
                 new PortalToGateway.IceCandidates(client.deviceId, c.candidates()));
             case ClientToPortal.InvalidateGatewayIceCandidates c -> devices.toGateway(c.gatewayId(),
                 new PortalToGateway.InvalidateIceCandidates(client.deviceId, c.candidates()));
-            case ClientToPortal.BroadcastIceCandidates c -> c.gatewayIds().forEach(g ->
-                devices.toGateway(g, new PortalToGateway.IceCandidates(client.deviceId, c.candidates())));
-            case ClientToPortal.BroadcastInvalidatedIceCandidates c -> c.gatewayIds().forEach(g ->
-                devices.toGateway(g, new PortalToGateway.InvalidateIceCandidates(client.deviceId, c.candidates())));
+            case ClientToPortal.BroadcastIceCandidates c -> devices.toGateways(c.gatewayIds(),
+                new PortalToGateway.IceCandidates(client.deviceId, c.candidates()));
+            case ClientToPortal.BroadcastInvalidatedIceCandidates c -> devices.toGateways(c.gatewayIds(),
+                new PortalToGateway.InvalidateIceCandidates(client.deviceId, c.candidates()));
             case ClientToPortal.NoRelays n ->
                 client.push(new PortalToClient.RelaysPresence(List.of(), view.relaysFor(client)));
             case ClientToPortal.SetSnownetCapabilities s -> {

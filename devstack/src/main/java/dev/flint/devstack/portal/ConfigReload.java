@@ -6,7 +6,6 @@ import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
 import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.RelayEntry;
-import dev.flint.devstack.portal.PortalConfig.ResourceEntry;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,13 +28,11 @@ final class ConfigReload {
     private final ConfigView view;
     private final Devices devices;
     private final Authorizations authorizations;
-    private final ClientChannel clientChannel;
 
-    ConfigReload(ConfigView view, Devices devices, Authorizations authorizations, ClientChannel clientChannel) {
-        this.view = view;
-        this.devices = devices;
-        this.authorizations = authorizations;
-        this.clientChannel = clientChannel;
+    ConfigReload(ConfigView view, Devices devices, Authorizations authorizations) {
+        this.view = Objects.requireNonNull(view);
+        this.devices = Objects.requireNonNull(devices);
+        this.authorizations = Objects.requireNonNull(authorizations);
     }
 
     void reload(PortalConfig next) {
@@ -44,28 +41,10 @@ final class ConfigReload {
         for (DeviceSession s : List.copyOf(devices.clients())) {
             Optional<Account> account = next.account(s.account.id());
             if (account.isEmpty() || account.get().user(s.user.id()).isEmpty()) {
-                clientChannel.expire(s);
+                devices.expire(s);
             }
         }
-        // Grants whose policy or resource is gone, or whose resource changed address or type, are revoked.
-        for (Grant grant : authorizations.grants()) {
-            Account before = accountOfGateway(previous, grant.gatewayId());
-            Account after = accountOfGateway(next, grant.gatewayId());
-            Optional<ResourceEntry> old = before == null ? Optional.empty() : before.resource(grant.resourceId());
-            Optional<ResourceEntry> now = after == null ? Optional.empty() : after.resource(grant.resourceId());
-            boolean allowed = now.isPresent() && after.policyFor(grant.userId(), grant.resourceId()).isPresent();
-            boolean reshaped = now.isPresent() && old.isPresent() && (now.get().type() != old.get().type()
-                || !Objects.equals(now.get().address(), old.get().address())
-                || now.get().ipStack() != old.get().ipStack() || !now.get().siteId().equals(old.get().siteId()));
-            if (!allowed || reshaped) {
-                authorizations.revoke(grant);
-                devices.toGateway(grant.gatewayId(),
-                    new PortalToGateway.RejectAccess(grant.clientId(), grant.resourceId()));
-            } else if (old.isPresent() && !old.get().filters().equals(now.get().filters())) {
-                devices.toGateway(grant.gatewayId(),
-                    new PortalToGateway.ResourceUpdated(ConfigView.gatewayResource(now.get())));
-            }
-        }
+        authorizations.reconcile(previous, next);
         for (DeviceSession s : devices.clients()) {
             if (s.joined) {
                 pushResourceChanges(s, next);
@@ -89,11 +68,6 @@ final class ConfigReload {
             }
         }
         LOG.info("config reloaded: {} account(s), {} relay(s)", next.accounts().size(), next.relays().size());
-    }
-
-    private static Account accountOfGateway(PortalConfig config, UUID gatewayId) {
-        return config.accounts().stream().filter(a -> a.gateways().stream().anyMatch(g -> g.id().equals(gatewayId)))
-            .findFirst().orElse(null);
     }
 
     private void pushResourceChanges(DeviceSession client, PortalConfig next) {

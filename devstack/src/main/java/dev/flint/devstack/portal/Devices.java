@@ -10,14 +10,19 @@ import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connected devices, one socket per device, and what the portal allocates per device once and keeps for the
  * emulator's lifetime (tunnel addresses, PSK bases), so a device that reconnects gets the same ones.
  */
 final class Devices {
+    private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+
     private final Map<UUID, DeviceSession> clients = new LinkedHashMap<>();
     private final Map<UUID, DeviceSession> gateways = new LinkedHashMap<>();
     private final Map<UUID, byte[]> pskBases = new HashMap<>();
@@ -36,6 +41,17 @@ final class Devices {
         }
         session.joined = false;
         return registry(session).remove(session.deviceId, session);
+    }
+
+    /** Tells a client its token is no longer good (sign-out, expiry, user gone); it signs in again or gives up. */
+    void expire(DeviceSession session) {
+        if (!live(session)) {
+            return;
+        }
+        LOG.info("{}: token expired", session);
+        session.phoenix.disconnect(session.kind.topic, "token_expired");
+        session.flush();
+        session.joined = false;
     }
 
     /** Whether the session is still its device's current one. */
@@ -68,6 +84,15 @@ final class Devices {
         if (gateway != null && gateway.joined) {
             gateway.push(message);
         }
+    }
+
+    /** The same message to each of the clients, as a broadcast from a gateway. */
+    void toClients(List<UUID> clientIds, PortalToClient message) {
+        clientIds.forEach(id -> toClient(id, message));
+    }
+
+    void toGateways(List<UUID> gatewayIds, PortalToGateway message) {
+        gatewayIds.forEach(id -> toGateway(id, message));
     }
 
     private Map<UUID, DeviceSession> registry(DeviceSession session) {

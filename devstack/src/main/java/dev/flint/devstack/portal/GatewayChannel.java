@@ -6,7 +6,6 @@ import dev.flint.connlib.portal.GatewayInterface;
 import dev.flint.connlib.portal.GatewayToPortal;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -17,28 +16,26 @@ final class GatewayChannel {
     private final Devices devices;
     private final ConfigView view;
     private final Authorizations authorizations;
-    private final Clock clock;
 
-    GatewayChannel(Devices devices, ConfigView view, Authorizations authorizations, Clock clock) {
+    GatewayChannel(Devices devices, ConfigView view, Authorizations authorizations) {
         this.devices = devices;
         this.view = view;
         this.authorizations = authorizations;
-        this.clock = clock;
     }
 
     void joined(DeviceSession session) {
         session.push(new PortalToGateway.Init(new GatewayInterface(session.ipv4, session.ipv6),
             new GatewayConfig(true, true), view.accountOf(session).slug(), view.relaysFor(session),
-            authorizations.activeOn(session, clock.instant()), view.flowLogs()));
+            authorizations.activeOn(session), view.flowLogs()));
     }
 
     void received(DeviceSession gateway, GatewayToPortal message, JsonNode ref) {
         switch (message) {
             case GatewayToPortal.AuthorizationCreated created -> authorizations.created(gateway, created.ref(), ref);
-            case GatewayToPortal.BroadcastIceCandidates c -> c.clientIds().forEach(id ->
-                devices.toClient(id, new PortalToClient.IceCandidates(gateway.deviceId, c.candidates())));
-            case GatewayToPortal.BroadcastInvalidatedIceCandidates c -> c.clientIds().forEach(id ->
-                devices.toClient(id, new PortalToClient.InvalidateIceCandidates(gateway.deviceId, c.candidates())));
+            case GatewayToPortal.BroadcastIceCandidates c ->
+                devices.toClients(c.clientIds(), new PortalToClient.IceCandidates(gateway.deviceId, c.candidates()));
+            case GatewayToPortal.BroadcastInvalidatedIceCandidates c -> devices.toClients(c.clientIds(),
+                new PortalToClient.InvalidateIceCandidates(gateway.deviceId, c.candidates()));
             case GatewayToPortal.NoRelays n ->
                 gateway.push(new PortalToGateway.RelaysPresence(List.of(), view.relaysFor(gateway)));
             case GatewayToPortal.SetSnownetCapabilities s -> {

@@ -89,9 +89,9 @@ final class Portal {
         this.view = new ConfigView(config);
         this.authorizations = new Authorizations(devices, view, scheduler, clock, random);
         this.clientChannel = new ClientChannel(devices, view, authorizations, scheduler, clock);
-        this.gatewayChannel = new GatewayChannel(devices, view, authorizations, clock);
-        this.signIn = new SignIn(view, devices, clientChannel, clock);
-        this.configReload = new ConfigReload(view, devices, authorizations, clientChannel);
+        this.gatewayChannel = new GatewayChannel(devices, view, authorizations);
+        this.signIn = new SignIn(view, devices, clock);
+        this.configReload = new ConfigReload(view, devices, authorizations);
     }
 
     PortalConfig config() {

@@ -24,14 +24,12 @@ import java.util.UUID;
 final class SignIn {
     private final ConfigView view;
     private final Devices devices;
-    private final ClientChannel clientChannel;
     private final Clock clock;
     private final Set<UUID> revokedTokens = new HashSet<>();
 
-    SignIn(ConfigView view, Devices devices, ClientChannel clientChannel, Clock clock) {
+    SignIn(ConfigView view, Devices devices, Clock clock) {
         this.view = view;
         this.devices = devices;
-        this.clientChannel = clientChannel;
         this.clock = clock;
     }
 
@@ -48,7 +46,7 @@ final class SignIn {
         for (DeviceSession s : List.copyOf(devices.clients())) {
             if (s.user.email().equalsIgnoreCase(email)) {
                 revokedTokens.add(s.tokenId);
-                clientChannel.expire(s);
+                devices.expire(s);
                 count++;
             }
         }
