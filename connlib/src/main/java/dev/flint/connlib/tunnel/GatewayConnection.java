@@ -32,16 +32,15 @@ final class GatewayConnection {
         return established;
     }
 
-    /** Marks the connection up and releases what waited for it; false if it already was. */
-    boolean establish() {
+    /** Marks the connection up and releases what waited for it; a repeated report changes nothing. */
+    void establish() {
         if (established) {
-            return false;
+            return;
         }
         established = true;
         for (byte[] p : buffer.drain()) {
             out.add(new GatewayTransmit(id, p));
         }
-        return true;
     }
 
     void send(byte[] packet) {
