@@ -77,12 +77,12 @@ final class Portal {
 
     private final Clock clock;
     private final ConfigView view;
-    private final Devices devices = new Devices();
     private final Authorizations authorizations;
     private final ClientChannel clientChannel;
     private final GatewayChannel gatewayChannel;
     private final SignIn signIn;
     private final ConfigReload configReload;
+    private final Devices devices = new Devices();
 
     Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random) {
         this.clock = clock;
