@@ -1,18 +1,12 @@
 package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.dns.AddressPlan;
-import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DnsResource;
 import dev.flint.connlib.dns.DomainPattern;
 import dev.flint.connlib.dns.IpPrefix;
 import dev.flint.connlib.dns.ProxyIpAllocator;
-import dev.flint.connlib.dns.ProxyIps;
-import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.Resolution;
-import dev.flint.connlib.dns.SentinelMap;
-import dev.flint.connlib.dns.StubResolver;
-import dev.flint.connlib.dns.Upstream;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.P2pControlFrame;
 import dev.flint.connlib.packet.PacketBuilder;
@@ -33,7 +27,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +40,9 @@ import java.util.random.RandomGenerator;
  * routes TUN packets to gateways, asks for authorization on the first packet, keeps DNS-resource NAT agreed with the
  * gateways, and enforces filters locally. The connection layer is abstracted: packets for a gateway come out of
  * {@link #pollGatewayTransmit()}, and the shell reports {@link #handleConnectionEstablished} /
- * {@link #handleConnectionFailed}.
+ * {@link #handleConnectionFailed}. It composes the parts cut along their own seams: {@link DnsForwarding} answers
+ * and forwards the queries sent to the sentinels, {@link DnsResourceNat} agrees proxy IPs with each gateway, and
+ * {@link GatewayConnection} holds packets until a gateway's connection is up.
  *
  * <p>Wiring with {@code dev.flint.connlib.peer.PeerNode} (gateway id = connection id): transmits go through
  * {@code encapsulate}; {@code DecryptedPacket}s into {@link #handleGatewayPacket}; {@code ConnectionEstablished} /
@@ -59,16 +54,10 @@ public final class ClientState {
     public static final Duration REQUEST_INTERVAL = Duration.ofSeconds(2);
     public static final Duration SITE_DNS_TIMEOUT = Duration.ofSeconds(10);
     static final int AUTHORIZATION_BUFFER = 128;
-    static final int CONNECTION_BUFFER = 128;
-    static final int DNS_NAT_BUFFER = 32;
     static final IpPrefix DEFAULT_V4 = IpPrefix.of("0.0.0.0/0");
     static final IpPrefix DEFAULT_V6 = IpPrefix.of("::/0");
 
     private final ProxyIpAllocator allocator;
-    private final StubResolver stub;
-    private final SentinelMap sentinels = new SentinelMap();
-    private final RandomGenerator random;
-    private final SentinelTcpServer tcpDns;
 
     private Interface iface;
     private List<InetAddress> systemResolvers = List.of();
@@ -80,11 +69,6 @@ public final class ClientState {
     private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
     /** The latest failure per resource since its last authorization; only for {@link #resourceStates()}. */
     private final Map<UUID, FailureRecord> failures = new HashMap<>();
-    private final Map<DnsNatKey, DnsNatEntry> dnsNat = new HashMap<>();
-    private final Map<Integer, PendingSiteQuery> siteQueries = new HashMap<>();
-    private final Map<Integer, PendingTunnelQuery> tunnelQueries = new HashMap<>();
-    private final Map<Long, DnsQuerySource> upstreamQueries = new HashMap<>();
-    private long nextUpstreamQueryId = 1;
 
     /** Verdicts of the slow path the data path reuses: the gateway of an outbound flow, an inbound flow let in. */
     private final FlowCache<UUID> outboundFlows = new FlowCache<>(FlowCache.Side.DESTINATION);
@@ -98,12 +82,13 @@ public final class ClientState {
     private TunConfig lastTunConfig;
     private List<Resource> lastResources;
     private final Counters counters = new Counters();
+    private final DnsForwarding dns;
+    private final DnsResourceNat dnsNat;
 
     public ClientState(ProxyIpAllocator allocator, RandomGenerator random) {
         this.allocator = allocator;
-        this.stub = new StubResolver(allocator);
-        this.random = random;
-        this.tcpDns = new SentinelTcpServer(random);
+        this.dns = new DnsForwarding(allocator, random, tunOut, events, counters, new DnsClient());
+        this.dnsNat = new DnsResourceNat(allocator, this::forgetFlows);
     }
 
     // ------------------------------------------------------------------ control inputs
@@ -220,11 +205,11 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = gateways.computeIfAbsent(gatewayId,
-                id -> new GatewayConnection(id, siteId, gatewayIpv4, gatewayIpv6));
+                id -> new GatewayConnection(id, gatewayIpv4, gatewayIpv6, gatewayOut));
         failures.remove(resourceId);
         UUID previous = gatewayByResource.put(resourceId, gatewayId);
         if (previous != null && !previous.equals(gatewayId)) {
-            forgetDnsNat(previous, resourceId);
+            dnsNat.forget(previous, resourceId);
         }
         PendingAuthorization pending = pendingAuthorizations.remove(resourceId);
         if (pending != null) {
@@ -234,7 +219,7 @@ public final class ClientState {
                 }
             }
             for (PendingSiteDns q : pending.dnsQueries) {
-                forwardToSite(g, q.source(), q.query(), now);
+                dns.forwardToSite(g, q.source(), q.query(), now);
             }
         }
     }
@@ -251,12 +236,8 @@ public final class ClientState {
 
     public void handleConnectionEstablished(UUID gatewayId, Instant now) {
         GatewayConnection g = gateways.get(gatewayId);
-        if (g == null || g.established) {
-            return;
-        }
-        g.established = true;
-        for (byte[] p : g.buffer.drain()) {
-            gatewayOut.add(new GatewayTransmit(gatewayId, p));
+        if (g != null) {
+            g.establish();
         }
     }
 
@@ -294,8 +275,8 @@ public final class ClientState {
             return;
         }
         InetAddress src = p.source();
-        if (src.equals(g.ipv4) || src.equals(g.ipv6)) {
-            if (p.isUdp() && p.sourcePort() == AddressPlan.GATEWAY_DNS_PORT && handleSiteDnsResponse(g, p, now)) {
+        if (g.isAddress(src)) {
+            if (dns.handleSiteResponse(g, p)) {
                 return;
             }
             tunOut.add(p.bytes());
@@ -305,7 +286,7 @@ public final class ClientState {
             counters.droppedInboundSource++;
             return;
         }
-        if (handleTunnelDnsResponse(p)) {
+        if (dns.handleTunnelResponse(p)) {
             return;
         }
         if (!(p.isUdp() && p.sourcePort() == 53)) {
@@ -402,7 +383,7 @@ public final class ClientState {
             return;
         }
         if (AddressPlan.isSentinel(dst)) {
-            handleSentinelPacket(p, now);
+            dns.handleSentinelPacket(p, now);
             return;
         }
         routeOutbound(p, now);
@@ -411,9 +392,9 @@ public final class ClientState {
     private void routeOutbound(IpPacket p, Instant now) {
         InetAddress dst = p.destination();
         for (GatewayConnection g : gateways.values()) {
-            if (dst.equals(g.ipv4) || dst.equals(g.ipv6)) {
+            if (g.isAddress(dst)) {
                 outboundFlows.put(p.bytes(), null, g.id);
-                sendToGateway(g, p.bytes());
+                g.send(p.bytes());
                 return;
             }
         }
@@ -427,20 +408,20 @@ public final class ClientState {
             tunOut.add(PacketBuilder.destinationUnreachable(p, UnreachableReason.PROHIBITED).bytes());
             return;
         }
-        UUID gatewayId = gatewayByResource.get(r.resource().id());
-        GatewayConnection g = gatewayId == null ? null : gateways.get(gatewayId);
+        GatewayConnection g = connectionOf(r.resource().id());
         if (g == null) {
-            PendingAuthorization pending = pendingAuthorizations.computeIfAbsent(r.resource().id(),
-                    id -> new PendingAuthorization());
+            PendingAuthorization pending = pendingAuthorization(r.resource().id());
             pending.packets.add(p.bytes());
             requestAuthorization(r.resource().id(), pending, now);
             return;
         }
         if (r.domain() != null) {
-            sendViaDnsNat(g, (Resource.Dns) r.resource(), r.domain(), p.bytes(), now);
+            if (dnsNat.send(g, (Resource.Dns) r.resource(), r.domain(), p.bytes(), now)) {
+                outboundFlows.put(p.bytes(), null, g.id);
+            }
         } else {
             outboundFlows.put(p.bytes(), null, g.id);
-            sendToGateway(g, p.bytes());
+            g.send(p.bytes());
         }
     }
 
@@ -494,110 +475,11 @@ public final class ClientState {
 
     record Route(Resource resource, String domain) {}
 
-    // ------------------------------------------------------------------ DNS
-
-    private void handleSentinelPacket(IpPacket p, Instant now) {
-        Optional<Upstream> upstream = sentinels.upstreamOf(p.destination());
-        if (upstream.isEmpty()) {
-            counters.droppedNoRoute++;
-            return;
-        }
-        if (p.isUdp() && p.destinationPort() == 53) {
-            byte[] payload = p.payload();
-            DnsQuerySource source = new DnsQuerySource.Udp(p.source(), p.sourcePort(), p.destination(), null);
-            handleDnsQuery(source, payload, now);
-        } else if (p.isTcp() && p.destinationPort() == 53) {
-            for (SentinelTcpServer.Query q : tcpDns.handle(p, now, tunOut)) {
-                handleDnsQuery(q.source(), q.message(), now);
-            }
-        } else {
-            counters.droppedNoRoute++;
-        }
-    }
-
-    private void handleDnsQuery(DnsQuerySource source, byte[] bytes, Instant now) {
-        DnsMessage query;
-        switch (DnsCodec.decode(bytes)) {
-            case DnsCodec.DecodeResult.Decoded(DnsMessage m) -> query = m;
-            case DnsCodec.DecodeResult.Malformed m -> {
-                counters.malformedDnsQueries++;
-                return;
-            }
-        }
-        if (query.isResponse()) {
-            counters.malformedDnsQueries++;
-            return;
-        }
-        source = source.withQuery(query);
-        switch (stub.resolve(query)) {
-            case Resolution.LocalAnswer(DnsMessage response, Resolution.Assigned assigned) -> {
-                if (assigned != null) {
-                    refreshDnsNat(assigned, now);
-                }
-                reply(source, response);
-            }
-            case Resolution.RecurseSite(UUID resourceId, DnsMessage q) -> {
-                UUID gid = gatewayByResource.get(resourceId);
-                GatewayConnection g = gid == null ? null : gateways.get(gid);
-                if (g != null) {
-                    forwardToSite(g, source, q, now);
-                } else {
-                    PendingAuthorization pending = pendingAuthorizations.computeIfAbsent(resourceId,
-                            id -> new PendingAuthorization());
-                    pending.dnsQueries.add(new PendingSiteDns(source, q));
-                    requestAuthorization(resourceId, pending, now);
-                }
-            }
-            case Resolution.RecurseLocal(DnsMessage q) -> {
-                Upstream u = sentinels.upstreamOf(source.sentinel()).orElseThrow();
-                if (u instanceof Upstream.Do53(InetAddress server, boolean fromPortal) && fromPortal
-                        && recursesThroughTunnel(server)) {
-                    forwardThroughTunnel(source, server, bytes, now);
-                    return;
-                }
-                long id = nextUpstreamQueryId++;
-                upstreamQueries.put(id, source);
-                DnsTransport t = source instanceof DnsQuerySource.Tcp ? DnsTransport.TCP : DnsTransport.UDP;
-                events.add(new ClientEvent.UpstreamDnsQuery(id, u, t, bytes.clone()));
-            }
-        }
-    }
+    // ------------------------------------------------------------------ DNS (answered and forwarded by DnsForwarding)
 
     /** The result of an {@link ClientEvent.UpstreamDnsQuery}. */
     public void handleUpstreamResult(long queryId, UpstreamResult result, Instant now) {
-        DnsQuerySource source = upstreamQueries.remove(queryId);
-        if (source == null) {
-            return;
-        }
-        switch (result) {
-            case UpstreamResult.Response(byte[] message) -> {
-                if (DnsCodec.decode(message) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
-                    reply(source, m.withId(source.queryId(m.id())));
-                } else {
-                    counters.malformedUpstreamResponses++;
-                }
-            }
-            case UpstreamResult.Timeout t -> {
-                if (source instanceof DnsQuerySource.Tcp) {
-                    servfail(source, now);
-                }
-            }
-            case UpstreamResult.Failed f -> servfail(source, now);
-        }
-    }
-
-    private void servfail(DnsQuerySource source, Instant now) {
-        source.originalQuery().ifPresent(q -> reply(source, q.respond(Rcode.SERVFAIL, List.of())));
-    }
-
-    private void reply(DnsQuerySource source, DnsMessage response) {
-        switch (source) {
-            case DnsQuerySource.Udp u -> {
-                byte[] wire = DnsCodec.encode(response, DnsCodec.MAX_UDP_PAYLOAD);
-                tunOut.add(PacketBuilder.udp(u.sentinel(), u.client(), 53, u.clientPort(), wire).bytes());
-            }
-            case DnsQuerySource.Tcp t -> tcpDns.respond(t, DnsCodec.encode(response), tunOut);
-        }
+        dns.handleUpstreamResult(queryId, result, now);
     }
 
     /**
@@ -623,113 +505,14 @@ public final class ClientState {
         return false;
     }
 
-    /** Sends the query from our tunnel address like any application packet, so it is authorized and routed. */
-    private void forwardThroughTunnel(DnsQuerySource source, InetAddress server, byte[] query, Instant now) {
-        InetAddress me = server instanceof Inet4Address ? iface.ipv4() : iface.ipv6();
-        int port;
-        do {
-            port = 49152 + random.nextInt(65536 - 49152);
-        } while (tunnelQueries.containsKey(port) || siteQueries.containsKey(port));
-        tunnelQueries.put(port, new PendingTunnelQuery(server, source, now.plus(SITE_DNS_TIMEOUT)));
-        routeOutbound(PacketBuilder.udp(me, server, port, 53, query), now);
-    }
-
-    private boolean handleTunnelDnsResponse(IpPacket p) {
-        PendingTunnelQuery q = p.isUdp() && p.sourcePort() == 53 ? tunnelQueries.get(p.destinationPort()) : null;
-        if (q == null || !q.server().equals(p.source())) {
-            return false;
-        }
-        tunnelQueries.remove(p.destinationPort());
-        if (DnsCodec.decode(p.payload()) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
-            reply(q.source(), m.withId(q.source().queryId(m.id())));
-        } else {
-            counters.malformedUpstreamResponses++;
-        }
-        return true;
-    }
-
-    private void forwardToSite(GatewayConnection g, DnsQuerySource source, DnsMessage query, Instant now) {
-        boolean v4 = source.sentinel() instanceof Inet4Address;
-        InetAddress ourIp = v4 ? iface.ipv4() : iface.ipv6();
-        InetAddress gwIp = v4 ? g.ipv4 : g.ipv6;
-        int port;
-        do {
-            port = 49152 + random.nextInt(65536 - 49152);
-        } while (siteQueries.containsKey(port));
-        siteQueries.put(port, new PendingSiteQuery(g.id, source, now.plus(SITE_DNS_TIMEOUT)));
-        byte[] packet = PacketBuilder.udp(ourIp, gwIp, port, AddressPlan.GATEWAY_DNS_PORT, DnsCodec.encode(query))
-                .bytes();
-        sendToGateway(g, packet);
-    }
-
-    private boolean handleSiteDnsResponse(GatewayConnection g, IpPacket p, Instant now) {
-        PendingSiteQuery q = siteQueries.get(p.destinationPort());
-        if (q == null || !q.gateway().equals(g.id)) {
-            return false;
-        }
-        siteQueries.remove(p.destinationPort());
-        if (DnsCodec.decode(p.payload()) instanceof DnsCodec.DecodeResult.Decoded(DnsMessage m)) {
-            reply(q.source(), m.withId(q.source().queryId(m.id())));
-        } else {
-            counters.malformedUpstreamResponses++;
-        }
-        return true;
-    }
-
-    // ------------------------------------------------------------------ DNS-resource NAT (reference §4.8)
-
+    /** The proxy IPs the stub resolver just handed out, agreed anew with every gateway that translates them. */
     private void refreshDnsNat(Resolution.Assigned assigned, Instant now) {
         for (DnsResource r : assigned.resources()) {
-            UUID gid = gatewayByResource.get(r.id());
-            if (gid == null || !gateways.containsKey(gid)) {
-                continue;
+            GatewayConnection g = connectionOf(r.id());
+            if (g != null) {
+                dnsNat.reassigned(g, assigned.domain(), r.id(), now);
             }
-            DnsNatEntry e = dnsNat.get(new DnsNatKey(gid, assigned.domain(), r.id()));
-            if (e == null) {
-                continue; // created on the first packet
-            }
-            if (e.state == DnsNatState.CONFIRMED || e.state == DnsNatState.FAILED) {
-                e.state = DnsNatState.RECREATING;
-                forgetFlows();
-            }
-            sendAssignedIps(gateways.get(gid), e, now);
         }
-    }
-
-    private void sendViaDnsNat(GatewayConnection g, Resource.Dns r, String domain, byte[] packet, Instant now) {
-        DnsNatKey key = new DnsNatKey(g.id, domain, r.id());
-        DnsNatEntry e = dnsNat.get(key);
-        if (e == null) {
-            ProxyIps ips = allocator.lookup(domain).orElseThrow();
-            List<InetAddress> assigned = new ArrayList<>();
-            IpStack stack = r.effectiveIpStack();
-            if (stack != IpStack.IPV6_ONLY) {
-                assigned.addAll(ips.v4());
-            }
-            if (stack != IpStack.IPV4_ONLY) {
-                assigned.addAll(ips.v6());
-            }
-            e = new DnsNatEntry(key, assigned);
-            dnsNat.put(key, e);
-        }
-        switch (e.state) {
-            case PENDING -> {
-                e.buffer.add(packet);
-                if (e.lastSent == null || !now.isBefore(e.lastSent.plus(REQUEST_INTERVAL))) {
-                    sendAssignedIps(g, e, now);
-                }
-            }
-            case CONFIRMED -> {
-                outboundFlows.put(packet, null, g.id);
-                sendToGateway(g, packet);
-            }
-            case RECREATING, FAILED -> sendToGateway(g, packet);
-        }
-    }
-
-    private void sendAssignedIps(GatewayConnection g, DnsNatEntry e, Instant now) {
-        e.lastSent = now;
-        sendToGateway(g, new P2pControlEvent.AssignedIps(e.key.resource(), e.key.domain(), e.proxyIps).encode());
     }
 
     private void handleControl(GatewayConnection g, IpPacket p, Instant now) {
@@ -738,17 +521,8 @@ public final class ClientState {
             return;
         }
         switch (P2pControlEvent.decode(frame)) {
-            case P2pControlEvent.Event(P2pControlEvent.DomainStatus(UUID res, String domain, boolean active)) -> {
-                DnsNatEntry e = dnsNat.get(new DnsNatKey(g.id, domain.toLowerCase(java.util.Locale.ROOT), res));
-                if (e == null) {
-                    return;
-                }
-                e.state = active ? DnsNatState.CONFIRMED : DnsNatState.FAILED;
-                forgetFlows();
-                for (byte[] packet : e.buffer.drain()) {
-                    sendToGateway(g, packet);
-                }
-            }
+            case P2pControlEvent.Event(P2pControlEvent.DomainStatus(UUID res, String domain, boolean active)) ->
+                    dnsNat.domainStatus(g, res, domain, active);
             case P2pControlEvent.Event(P2pControlEvent.Goodbye bye) -> {
                 forgetGateway(g.id);
                 events.add(new ClientEvent.CloseConnection(g.id));
@@ -761,24 +535,20 @@ public final class ClientState {
 
     // ------------------------------------------------------------------ authorization and connections
 
+    private PendingAuthorization pendingAuthorization(UUID resourceId) {
+        return pendingAuthorizations.computeIfAbsent(resourceId, id -> new PendingAuthorization());
+    }
+
     private void requestAuthorization(UUID resourceId, PendingAuthorization pending, Instant now) {
         if (pending.lastRequested != null && now.isBefore(pending.lastRequested.plus(REQUEST_INTERVAL))) {
             return;
         }
         pending.lastRequested = now;
         List<UUID> known = gateways.values().stream()
-                .sorted(Comparator.<GatewayConnection>comparingInt(g -> g.established ? 0 : 1)
+                .sorted(Comparator.<GatewayConnection>comparingInt(g -> g.established() ? 0 : 1)
                         .thenComparing(g -> g.id))
                 .map(g -> g.id).toList();
         events.add(new ClientEvent.RequestAuthorization(resourceId, known));
-    }
-
-    private void sendToGateway(GatewayConnection g, byte[] packet) {
-        if (g.established) {
-            gatewayOut.add(new GatewayTransmit(g.id, packet));
-        } else {
-            g.buffer.add(packet);
-        }
     }
 
     /** Drops the resource's authorization; a gateway left with nothing gets a Goodbye and is closed. */
@@ -788,27 +558,23 @@ public final class ClientState {
         if (gid == null) {
             return;
         }
-        forgetDnsNat(gid, resourceId);
+        dnsNat.forget(gid, resourceId);
         if (!gatewayByResource.containsValue(gid)) {
             GatewayConnection g = gateways.get(gid);
-            if (g != null && g.established) {
-                gatewayOut.add(new GatewayTransmit(gid, new P2pControlEvent.Goodbye().encode()));
+            if (g != null && g.established()) {
+                g.send(new P2pControlEvent.Goodbye().encode());
             }
             forgetGateway(gid);
             events.add(new ClientEvent.CloseConnection(gid));
         }
     }
 
-    private void forgetDnsNat(UUID gatewayId, UUID resourceId) {
-        dnsNat.keySet().removeIf(k -> k.gateway().equals(gatewayId) && k.resource().equals(resourceId));
-    }
-
     private void forgetGateway(UUID gatewayId) {
         forgetFlows();
         gateways.remove(gatewayId);
         gatewayByResource.values().removeIf(gatewayId::equals);
-        dnsNat.keySet().removeIf(k -> k.gateway().equals(gatewayId));
-        siteQueries.values().removeIf(q -> q.gateway().equals(gatewayId));
+        dnsNat.forgetGateway(gatewayId);
+        dns.forgetGateway(gatewayId);
     }
 
     private boolean isAllowedSource(GatewayConnection g, InetAddress src) {
@@ -834,36 +600,11 @@ public final class ClientState {
     // ------------------------------------------------------------------ timers and outputs
 
     public void handleTimeout(Instant now) {
-        siteQueries.values().removeIf(q -> !now.isBefore(q.expiresAt()));
-        for (Iterator<PendingTunnelQuery> it = tunnelQueries.values().iterator(); it.hasNext(); ) {
-            PendingTunnelQuery q = it.next();
-            if (!now.isBefore(q.expiresAt())) {
-                it.remove();
-                if (q.source() instanceof DnsQuerySource.Tcp) {
-                    servfail(q.source(), now); // UDP timeouts stay unanswered: the OS stub retries
-                }
-            }
-        }
-        tcpDns.expire(now);
+        dns.handleTimeout(now);
     }
 
     public Instant pollTimeout() {
-        Instant t = null;
-        for (PendingSiteQuery q : siteQueries.values()) {
-            if (t == null || q.expiresAt().isBefore(t)) {
-                t = q.expiresAt();
-            }
-        }
-        for (PendingTunnelQuery q : tunnelQueries.values()) {
-            if (t == null || q.expiresAt().isBefore(t)) {
-                t = q.expiresAt();
-            }
-        }
-        Instant tcp = tcpDns.nextTimeout();
-        if (tcp != null && (t == null || tcp.isBefore(t))) {
-            t = tcp;
-        }
-        return t;
+        return dns.pollTimeout();
     }
 
     public byte[] pollTunPacket() {
@@ -903,7 +644,7 @@ public final class ClientState {
             routes.add(DEFAULT_V4);
             routes.add(DEFAULT_V6);
         }
-        return new TunConfig(iface.ipv4(), iface.ipv6(), sentinels.asMap(), iface.searchDomain(),
+        return new TunConfig(iface.ipv4(), iface.ipv6(), dns.sentinels(), iface.searchDomain(),
                 routes.stream().distinct().toList());
     }
 
@@ -927,10 +668,9 @@ public final class ClientState {
     public List<ResourceState> resourceStates() {
         List<ResourceState> out = new ArrayList<>();
         for (UUID id : resources.keySet()) {
-            UUID gid = gatewayByResource.get(id);
-            GatewayConnection g = gid == null ? null : gateways.get(gid);
+            GatewayConnection g = connectionOf(id);
             FailureRecord f = failures.get(id);
-            out.add(new ResourceState(id, g == null ? null : gid, g != null && g.established,
+            out.add(new ResourceState(id, g == null ? null : g.id, g != null && g.established(),
                     pendingAuthorizations.containsKey(id), f == null ? null : f.kind(), f == null ? null : f.at()));
         }
         return out;
@@ -955,18 +695,17 @@ public final class ClientState {
         if (iface == null) {
             return;
         }
-        List<InetAddress> do53 = iface.effectiveDo53().stream().map(a -> a.getAddress()).toList();
-        sentinels.update(SentinelMap.effective(do53, iface.upstreamDoh(), systemResolvers));
+        dns.configure(iface, systemResolvers);
     }
 
     private void refreshStub() {
-        List<DnsResource> dns = new ArrayList<>();
-        for (Resource r : resources.values()) {
-            if (r instanceof Resource.Dns d) {
-                dns.add(new DnsResource(d.id(), DomainPattern.of(d.address()), d.effectiveIpStack()));
-            }
-        }
-        stub.setResources(dns);
+        dns.setResources(resources.values());
+    }
+
+    /** The gateway a resource is authorized through, or null. */
+    private GatewayConnection connectionOf(UUID resourceId) {
+        UUID gid = gatewayByResource.get(resourceId);
+        return gid == null ? null : gateways.get(gid);
     }
 
     private Optional<Resource> internetResource() {
@@ -1003,19 +742,33 @@ public final class ClientState {
 
     // ------------------------------------------------------------------ state records
 
-    private static final class GatewayConnection {
-        final UUID id;
-        final UUID siteId;
-        final Inet4Address ipv4;
-        final Inet6Address ipv6;
-        boolean established;
-        final UniquePacketBuffer buffer = new UniquePacketBuffer(CONNECTION_BUFFER);
+    /** The client state as {@link DnsForwarding} sees it; a class of its own so ClientState's API stays as is. */
+    private final class DnsClient implements DnsForwarding.Client {
+        @Override
+        public void assigned(Resolution.Assigned assigned, Instant now) {
+            refreshDnsNat(assigned, now);
+        }
 
-        GatewayConnection(UUID id, UUID siteId, Inet4Address ipv4, Inet6Address ipv6) {
-            this.id = id;
-            this.siteId = siteId;
-            this.ipv4 = ipv4;
-            this.ipv6 = ipv6;
+        @Override
+        public GatewayConnection connectionOf(UUID resourceId) {
+            return ClientState.this.connectionOf(resourceId);
+        }
+
+        @Override
+        public void awaitAuthorization(UUID resourceId, DnsQuerySource source, DnsMessage query, Instant now) {
+            PendingAuthorization pending = pendingAuthorization(resourceId);
+            pending.dnsQueries.add(new PendingSiteDns(source, query));
+            requestAuthorization(resourceId, pending, now);
+        }
+
+        @Override
+        public boolean recursesThroughTunnel(InetAddress server) {
+            return ClientState.this.recursesThroughTunnel(server);
+        }
+
+        @Override
+        public void routeOutbound(IpPacket packet, Instant now) {
+            ClientState.this.routeOutbound(packet, now);
         }
     }
 
@@ -1028,27 +781,6 @@ public final class ClientState {
     private record FailureRecord(ResourceState.Failure kind, Instant at) {}
 
     private record PendingSiteDns(DnsQuerySource source, DnsMessage query) {}
-
-    private record PendingSiteQuery(UUID gateway, DnsQuerySource source, Instant expiresAt) {}
-
-    private record PendingTunnelQuery(InetAddress server, DnsQuerySource source, Instant expiresAt) {}
-
-    record DnsNatKey(UUID gateway, String domain, UUID resource) {}
-
-    enum DnsNatState { PENDING, CONFIRMED, RECREATING, FAILED }
-
-    private static final class DnsNatEntry {
-        final DnsNatKey key;
-        final List<InetAddress> proxyIps;
-        DnsNatState state = DnsNatState.PENDING;
-        Instant lastSent;
-        final UniquePacketBuffer buffer = new UniquePacketBuffer(DNS_NAT_BUFFER);
-
-        DnsNatEntry(DnsNatKey key, List<InetAddress> proxyIps) {
-            this.key = key;
-            this.proxyIps = proxyIps;
-        }
-    }
 
     /** Drop counters: every malformed or unroutable input is counted here instead of thrown. */
     public static final class Counters {

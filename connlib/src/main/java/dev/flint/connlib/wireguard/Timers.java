@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The per-peer timers of the WireGuard paper (section 6), as wireguard-go's {@code timers.go} keeps them: when each
- * is due ({@link #nextDeadline}), what fires at a given instant ({@link #run}), and the bookkeeping every
- * authenticated packet does. Deadlines are nanoseconds on the node's clock; the actions themselves (a handshake
+ * is due ({@link #nextDeadline}), what fires at a given instant ({@link #run}), and the bookkeeping that arms and
+ * disarms them (wireguard-go's {@code timers*} hooks: packets sent and received, handshakes initiated, completed or
+ * given up). Deadlines are nanoseconds on the node's clock; the actions themselves (a handshake
  * initiation, a keepalive, giving up, zeroing keys) belong to the {@link WireGuardNode}, which owns the keys.
  */
 final class Timers {
@@ -129,5 +130,57 @@ final class Timers {
         if (peer.unansweredDataSentSinceNanos != 0) {
             peer.unansweredDataSentSinceNanos = 0;
         }
+    }
+
+    /** wireguard-go {@code timersDataSent}: data went out, so an answer is expected before a new handshake. */
+    static void dataSent(WireGuardPeer peer, long nowNanos) {
+        if (peer.unansweredDataSentSinceNanos == 0) {
+            peer.unansweredDataSentSinceNanos = nowNanos;
+        }
+    }
+
+    /**
+     * wireguard-go {@code timersDataReceived}: data came in, so a keepalive is due unless we send something first;
+     * if one is already pending, another follows it.
+     */
+    static void dataReceived(WireGuardPeer peer, long nowNanos) {
+        if (peer.keepalivePendingSinceNanos == 0) {
+            peer.keepalivePendingSinceNanos = nowNanos;
+        } else if (!peer.anotherKeepaliveNeeded) {
+            peer.anotherKeepaliveNeeded = true;
+        }
+    }
+
+    /**
+     * wireguard-go {@code timersHandshakeInitiated}: an initiation went out; a retry keeps the attempt's start, so
+     * REKEY_ATTEMPT_TIME counts from the first one.
+     */
+    void initiationSent(WireGuardPeer peer, long nowNanos, boolean retry) {
+        if (!retry) {
+            peer.handshakeAttemptStartNanos = nowNanos;
+        }
+        peer.lastHandshakeSentNanos = nowNanos;
+        peer.retransmitAtNanos = nowNanos + rekeyTimeoutNanos + jitter.getAsLong();
+    }
+
+    /** The handshake attempt is over (done, or impossible): nothing is retransmitted. */
+    static void attemptEnded(WireGuardPeer peer) {
+        peer.handshakeAttemptStartNanos = 0;
+        peer.retransmitAtNanos = 0;
+    }
+
+    /** wireguard-go {@code timersHandshakeComplete}: a fresh session, so the last-minute rekey may happen again. */
+    static void handshakeComplete(WireGuardPeer peer) {
+        attemptEnded(peer);
+        peer.sentLastMinuteHandshake = false;
+    }
+
+    /** REKEY_ATTEMPT_TIME passed without an answer: nothing stays armed until new traffic asks again. */
+    static void gaveUp(WireGuardPeer peer) {
+        attemptEnded(peer);
+        peer.handshakeRequestedNanos = 0;
+        peer.unansweredDataSentSinceNanos = 0;
+        peer.keepalivePendingSinceNanos = 0;
+        peer.anotherKeepaliveNeeded = false;
     }
 }

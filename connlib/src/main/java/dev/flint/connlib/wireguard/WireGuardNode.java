@@ -266,8 +266,8 @@ public final class WireGuardNode {
 
         peer.txBytes.add(total);
         Timers.authenticatedSent(peer, nowNanos);
-        if (length > 0 && peer.unansweredDataSentSinceNanos == 0) {
-            peer.unansweredDataSentSinceNanos = nowNanos;
+        if (length > 0) {
+            Timers.dataSent(peer, nowNanos);
         }
         // wireguard-go keepKeyFreshSending
         if (Long.compareUnsigned(counter, REKEY_AFTER_MESSAGES) >= 0
@@ -365,11 +365,7 @@ public final class WireGuardNode {
             return drop(DropReason.INVALID_INNER_PACKET);
         }
         out.position(outAt + ipLength);
-        if (peer.keepalivePendingSinceNanos == 0) {
-            peer.keepalivePendingSinceNanos = nowNanos;
-        } else if (!peer.anotherKeepaliveNeeded) {
-            peer.anotherKeepaliveNeeded = true;
-        }
+        Timers.dataReceived(peer, nowNanos);
         return peer.dataResult;
     }
 
@@ -547,9 +543,7 @@ public final class WireGuardNode {
     }
 
     private void handshakeComplete(WireGuardPeer peer, Instant now, boolean asInitiator) {
-        peer.handshakeAttemptStartNanos = 0;
-        peer.retransmitAtNanos = 0;
-        peer.sentLastMinuteHandshake = false;
+        Timers.handshakeComplete(peer);
         peer.setLastHandshake(now);
         events.add(new WireGuardEvent.HandshakeCompleted(peer, now, asInitiator));
     }
@@ -578,12 +572,7 @@ public final class WireGuardNode {
     }
 
     private void giveUp(WireGuardPeer peer, Instant now) {
-        peer.handshakeAttemptStartNanos = 0;
-        peer.retransmitAtNanos = 0;
-        peer.handshakeRequestedNanos = 0;
-        peer.unansweredDataSentSinceNanos = 0;
-        peer.keepalivePendingSinceNanos = 0;
-        peer.anotherKeepaliveNeeded = false;
+        Timers.gaveUp(peer);
         if (peer.handshake.state != NoiseHandshake.State.ZEROED) {
             int index = peer.handshake.localIndex;
             peer.handshake.clear();
@@ -617,17 +606,12 @@ public final class WireGuardNode {
             // The peer's key is a low-order point: no handshake can ever succeed, stop trying.
             peer.handshake.clear();
             retireIndex(peer, index);
-            peer.handshakeAttemptStartNanos = 0;
-            peer.retransmitAtNanos = 0;
+            Timers.attemptEnded(peer);
             return;
         }
         byte[] bytes = initiation.get().encode();
         peer.cookies.addMacs(bytes, nowNanos);
-        if (!retry) {
-            peer.handshakeAttemptStartNanos = nowNanos;
-        }
-        peer.lastHandshakeSentNanos = nowNanos;
-        peer.retransmitAtNanos = nowNanos + rekeyTimeoutNanos + jitter();
+        timers.initiationSent(peer, nowNanos, retry);
         transmits.add(new Transmit(peer, peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
         Timers.authenticatedSent(peer, nowNanos);

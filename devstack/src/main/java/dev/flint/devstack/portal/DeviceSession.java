@@ -1,5 +1,6 @@
 package dev.flint.devstack.portal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flint.connlib.phoenix.ServerChannel;
 import dev.flint.connlib.phoenix.ServerEvent;
 import dev.flint.connlib.portal.EncodeOptions;
@@ -100,6 +101,12 @@ final class DeviceSession {
     void push(PortalMessage message) {
         EncodedMessage encoded = PortalCodec.encode(message, encodeOptions());
         phoenix.push(kind.topic, encoded.event(), encoded.payload());
+        flush();
+    }
+
+    /** Answers a message with an error reply on the device's topic and flushes. */
+    void replyError(JsonNode ref, String reason) {
+        phoenix.replyError(kind.topic, ref, reason);
         flush();
     }
 

@@ -1,0 +1,145 @@
+package dev.flint.devstack.portal;
+
+import dev.flint.connlib.portal.PortalToClient;
+import dev.flint.connlib.portal.PortalToGateway;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connected devices, one socket per device, and what the portal allocates per device once and keeps for the
+ * emulator's lifetime (tunnel addresses, PSK bases), so a device that reconnects gets the same ones.
+ */
+final class Devices {
+    private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+
+    private final Map<UUID, DeviceSession> clients = new LinkedHashMap<>();
+    private final Map<UUID, DeviceSession> gateways = new LinkedHashMap<>();
+    private final Map<UUID, byte[]> pskBases = new HashMap<>();
+    private final Map<UUID, Integer> addressIndex = new HashMap<>();
+    private final SecureRandom secureRandom = new SecureRandom();
+
+    /** Registers a session; returns the same device's previous one, which it replaces. */
+    DeviceSession register(DeviceSession session) {
+        return registry(session).put(session.deviceId, session);
+    }
+
+    /** Forgets a session (its expiry timer too); false when it had already been replaced or dropped. */
+    boolean drop(DeviceSession session) {
+        if (session.expiryTimer != null) {
+            session.expiryTimer.cancel(false);
+        }
+        session.joined = false;
+        return registry(session).remove(session.deviceId, session);
+    }
+
+    /** Tells a client its token is no longer good (sign-out, expiry, user gone); it signs in again or gives up. */
+    void expire(DeviceSession session) {
+        if (!live(session)) {
+            return;
+        }
+        LOG.info("{}: token expired", session);
+        session.phoenix.disconnect(session.kind.topic, "token_expired");
+        session.flush();
+        session.joined = false;
+    }
+
+    /** Whether the session is still its device's current one. */
+    boolean live(DeviceSession session) {
+        return registry(session).get(session.deviceId) == session;
+    }
+
+    Collection<DeviceSession> clients() {
+        return clients.values();
+    }
+
+    Collection<DeviceSession> gateways() {
+        return gateways.values();
+    }
+
+    DeviceSession gateway(UUID gatewayId) {
+        return gateways.get(gatewayId);
+    }
+
+    /** Pushes to a client if it is connected and joined; messages for others are dropped, as the portal does. */
+    void toClient(UUID clientId, PortalToClient message) {
+        DeviceSession client = clients.get(clientId);
+        if (client != null && client.joined) {
+            client.push(message);
+        }
+    }
+
+    void toGateway(UUID gatewayId, PortalToGateway message) {
+        DeviceSession gateway = gateways.get(gatewayId);
+        if (gateway != null && gateway.joined) {
+            gateway.push(message);
+        }
+    }
+
+    /** The same message to each of the clients, as a broadcast from a gateway. */
+    void toClients(List<UUID> clientIds, PortalToClient message) {
+        clientIds.forEach(id -> toClient(id, message));
+    }
+
+    void toGateways(List<UUID> gatewayIds, PortalToGateway message) {
+        gatewayIds.forEach(id -> toGateway(id, message));
+    }
+
+    private Map<UUID, DeviceSession> registry(DeviceSession session) {
+        return session.kind == DeviceSession.Kind.CLIENT ? clients : gateways;
+    }
+
+    // ---- per-device allocations ----------------------------------------------------------------------
+
+    byte[] pskBase(UUID deviceId) {
+        return pskBases.computeIfAbsent(deviceId, id -> {
+            byte[] b = new byte[32];
+            secureRandom.nextBytes(b);
+            return b;
+        });
+    }
+
+    /** Tunnel addresses are allocated per device once and kept for the emulator's lifetime. */
+    private int index(UUID deviceId) {
+        return addressIndex.computeIfAbsent(deviceId, id -> addressIndex.size() + 2);
+    }
+
+    Inet4Address ipv4(UUID deviceId) {
+        int n = index(deviceId);
+        byte[] b = {100, (byte) (64 + (n >>> 16 & 0x1f)), (byte) (n >>> 8), (byte) n};
+        try {
+            return (Inet4Address) InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Inet6Address ipv6(UUID deviceId) {
+        int n = index(deviceId);
+        byte[] b = new byte[16];
+        b[0] = (byte) 0xfd;
+        b[1] = 0x00;
+        b[2] = 0x20;
+        b[3] = 0x21;
+        b[4] = 0x11;
+        b[5] = 0x11;
+        b[13] = (byte) (n >>> 16);
+        b[14] = (byte) (n >>> 8);
+        b[15] = (byte) n;
+        try {
+            return (Inet6Address) InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
