@@ -5,7 +5,7 @@ import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DnsResource;
 import dev.flint.connlib.dns.DomainPattern;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.dns.ProxyIps;
 import dev.flint.connlib.dns.Rcode;
@@ -61,8 +61,8 @@ public final class ClientState {
     static final int AUTHORIZATION_BUFFER = 128;
     static final int CONNECTION_BUFFER = 128;
     static final int DNS_NAT_BUFFER = 32;
-    static final IpPrefix DEFAULT_V4 = IpPrefix.of("0.0.0.0/0");
-    static final IpPrefix DEFAULT_V6 = IpPrefix.of("::/0");
+    static final IpPrefix DEFAULT_V4 = IpPrefix.parse("0.0.0.0/0");
+    static final IpPrefix DEFAULT_V6 = IpPrefix.parse("::/0");
 
     private final ProxyIpAllocator allocator;
     private final StubResolver stub;
@@ -998,7 +998,7 @@ public final class ClientState {
     }
 
     static IpPrefix prefixOf(Resource.Cidr c) {
-        return new IpPrefix(c.address().address(), c.address().prefixLength());
+        return c.address().network();
     }
 
     // ------------------------------------------------------------------ state records

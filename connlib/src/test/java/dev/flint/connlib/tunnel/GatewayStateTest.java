@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RecordType;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.P2pControlFrame;
@@ -16,7 +16,7 @@ import dev.flint.connlib.portal.Authorization;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.GatewayInterface;
 import dev.flint.connlib.portal.GatewayResource;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -58,8 +58,8 @@ class GatewayStateTest {
     }
 
     static GatewayResource.Cidr cidr(List<Filter> filters) {
-        IpPrefix p = IpPrefix.of("10.1.0.0/16");
-        return new GatewayResource.Cidr(CIDR, new IpNetwork(p.address(), p.prefix()), "n", filters);
+        IpPrefix p = IpPrefix.parse("10.1.0.0/16");
+        return new GatewayResource.Cidr(CIDR, p, "n", filters);
     }
 
     List<IpPacket> toClient() {

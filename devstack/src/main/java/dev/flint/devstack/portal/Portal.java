@@ -15,7 +15,7 @@ import dev.flint.connlib.portal.GatewayResource;
 import dev.flint.connlib.portal.GatewayToPortal;
 import dev.flint.connlib.portal.IngestToken;
 import dev.flint.connlib.portal.Interface;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
@@ -726,7 +726,7 @@ final class Portal {
             out.add(switch (r.type()) {
                 case DNS -> new Resource.Dns(r.id(), r.address(), r.addressDescription(), r.name(), r.ipStack(), sites,
                     r.filters());
-                case CIDR -> new Resource.Cidr(r.id(), IpNetwork.parse(r.address()), r.addressDescription(), r.name(),
+                case CIDR -> new Resource.Cidr(r.id(), IpPrefix.tryParse(r.address()), r.addressDescription(), r.name(),
                     sites, r.filters());
                 case INTERNET -> new Resource.Internet(r.id(), r.name(), true, sites);
             });
@@ -737,7 +737,7 @@ final class Portal {
     private static GatewayResource gatewayResource(ResourceEntry r) {
         return switch (r.type()) {
             case DNS -> new GatewayResource.Dns(r.id(), r.address(), r.name(), r.filters());
-            case CIDR -> new GatewayResource.Cidr(r.id(), IpNetwork.parse(r.address()), r.name(), r.filters());
+            case CIDR -> new GatewayResource.Cidr(r.id(), IpPrefix.tryParse(r.address()), r.name(), r.filters());
             case INTERNET -> new GatewayResource.Internet(r.id());
         };
     }

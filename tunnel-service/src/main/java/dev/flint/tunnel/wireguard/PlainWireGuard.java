@@ -1,5 +1,6 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.wireguard.Encrypted;
 import dev.flint.connlib.wireguard.Received;
 import dev.flint.connlib.wireguard.Transmit;
@@ -146,12 +147,12 @@ public final class PlainWireGuard implements AutoCloseable {
             // TUN's default of 500 packets drops TCP bursts while the reader waits for a core.
             nl.setTxQueueLength(index, TX_QUEUE_LENGTH);
             for (IpPrefix a : config.iface().addresses()) {
-                nl.addAddress(index, a.address(), a.length());
+                nl.addAddress(index, a.address(), a.prefixLength());
             }
             nl.setLinkUp(index);
             for (WgQuickConfig.PeerSection p : config.peers()) {
                 for (IpPrefix prefix : p.allowedIps()) {
-                    nl.addRoute(index, prefix.address(), prefix.length());
+                    nl.addRoute(index, prefix.address(), prefix.prefixLength());
                 }
             }
             wg.startThreads();
