@@ -1,5 +1,6 @@
 package dev.flint.connlib.ice;
 
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.IntegrityKey;
 import dev.flint.connlib.stun.ReceivedStun;
 import dev.flint.connlib.stun.StunAttribute.ErrorCode;

@@ -9,7 +9,7 @@ import dev.flint.connlib.ice.IceEvent;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.IceTiming;
 import dev.flint.connlib.ice.NominatedPair;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.ReceivedStun;
 import dev.flint.connlib.stun.StunAttribute.Username;
 import dev.flint.connlib.stun.StunClass;

@@ -2,7 +2,7 @@ package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.ice.IceRole;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.ConnectionStats;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.DecryptedPacket;

@@ -1,7 +1,7 @@
 package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.ice.IceRole;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;

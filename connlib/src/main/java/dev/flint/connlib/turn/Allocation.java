@@ -1,7 +1,7 @@
 package dev.flint.connlib.turn;
 
 import dev.flint.connlib.ice.Candidate;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.AddressFamily;
 import dev.flint.connlib.stun.IntegrityKey;
 import dev.flint.connlib.stun.ReceivedStun;

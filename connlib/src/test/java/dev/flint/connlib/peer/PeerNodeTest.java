@@ -7,7 +7,7 @@ import dev.flint.connlib.ice.IceAgent;
 import dev.flint.connlib.ice.IceCredentials;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.IceTiming;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.ReceivedStun;
 import dev.flint.connlib.stun.StunClass;
 import dev.flint.connlib.stun.StunCodec;

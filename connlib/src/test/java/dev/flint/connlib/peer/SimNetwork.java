@@ -1,6 +1,6 @@
 package dev.flint.connlib.peer;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.sim.SimRelay;
 import dev.flint.connlib.sim.VirtualNetwork;
 import dev.flint.connlib.sim.VirtualNetwork.Nat;

@@ -1,7 +1,7 @@
 package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.ice.IceCredentials;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.portal.ClientToPortal;
 import dev.flint.connlib.portal.FlowLogsConfig;

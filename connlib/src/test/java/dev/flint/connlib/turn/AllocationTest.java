@@ -3,7 +3,7 @@ package dev.flint.connlib.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.ice.CandidateType;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.IntegrityKey;
 import dev.flint.connlib.stun.ReceivedStun;
 import dev.flint.connlib.stun.StunAttribute.*;

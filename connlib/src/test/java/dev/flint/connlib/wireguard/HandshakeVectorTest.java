@@ -64,7 +64,7 @@ class HandshakeVectorTest {
         WireGuardPeer iOnR = responder.addPeer(initiator.publicKey(), WireGuardKey.fromBytes(PSK), null, null, TIME);
 
         initiator.initiateHandshake(rOnI, TIME);
-        Transmit initiation = initiator.pollTransmit().orElseThrow();
+        Outgoing initiation = initiator.pollTransmit().orElseThrow();
         assertThat(initiation.endpoint()).isEqualTo(rAddr);
         assertThat(HEX.formatHex(initiation.payload())).isEqualTo(INITIATION);
         assertThat(initiation.payload()).isEqualTo(whitepaperInitiation());
@@ -73,14 +73,14 @@ class HandshakeVectorTest {
         Received r = responder.decrypt(iAddr, ByteBuffer.wrap(initiation.payload()), out, TIME);
         assertThat(r.kind()).isEqualTo(Received.Kind.HANDSHAKE);
         assertThat(r.peer()).isSameAs(iOnR);
-        Transmit response = responder.pollTransmit().orElseThrow();
+        Outgoing response = responder.pollTransmit().orElseThrow();
         assertThat(response.endpoint()).isEqualTo(iAddr);
         assertThat(HEX.formatHex(response.payload())).isEqualTo(RESPONSE);
 
         assertThat(initiator.decrypt(rAddr, ByteBuffer.wrap(response.payload()), out, TIME).kind())
                 .isEqualTo(Received.Kind.HANDSHAKE);
         assertThat(initiator.pollEvent()).containsInstanceOf(WireGuardEvent.HandshakeCompleted.class);
-        Transmit keepalive = initiator.pollTransmit().orElseThrow();
+        Outgoing keepalive = initiator.pollTransmit().orElseThrow();
         // The first transport message is sealed with the initiator's sending key derived in Python.
         assertThat(HEX.formatHex(keepalive.payload())).isEqualTo(KEEPALIVE);
 

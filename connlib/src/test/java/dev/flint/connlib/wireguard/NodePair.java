@@ -53,9 +53,9 @@ final class NodePair {
     }
 
     /** Everything {@code node} wants to send right now. */
-    List<Transmit> drain(WireGuardNode node) {
-        List<Transmit> out = new ArrayList<>();
-        for (Optional<Transmit> t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
+    List<Outgoing> drain(WireGuardNode node) {
+        List<Outgoing> out = new ArrayList<>();
+        for (Optional<Outgoing> t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
             out.add(t.get());
         }
         collectEvents();
@@ -84,13 +84,13 @@ final class NodePair {
     byte[] lastPlaintext = new byte[0];
 
     /** Delivers all transmits both ways (those matching {@code lose} are dropped) until both are quiet. */
-    int exchange(Predicate<Transmit> lose) {
+    int exchange(Predicate<Outgoing> lose) {
         int delivered = 0;
         boolean progress = true;
         while (progress) {
             progress = false;
             for (WireGuardNode node : List.of(a, b)) {
-                for (Transmit t : drain(node)) {
+                for (Outgoing t : drain(node)) {
                     progress = true;
                     if (!lose.test(t)) {
                         deliver(node, t.payload());
@@ -127,7 +127,7 @@ final class NodePair {
     }
 
     /** Advances virtual time to {@code until}, running timers when due and delivering what they send. */
-    void runUntil(Instant until, Predicate<Transmit> lose) {
+    void runUntil(Instant until, Predicate<Outgoing> lose) {
         while (true) {
             Instant next = earliest(a.pollTimeout(), b.pollTimeout());
             if (next == null || next.isAfter(until)) {
@@ -168,7 +168,7 @@ final class NodePair {
         return p;
     }
 
-    static boolean isType(Transmit t, int type) {
+    static boolean isType(Outgoing t, int type) {
         return t.payload()[0] == type;
     }
 }

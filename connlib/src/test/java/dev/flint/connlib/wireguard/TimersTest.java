@@ -16,17 +16,17 @@ import org.junit.jupiter.api.Test;
 class TimersTest {
 
     /** Runs {@code node}'s due timers at {@code at} and returns what it sends. */
-    private static List<Transmit> fire(NodePair p, WireGuardNode node, Instant at) {
+    private static List<Outgoing> fire(NodePair p, WireGuardNode node, Instant at) {
         p.now = at;
         node.handleTimeout(at);
         return p.drain(node);
     }
 
-    private static boolean isInitiation(Transmit t) {
+    private static boolean isInitiation(Outgoing t) {
         return t.payload().length == 148 && t.payload()[0] == 1;
     }
 
-    private static boolean isKeepalive(Transmit t) {
+    private static boolean isKeepalive(Outgoing t) {
         return t.payload().length == 32 && t.payload()[0] == 4;
     }
 
@@ -119,7 +119,7 @@ class TimersTest {
         senders.add(ByteBuffer.wrap(p.drain(p.a).getFirst().payload()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4));
         while (p.eventsA.isEmpty()) {
             Instant next = p.a.pollTimeout().orElseThrow();
-            for (Transmit t : fire(p, p.a, next)) {
+            for (Outgoing t : fire(p, p.a, next)) {
                 assertThat(isInitiation(t)).isTrue();
                 sent.add(next);
                 senders.add(ByteBuffer.wrap(t.payload()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4));
@@ -211,7 +211,7 @@ class TimersTest {
         q.handshake();
         q.now = START.plusSeconds(1);
         q.deliver(q.a, q.seal(q.a, ipv4(40, 1)));
-        List<Transmit> sent = new ArrayList<>();
+        List<Outgoing> sent = new ArrayList<>();
         q.runUntil(START.plusSeconds(30), t -> !sent.add(t));
         assertThat(sent).noneMatch(TimersTest::isInitiation);
         assertThat(sent).anyMatch(TimersTest::isKeepalive);

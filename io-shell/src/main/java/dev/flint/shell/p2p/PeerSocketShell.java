@@ -1,6 +1,6 @@
 package dev.flint.shell.p2p;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.peer.PeerNode;

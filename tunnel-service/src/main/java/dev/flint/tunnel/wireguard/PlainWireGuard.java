@@ -3,7 +3,7 @@ package dev.flint.tunnel.wireguard;
 import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.wireguard.Encrypted;
 import dev.flint.connlib.wireguard.Received;
-import dev.flint.connlib.wireguard.Transmit;
+import dev.flint.connlib.wireguard.Outgoing;
 import dev.flint.connlib.wireguard.WireGuardEvent;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.connlib.wireguard.WireGuardNode;
@@ -615,7 +615,7 @@ public final class PlainWireGuard implements AutoCloseable {
     private void drainTransmits(WireGuardNode engine, DatagramBatch batch) throws IOException {
         PacketBatch out = batch.packets();
         out.clear();
-        for (Optional<Transmit> t = engine.pollTransmit(); t.isPresent(); t = engine.pollTransmit()) {
+        for (Optional<Outgoing> t = engine.pollTransmit(); t.isPresent(); t = engine.pollTransmit()) {
             InetSocketAddress to = t.get().endpoint();
             if (to == null) {
                 droppedNoEndpoint.incrementAndGet();

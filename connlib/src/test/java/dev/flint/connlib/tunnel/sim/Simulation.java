@@ -12,7 +12,7 @@ import dev.flint.connlib.dns.RecordType;
 import dev.flint.connlib.dns.ReverseName;
 import dev.flint.connlib.dns.Upstream;
 import dev.flint.connlib.ice.NominatedPair;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
