@@ -556,14 +556,14 @@ public final class WireGuardNode {
 
     // ---------------------------------------------------------------- timers
 
-    /** The earliest instant {@link #handleTimeout} has work to do, or empty if none is scheduled. */
-    public Optional<Instant> pollTimeout() {
+    /** The earliest instant {@link #handleTimeout} has work to do, or null if none is scheduled. */
+    public Instant pollTimeout() {
         synchronized (lock) {
             long earliest = Long.MAX_VALUE;
             for (WireGuardPeer peer : peerList) {
                 earliest = Math.min(earliest, timers.nextDeadline(peer));
             }
-            return earliest == Long.MAX_VALUE ? Optional.empty() : Optional.of(instant(earliest));
+            return earliest == Long.MAX_VALUE ? null : instant(earliest);
         }
     }
 
@@ -679,15 +679,15 @@ public final class WireGuardNode {
 
     // ---------------------------------------------------------------- outputs
 
-    public Optional<Outgoing> pollTransmit() {
+    public Outgoing pollTransmit() {
         synchronized (lock) {
-            return Optional.ofNullable(transmits.poll());
+            return transmits.poll();
         }
     }
 
-    public Optional<WireGuardEvent> pollEvent() {
+    public WireGuardEvent pollEvent() {
         synchronized (lock) {
-            return Optional.ofNullable(events.poll());
+            return events.poll();
         }
     }
 

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -55,19 +54,19 @@ final class NodePair {
     /** Everything {@code node} wants to send right now. */
     List<Outgoing> drain(WireGuardNode node) {
         List<Outgoing> out = new ArrayList<>();
-        for (Optional<Outgoing> t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
-            out.add(t.get());
+        for (Outgoing t = node.pollTransmit(); t != null; t = node.pollTransmit()) {
+            out.add(t);
         }
         collectEvents();
         return out;
     }
 
     void collectEvents() {
-        for (Optional<WireGuardEvent> e = a.pollEvent(); e.isPresent(); e = a.pollEvent()) {
-            eventsA.add(e.get());
+        for (WireGuardEvent e = a.pollEvent(); e != null; e = a.pollEvent()) {
+            eventsA.add(e);
         }
-        for (Optional<WireGuardEvent> e = b.pollEvent(); e.isPresent(); e = b.pollEvent()) {
-            eventsB.add(e.get());
+        for (WireGuardEvent e = b.pollEvent(); e != null; e = b.pollEvent()) {
+            eventsB.add(e);
         }
     }
 
@@ -147,14 +146,11 @@ final class NodePair {
         runUntil(now.plus(d), t -> false);
     }
 
-    private static Instant earliest(Optional<Instant> x, Optional<Instant> y) {
-        if (x.isEmpty()) {
-            return y.orElse(null);
+    private static Instant earliest(Instant x, Instant y) {
+        if (x == null) {
+            return y;
         }
-        if (y.isEmpty()) {
-            return x.get();
-        }
-        return x.get().isBefore(y.get()) ? x.get() : y.get();
+        return y == null || x.isBefore(y) ? x : y;
     }
 
     /** A well-formed IPv4 packet of {@code length} bytes (20-byte header, then {@code fill}). */
