@@ -4,6 +4,7 @@ module dev.flint.connlib {
     requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
 
+    exports dev.flint.connlib.net;
     exports dev.flint.connlib.packet;
     exports dev.flint.connlib.wireguard;
     exports dev.flint.connlib.stun;

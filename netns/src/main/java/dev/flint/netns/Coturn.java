@@ -1,5 +1,6 @@
 package dev.flint.netns;
 
+import dev.flint.connlib.net.InetLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class Coturn {
             "--pidfile=" + runDirectory.resolve(name + ".pid"),
             "--userdb=" + runDirectory.resolve(name + ".db")));
         for (InetAddress address : config.addresses()) {
-            String text = new IpPrefix(address, address.getAddress().length * 8).addressText();
+            String text = InetLiteral.format(address);
             command.add("--listening-ip=" + text);
             command.add("--relay-ip=" + text);
         }

@@ -1,5 +1,6 @@
 package dev.flint.netns;
 
+import dev.flint.connlib.net.IpPrefix;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;

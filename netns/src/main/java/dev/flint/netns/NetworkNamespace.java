@@ -1,5 +1,7 @@
 package dev.flint.netns;
 
+import dev.flint.connlib.net.InetLiteral;
+import dev.flint.connlib.net.IpPrefix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -148,7 +150,7 @@ public final class NetworkNamespace {
             text.append("search ").append(String.join(" ", searchDomains)).append('\n');
         }
         for (InetAddress server : nameservers) {
-            text.append("nameserver ").append(new IpPrefix(server, server.getAddress().length * 8).addressText())
+            text.append("nameserver ").append(InetLiteral.format(server))
                 .append('\n');
         }
         try {
@@ -181,7 +183,7 @@ public final class NetworkNamespace {
     /** A route to {@code destination} through the gateway {@code via}. */
     public void addRoute(IpPrefix destination, InetAddress via) {
         ip(family(destination.address()), "route", "add", destination.network().toString(), "via",
-            new IpPrefix(via, via.getAddress().length * 8).addressText());
+            InetLiteral.format(via));
     }
 
     /** A route to {@code destination} directly on {@code device}. */
@@ -192,7 +194,7 @@ public final class NetworkNamespace {
     /** The default route (of {@code via}'s family) through {@code via}. */
     public void addDefaultRoute(InetAddress via) {
         ip(family(via), "route", "add", "default", "via",
-            new IpPrefix(via, via.getAddress().length * 8).addressText());
+            InetLiteral.format(via));
     }
 
     /** Loads an nftables ruleset (the text {@code nft -f} reads) into this namespace. */
@@ -216,7 +218,7 @@ public final class NetworkNamespace {
 
     /** Whether something here listens on {@code address} exactly or on the wildcard address with its port. */
     public boolean isListening(Transport transport, InetSocketAddress address) {
-        String host = new IpPrefix(address.getAddress(), address.getAddress().getAddress().length * 8).addressText();
+        String host = InetLiteral.format(address.getAddress());
         String port = ":" + address.getPort();
         boolean v6 = address.getAddress() instanceof Inet6Address;
         List<String> accepted = v6 ? List.of("[" + host + "]" + port, "[::]" + port, "*" + port)
@@ -244,7 +246,7 @@ public final class NetworkNamespace {
     public void awaitListening(Transport transport, InetSocketAddress address, Duration timeout,
             NamespaceProcess owner) {
         String text = address.getAddress() instanceof Inet6Address
-            ? "[" + new IpPrefix(address.getAddress(), 128).addressText() + "]:" + address.getPort()
+            ? "[" + InetLiteral.format(address.getAddress()) + "]:" + address.getPort()
             : address.getAddress().getHostAddress() + ":" + address.getPort();
         awaitListening(() -> isListening(transport, address), transport + " " + text, timeout, owner);
     }

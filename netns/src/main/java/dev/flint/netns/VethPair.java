@@ -1,5 +1,7 @@
 package dev.flint.netns;
 
+import dev.flint.connlib.net.IpPrefix;
+
 /**
  * A veth pair: a virtual cable between two namespaces. Each end is created directly in its namespace, so end
  * names only have to be unique inside that namespace (and at most 15 characters). Deleting either namespace

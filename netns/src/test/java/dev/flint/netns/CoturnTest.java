@@ -1,5 +1,7 @@
 package dev.flint.netns;
 
+import dev.flint.connlib.net.InetLiteral;
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -54,7 +56,7 @@ class CoturnTest {
             coturnPid = coturn.process().pid();
             runDirectory = net.runDirectory();
             net.start(peer, "peer", List.of("turnutils_peer", "-L", PEER.getHostAddress(), "-L",
-                new IpPrefix(PEER6, 128).addressText(), "-p", "3480"));
+                InetLiteral.format(PEER6), "-p", "3480"));
             peer.awaitListening(NetworkNamespace.Transport.UDP, 3480, RealTimeWait.GENEROUS, null);
 
             String salt = TurnCredentials.saltForPublicKey("n8Wd8QBV4XGJqT9Q8yIUmJY1IhY1NJs8tGr4xx1sPnE=");
@@ -64,8 +66,8 @@ class CoturnTest {
             assertEchoedThroughTheRelay(uclient(client, good.username(), good.password()));
             // Over IPv6 too: NAT66 on the client's side, an IPv6 allocation on the dual-stack relay.
             assertEchoedThroughTheRelay(client.command("turnutils_uclient", "-x", "-e",
-                new IpPrefix(PEER6, 128).addressText(), "-r", "3480", "-n", "3", "-m", "1", "-c", "-z", "5",
-                "-u", good.username(), "-w", good.password(), new IpPrefix(RELAY6, 128).addressText())
+                InetLiteral.format(PEER6), "-r", "3480", "-n", "3", "-m", "1", "-c", "-z", "5",
+                "-u", good.username(), "-w", good.password(), InetLiteral.format(RELAY6))
                 .runAllowingFailure());
 
             Command.Result wrong = uclient(client, good.username(), good.password().replace('A', 'B') + "x");

@@ -1,5 +1,6 @@
 package dev.flint.netns;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,6 +1,8 @@
 package dev.flint.connlib.dns;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -27,7 +29,7 @@ public final class ReverseName {
                     }
                     b[3 - i] = (byte) v;
                 }
-                return Optional.of(IpPrefix.fromBytes(b));
+                return Optional.of(address(b));
             }
             if (n.endsWith(".ip6.arpa")) {
                 String[] p = n.substring(0, n.length() - ".ip6.arpa".length()).split("\\.", -1);
@@ -43,9 +45,9 @@ public final class ReverseName {
                     int idx = 31 - i;
                     b[idx / 2] |= (byte) (idx % 2 == 0 ? nib << 4 : nib);
                 }
-                return Optional.of(IpPrefix.fromBytes(b));
+                return Optional.of(address(b));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | UnknownHostException e) {
             return Optional.empty();
         }
         return Optional.empty();
@@ -65,5 +67,10 @@ public final class ReverseName {
             sb.append(Character.forDigit((b[i] >>> 4) & 0xF, 16)).append('.');
         }
         return sb.append("ip6.arpa").toString();
+    }
+
+    private static InetAddress address(byte[] b) throws UnknownHostException {
+        // ip6.arpa names stay IPv6 even when they spell a v4-mapped address.
+        return b.length == 4 ? InetAddress.getByAddress(b) : Inet6Address.getByAddress(null, b, -1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.flint.connlib.dns;
 
+import dev.flint.connlib.net.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.flint.connlib.ice;
 
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.IntegrityKey;
 import dev.flint.connlib.stun.ReceivedStun;
 import dev.flint.connlib.stun.StunAttribute.ErrorCode;
@@ -533,17 +534,17 @@ public final class IceAgent {
         }
     }
 
-    public Optional<Transmit> pollTransmit() {
-        return Optional.ofNullable(transmits.poll());
+    public Transmit pollTransmit() {
+        return transmits.poll();
     }
 
-    public Optional<IceEvent> pollEvent() {
-        return Optional.ofNullable(events.poll());
+    public IceEvent pollEvent() {
+        return events.poll();
     }
 
-    public Optional<Instant> pollTimeout() {
+    public Instant pollTimeout() {
         if ((!transmits.isEmpty() || !events.isEmpty()) && lastNow != null) {
-            return Optional.of(lastNow);
+            return lastNow;
         }
         Instant earliest = null;
         for (CandidatePair p : pairs) {
@@ -552,7 +553,7 @@ public final class IceAgent {
                 earliest = p.nextCheck;
             }
         }
-        return Optional.ofNullable(earliest);
+        return earliest;
     }
 
     /** Pair states for diagnostics and tests. */

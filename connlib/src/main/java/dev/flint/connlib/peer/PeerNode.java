@@ -9,7 +9,7 @@ import dev.flint.connlib.ice.IceEvent;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.IceTiming;
 import dev.flint.connlib.ice.NominatedPair;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.ReceivedStun;
 import dev.flint.connlib.stun.StunAttribute.Username;
 import dev.flint.connlib.stun.StunClass;
@@ -571,7 +571,7 @@ public final class PeerNode {
                 if (StunCodec.decode(data, off, len) instanceof ReceivedStun stun) {
                     for (Allocation a : allocations.values()) {
                         if (a.isServer(from)) {
-                            a.handleInput(from, local, stun, now);
+                            a.handleInput(local, from, stun, now);
                             drainAllocations(now);
                             return;
                         }
@@ -700,11 +700,11 @@ public final class PeerNode {
         }
         for (Map.Entry<UUID, Allocation> e : allocations.entrySet()) {
             Allocation a = e.getValue();
-            for (var t = a.pollTransmit(); t.isPresent(); t = a.pollTransmit()) {
-                transmits.add(t.get());
+            for (var t = a.pollTransmit(); t != null; t = a.pollTransmit()) {
+                transmits.add(t);
             }
-            for (var ev = a.pollEvent(); ev.isPresent(); ev = a.pollEvent()) {
-                switch (ev.get()) {
+            for (var ev = a.pollEvent(); ev != null; ev = a.pollEvent()) {
+                switch (ev) {
                     case AllocationEvent.CandidateDiscovered(Candidate cand) -> {
                         for (PeerConnection c : connections.values()) {
                             if (cand.type() != CandidateType.RELAYED || e.getKey().equals(c.relay)) {
@@ -723,12 +723,12 @@ public final class PeerNode {
     }
 
     private void drainAgent(PeerConnection c, Instant now) {
-        for (var t = c.agent.pollTransmit(); t.isPresent(); t = c.agent.pollTransmit()) {
-            Transmit tx = t.get();
+        for (var t = c.agent.pollTransmit(); t != null; t = c.agent.pollTransmit()) {
+            Transmit tx = t;
             fromLocal(tx.source(), tx.destination(), tx.payload(), now).ifPresent(transmits::add);
         }
-        for (var e = c.agent.pollEvent(); e.isPresent(); e = c.agent.pollEvent()) {
-            switch (e.get()) {
+        for (var e = c.agent.pollEvent(); e != null; e = c.agent.pollEvent()) {
+            switch (e) {
                 case IceEvent.Nominated(NominatedPair pair) -> onNominated(c, pair, now);
                 case IceEvent.StateChanged(IceConnectionState s) ->
                         c.disconnectedSince = s == IceConnectionState.DISCONNECTED ? now : null;
@@ -774,8 +774,8 @@ public final class PeerNode {
     }
 
     private void drainWireGuard(Instant now) {
-        for (var t = wireGuard.pollTransmit(); t.isPresent(); t = wireGuard.pollTransmit()) {
-            PeerConnection c = byWireGuardPeer.get(t.get().peer());
+        for (var t = wireGuard.pollTransmit(); t != null; t = wireGuard.pollTransmit()) {
+            PeerConnection c = byWireGuardPeer.get(t.peer());
             if (c == null) {
                 continue;
             }
@@ -783,17 +783,17 @@ public final class PeerNode {
                 if (c.pendingWireGuard.size() >= MAX_PENDING_WIREGUARD) {
                     c.pendingWireGuard.poll(); // a ring buffer, as Firezone's wg_buffer: the newest win
                 }
-                c.pendingWireGuard.add(t.get().payload());
+                c.pendingWireGuard.add(t.payload());
                 continue;
             }
-            viaPath(c, t.get().payload(), now).ifPresent(transmits::add);
+            viaPath(c, t.payload(), now).ifPresent(transmits::add);
         }
-        for (var e = wireGuard.pollEvent(); e.isPresent(); e = wireGuard.pollEvent()) {
-            PeerConnection c = byWireGuardPeer.get(e.get().peer());
+        for (var e = wireGuard.pollEvent(); e != null; e = wireGuard.pollEvent()) {
+            PeerConnection c = byWireGuardPeer.get(e.peer());
             if (c == null) {
                 continue;
             }
-            switch (e.get()) {
+            switch (e) {
                 case WireGuardEvent.HandshakeCompleted h -> {
                     c.handshakeCompleted = true;
                     maybeEstablished(c);
@@ -813,8 +813,8 @@ public final class PeerNode {
         for (Allocation a : allocations.values()) {
             if (a.hasRelayedAddress(source)) {
                 Optional<Transmit> t = a.encapsulate(destination, payload, now);
-                for (var extra = a.pollTransmit(); extra.isPresent(); extra = a.pollTransmit()) {
-                    transmits.add(extra.get());
+                for (var extra = a.pollTransmit(); extra != null; extra = a.pollTransmit()) {
+                    transmits.add(extra);
                 }
                 return t;
             }
@@ -824,32 +824,32 @@ public final class PeerNode {
 
     // ------------------------------------------------------------------ outputs
 
-    public Optional<Transmit> pollTransmit() {
-        return Optional.ofNullable(transmits.poll());
+    public Transmit pollTransmit() {
+        return transmits.poll();
     }
 
     /**
      * The next event, in the order things happened. Candidates come one by one; the sessions batch a step's candidates
      * per connection and signal them by priority (see {@code CandidateSignals}).
      */
-    public Optional<PeerEvent> pollEvent() {
-        return Optional.ofNullable(events.poll());
+    public PeerEvent pollEvent() {
+        return events.poll();
     }
 
-    public Optional<DecryptedPacket> pollPacket() {
-        return Optional.ofNullable(packets.poll());
+    public DecryptedPacket pollPacket() {
+        return packets.poll();
     }
 
-    public Optional<Instant> pollTimeout() {
+    public Instant pollTimeout() {
         if (!transmits.isEmpty() || !events.isEmpty() || !packets.isEmpty()) {
-            return Optional.of(lastNow);
+            return lastNow;
         }
-        Instant t = wireGuard.pollTimeout().orElse(null);
+        Instant t = wireGuard.pollTimeout();
         for (Allocation a : allocations.values()) {
-            t = min(t, a.pollTimeout().orElse(null));
+            t = min(t, a.pollTimeout());
         }
         for (PeerConnection c : connections.values()) {
-            t = min(t, c.agent.pollTimeout().orElse(null));
+            t = min(t, c.agent.pollTimeout());
             if (!c.remoteCandidateSeen) {
                 t = min(t, c.createdAt.plus(CANDIDATE_TIMEOUT));
             }
@@ -860,7 +860,7 @@ public final class PeerNode {
                 t = min(t, c.lastPacketAt.plus(IDLE_AFTER));
             }
         }
-        return Optional.ofNullable(t);
+        return t;
     }
 
     private static Instant min(Instant a, Instant b) {

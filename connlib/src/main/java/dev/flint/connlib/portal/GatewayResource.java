@@ -1,5 +1,6 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.net.IpPrefix;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -18,7 +19,7 @@ public sealed interface GatewayResource {
         }
     }
 
-    record Cidr(UUID id, IpNetwork address, String name, List<Filter> filters) implements GatewayResource {
+    record Cidr(UUID id, IpPrefix address, String name, List<Filter> filters) implements GatewayResource {
         public Cidr {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(address, "address");

@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.net.InetLiteral;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.wireguard.WireGuardKey;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,16 +187,16 @@ final class JsonIn {
 
     private static InetAddress hostAddress(String text) {
         if (text.indexOf('/') >= 0) {
-            IpNetwork net = IpNetwork.parse(text);
+            IpPrefix net = IpPrefix.tryParse(text);
             return net != null && net.isHost() ? net.address() : null;
         }
         return InetLiteral.parse(text);
     }
 
     /** A network; bare addresses read as host networks. */
-    IpNetwork network(String name, boolean requireCanonical) {
+    IpPrefix network(String name, boolean requireCanonical) {
         String text = string(name);
-        IpNetwork net = text.indexOf('/') >= 0 ? IpNetwork.parse(text) : hostOrNull(InetLiteral.parse(text));
+        IpPrefix net = text.indexOf('/') >= 0 ? IpPrefix.tryParse(text) : hostOrNull(InetLiteral.parse(text));
         if (net == null) {
             throw new DecodeFailure(path(name), "is not an IP network");
         }
@@ -204,8 +206,8 @@ final class JsonIn {
         return net;
     }
 
-    private static IpNetwork hostOrNull(InetAddress address) {
-        return address == null ? null : IpNetwork.host(address);
+    private static IpPrefix hostOrNull(InetAddress address) {
+        return address == null ? null : IpPrefix.of(address);
     }
 
     InetSocketAddress socketAddress(String name) {

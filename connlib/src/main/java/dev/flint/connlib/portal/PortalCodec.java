@@ -1,5 +1,6 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.net.InetLiteral;
 import dev.flint.connlib.ice.IceRole;
 
 import static dev.flint.connlib.portal.ValueCodec.NODES;

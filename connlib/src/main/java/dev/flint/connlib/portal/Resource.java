@@ -1,5 +1,6 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.net.IpPrefix;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -30,7 +31,7 @@ public sealed interface Resource {
     }
 
     /** CIDR resource (portal type {@code ip} arrives as a {@code /32} or {@code /128} CIDR). */
-    record Cidr(UUID id, IpNetwork address, String addressDescription, String name,
+    record Cidr(UUID id, IpPrefix address, String addressDescription, String name,
                 List<Site> sites, List<Filter> filters) implements Resource {
         public Cidr {
             Objects.requireNonNull(id, "id");

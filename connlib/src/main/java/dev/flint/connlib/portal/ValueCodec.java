@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.net.InetLiteral;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.ice.IceCredentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -172,8 +174,8 @@ final class ValueCodec {
     private static PoolDevice poolDevice(JsonIn.Element e) {
         JsonIn o = e.object();
         UUID id = o.has("client_id") ? o.uuid("client_id") : o.uuid("id");
-        IpNetwork v4 = o.network("ipv4", false);
-        IpNetwork v6 = o.network("ipv6", false);
+        IpPrefix v4 = o.network("ipv4", false);
+        IpPrefix v6 = o.network("ipv6", false);
         if (!v4.isIpv4() || !v4.isHost()) {
             throw new DecodeFailure(o.path("ipv4"), "is not an IPv4 host address");
         }

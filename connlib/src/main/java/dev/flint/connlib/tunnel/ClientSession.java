@@ -2,7 +2,7 @@ package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.ice.IceRole;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.ConnectionStats;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.DecryptedPacket;
@@ -232,13 +232,13 @@ public final class ClientSession implements TunnelSession {
         boolean moved = true;
         while (moved) {
             moved = false;
-            for (var p = node.pollPacket(); p.isPresent(); p = node.pollPacket()) {
-                DecryptedPacket d = p.get();
+            for (var p = node.pollPacket(); p != null; p = node.pollPacket()) {
+                DecryptedPacket d = p;
                 state.handleGatewayPacket(d.connection(), d.packet(), now);
                 moved = true;
             }
-            for (var e = node.pollEvent(); e.isPresent(); e = node.pollEvent()) {
-                onPeerEvent(e.get(), now);
+            for (var e = node.pollEvent(); e != null; e = node.pollEvent()) {
+                onPeerEvent(e, now);
                 moved = true;
             }
             for (GatewayTransmit t = state.pollGatewayTransmit(); t != null; t = state.pollGatewayTransmit()) {
@@ -342,7 +342,7 @@ public final class ClientSession implements TunnelSession {
     /** The next datagram to send, or null. */
     @Override
     public Transmit pollTransmit() {
-        Transmit t = node.pollTransmit().orElse(null);
+        Transmit t = node.pollTransmit();
         return t != null ? t : transmits.poll();
     }
 
@@ -363,7 +363,7 @@ public final class ClientSession implements TunnelSession {
         if (!portalOut.isEmpty() || !events.isEmpty() || !transmits.isEmpty()) {
             return lastNow;
         }
-        Instant t = node.pollTimeout().orElse(null);
+        Instant t = node.pollTimeout();
         Instant s = state.pollTimeout();
         return t == null ? s : s == null || t.isBefore(s) ? t : s;
     }

@@ -4,7 +4,7 @@ import dev.flint.connlib.dns.AddressPlan;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DnsResource;
 import dev.flint.connlib.dns.DomainPattern;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.dns.Resolution;
 import dev.flint.connlib.packet.IpPacket;
@@ -54,8 +54,8 @@ public final class ClientState {
     public static final Duration REQUEST_INTERVAL = Duration.ofSeconds(2);
     public static final Duration SITE_DNS_TIMEOUT = Duration.ofSeconds(10);
     static final int AUTHORIZATION_BUFFER = 128;
-    static final IpPrefix DEFAULT_V4 = IpPrefix.of("0.0.0.0/0");
-    static final IpPrefix DEFAULT_V6 = IpPrefix.of("::/0");
+    static final IpPrefix DEFAULT_V4 = IpPrefix.parse("0.0.0.0/0");
+    static final IpPrefix DEFAULT_V6 = IpPrefix.parse("::/0");
 
     private final ProxyIpAllocator allocator;
 
@@ -737,7 +737,7 @@ public final class ClientState {
     }
 
     static IpPrefix prefixOf(Resource.Cidr c) {
-        return new IpPrefix(c.address().address(), c.address().prefixLength());
+        return c.address().network();
     }
 
     // ------------------------------------------------------------------ state records

@@ -4,7 +4,7 @@ import dev.flint.connlib.dns.AddressPlan;
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DomainPattern;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.P2pControlFrame;
 import dev.flint.connlib.packet.PacketBuilder;
@@ -40,11 +40,11 @@ import java.util.UUID;
  */
 public final class GatewayState {
     private static final List<IpPrefix> NOT_INTERNET = List.of(
-            IpPrefix.of("0.0.0.0/8"), IpPrefix.of("10.0.0.0/8"), IpPrefix.of("100.64.0.0/10"),
-            IpPrefix.of("127.0.0.0/8"), IpPrefix.of("169.254.0.0/16"), IpPrefix.of("172.16.0.0/12"),
-            IpPrefix.of("192.168.0.0/16"), IpPrefix.of("224.0.0.0/4"), IpPrefix.of("240.0.0.0/4"),
-            IpPrefix.of("::/128"), IpPrefix.of("::1/128"), IpPrefix.of("::ffff:0:0/96"), IpPrefix.of("fc00::/7"),
-            IpPrefix.of("fe80::/10"), IpPrefix.of("ff00::/8"));
+            IpPrefix.parse("0.0.0.0/8"), IpPrefix.parse("10.0.0.0/8"), IpPrefix.parse("100.64.0.0/10"),
+            IpPrefix.parse("127.0.0.0/8"), IpPrefix.parse("169.254.0.0/16"), IpPrefix.parse("172.16.0.0/12"),
+            IpPrefix.parse("192.168.0.0/16"), IpPrefix.parse("224.0.0.0/4"), IpPrefix.parse("240.0.0.0/4"),
+            IpPrefix.parse("::/128"), IpPrefix.parse("::1/128"), IpPrefix.parse("::ffff:0:0/96"), IpPrefix.parse("fc00::/7"),
+            IpPrefix.parse("fe80::/10"), IpPrefix.parse("ff00::/8"));
 
     private final GatewayResolver resolver;
     private GatewayInterface iface;
@@ -586,7 +586,7 @@ public final class GatewayState {
     }
 
     private static IpPrefix prefix(GatewayResource.Cidr c) {
-        return new IpPrefix(c.address().address(), c.address().prefixLength());
+        return c.address().network();
     }
 
     private static List<Filter> filters(GatewayResource r) {

@@ -3,9 +3,9 @@ package dev.flint.connlib.tunnel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.packet.P2pControlFrame;
-import dev.flint.connlib.portal.InetLiteral;
+import dev.flint.connlib.net.InetLiteral;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,8 +90,8 @@ public sealed interface P2pControlEvent {
                     }
                     List<InetAddress> list = new ArrayList<>();
                     for (JsonNode ip : ips) {
-                        IpPrefix p = ip.isTextual() ? IpPrefix.parse(ip.asText()) : null;
-                        if (p == null || p.prefix() != p.address().getAddress().length * 8) {
+                        IpPrefix p = ip.isTextual() ? IpPrefix.tryParse(ip.asText()) : null;
+                        if (p == null || !p.isHost()) {
                             yield new Malformed("proxy_ips", "not an address: " + ip);
                         }
                         list.add(p.address());

@@ -1,6 +1,6 @@
 package dev.flint.connlib.tunnel;
 
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.Upstream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,6 +1,6 @@
 package dev.flint.connlib.tunnel;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerNode;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package dev.flint.connlib.turn;
 
 import dev.flint.connlib.ice.Candidate;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.stun.AddressFamily;
 import dev.flint.connlib.stun.IntegrityKey;
 import dev.flint.connlib.stun.ReceivedStun;
@@ -172,7 +172,7 @@ public final class Allocation {
     // ---------------------------------------------------------------- input
 
     /** True if this message is a response to one of our requests (and so consumed). */
-    public boolean handleInput(InetSocketAddress from, InetSocketAddress local, ReceivedStun received, Instant now) {
+    public boolean handleInput(InetSocketAddress local, InetSocketAddress from, ReceivedStun received, Instant now) {
         lastNow = now;
         StunMessage m = received.message();
         if (!m.messageClass().isResponse()) {
@@ -615,17 +615,17 @@ public final class Allocation {
 
     // ---------------------------------------------------------------- output
 
-    public Optional<Transmit> pollTransmit() {
-        return Optional.ofNullable(transmits.poll());
+    public Transmit pollTransmit() {
+        return transmits.poll();
     }
 
-    public Optional<AllocationEvent> pollEvent() {
-        return Optional.ofNullable(events.poll());
+    public AllocationEvent pollEvent() {
+        return events.poll();
     }
 
-    public Optional<Instant> pollTimeout() {
+    public Instant pollTimeout() {
         if (!transmits.isEmpty() || !events.isEmpty()) {
-            return Optional.of(lastNow);
+            return lastNow;
         }
         Instant t = null;
         for (Pending p : pending.values()) {
@@ -641,7 +641,7 @@ public final class Allocation {
                 t = min(t, c.boundAt.plus(c.dataReceivedSinceBind ? CHANNEL_REFRESH_AFTER : CHANNEL_LIFETIME));
             }
         }
-        return Optional.ofNullable(t);
+        return t;
     }
 
     private static Instant min(Instant a, Instant b) {

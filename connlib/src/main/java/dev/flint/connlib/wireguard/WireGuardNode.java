@@ -101,7 +101,7 @@ public final class WireGuardNode {
     private final Map<WireGuardKey, WireGuardPeer> peersByKey = new HashMap<>();
     private volatile List<WireGuardPeer> peerList = List.of();
     private final IndexTable indices = new IndexTable();
-    private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> transmits = new ArrayDeque<>();
     private final ArrayDeque<WireGuardEvent> events = new ArrayDeque<>();
     private final DropCounters drops = new DropCounters();
     private volatile boolean underLoad;
@@ -414,7 +414,7 @@ public final class WireGuardNode {
         if (isUnderLoad(nowNanos) && !cookieChecker.checkMac2(msg, from, nowNanos)) {
             int sender = message instanceof HandshakeInitiation i ? i.sender() : ((HandshakeResponse) message).sender();
             CookieReply reply = cookieChecker.createReply(msg, sender, from, nowNanos, random);
-            transmits.add(new Transmit(null, from, reply.encode()));
+            transmits.add(new Outgoing(null, from, reply.encode()));
             return drop(DropReason.COOKIE_REQUIRED);
         }
         return switch (message) {
@@ -475,7 +475,7 @@ public final class WireGuardNode {
         if (hadHandshakeIndex) {
             retireIndex(peer, oldHandshakeIndex); // our own initiation in flight, if any, is superseded
         }
-        transmits.add(new Transmit(peer, from != null ? from : peer.endpoint(), bytes));
+        transmits.add(new Outgoing(peer, from != null ? from : peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
         // As wireguard-go: a response counts as a handshake sent, so the responder, which cannot send data until
         // the initiator confirms, does not start a crossing handshake of its own within REKEY_TIMEOUT.
@@ -550,14 +550,14 @@ public final class WireGuardNode {
 
     // ---------------------------------------------------------------- timers
 
-    /** The earliest instant {@link #handleTimeout} has work to do, or empty if none is scheduled. */
-    public Optional<Instant> pollTimeout() {
+    /** The earliest instant {@link #handleTimeout} has work to do, or null if none is scheduled. */
+    public Instant pollTimeout() {
         synchronized (lock) {
             long earliest = Long.MAX_VALUE;
             for (WireGuardPeer peer : peerList) {
                 earliest = Math.min(earliest, timers.nextDeadline(peer));
             }
-            return earliest == Long.MAX_VALUE ? Optional.empty() : Optional.of(instant(earliest));
+            return earliest == Long.MAX_VALUE ? null : instant(earliest);
         }
     }
 
@@ -612,7 +612,7 @@ public final class WireGuardNode {
         byte[] bytes = initiation.get().encode();
         peer.cookies.addMacs(bytes, nowNanos);
         timers.initiationSent(peer, nowNanos, retry);
-        transmits.add(new Transmit(peer, peer.endpoint(), bytes));
+        transmits.add(new Outgoing(peer, peer.endpoint(), bytes));
         peer.txBytes.add(bytes.length);
         Timers.authenticatedSent(peer, nowNanos);
     }
@@ -629,7 +629,7 @@ public final class WireGuardNode {
     private void queueKeepalive(WireGuardPeer peer, long nowNanos) {
         ByteBuffer out = ByteBuffer.allocate(WireGuardMessage.TRANSPORT_MIN_LENGTH);
         if (encrypt(peer, ByteBuffer.allocate(0), out, instant(nowNanos)) == Encrypted.SENT) {
-            transmits.add(new Transmit(peer, peer.endpoint(), out.array()));
+            transmits.add(new Outgoing(peer, peer.endpoint(), out.array()));
         }
     }
 
@@ -663,15 +663,15 @@ public final class WireGuardNode {
 
     // ---------------------------------------------------------------- outputs
 
-    public Optional<Transmit> pollTransmit() {
+    public Outgoing pollTransmit() {
         synchronized (lock) {
-            return Optional.ofNullable(transmits.poll());
+            return transmits.poll();
         }
     }
 
-    public Optional<WireGuardEvent> pollEvent() {
+    public WireGuardEvent pollEvent() {
         synchronized (lock) {
-            return Optional.ofNullable(events.poll());
+            return events.poll();
         }
     }
 

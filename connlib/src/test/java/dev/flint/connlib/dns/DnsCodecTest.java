@@ -1,5 +1,7 @@
 package dev.flint.connlib.dns;
 
+import dev.flint.connlib.net.IpPrefix;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet4Address;
@@ -20,7 +22,7 @@ class DnsCodecTest {
 
     static InetAddress ip(String s) {
         try {
-            return IpPrefix.address(s);
+            return IpPrefix.parse(s).address();
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

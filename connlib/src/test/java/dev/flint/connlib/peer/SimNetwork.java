@@ -1,6 +1,6 @@
 package dev.flint.connlib.peer;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.sim.SimRelay;
 import dev.flint.connlib.sim.VirtualNetwork;
 import dev.flint.connlib.sim.VirtualNetwork.Nat;
@@ -100,7 +100,7 @@ final class SimNetwork {
             drain();
             Instant next = network.nextDelivery();
             for (Host h : hosts) {
-                Instant t = h.node.pollTimeout().orElse(null);
+                Instant t = h.node.pollTimeout();
                 if (t != null && (next == null || t.isBefore(next))) {
                     next = t;
                 }
@@ -114,7 +114,8 @@ final class SimNetwork {
             }
             network.deliverDue(now);
             for (Host h : hosts) {
-                if (h.node.pollTimeout().map(t -> !t.isAfter(now)).orElse(false)) {
+                Instant due = h.node.pollTimeout();
+                if (due != null && !due.isAfter(now)) {
                     h.node.handleTimeout(now);
                 }
             }
@@ -126,22 +127,22 @@ final class SimNetwork {
         while (moved) {
             moved = false;
             for (Host h : hosts) {
-                for (var t = h.node.pollTransmit(); t.isPresent(); t = h.node.pollTransmit()) {
-                    Transmit tx = t.get();
+                for (var t = h.node.pollTransmit(); t != null; t = h.node.pollTransmit()) {
+                    Transmit tx = t;
                     if (tx.source() != null && !tx.source().equals(h.local)) {
                         throw new AssertionError("transmit from an address the host does not have: " + tx);
                     }
                     h.outbound(tx.destination(), tx.payload());
                     moved = true;
                 }
-                for (var p = h.node.pollPacket(); p.isPresent(); p = h.node.pollPacket()) {
-                    h.packets.add(p.get());
+                for (var p = h.node.pollPacket(); p != null; p = h.node.pollPacket()) {
+                    h.packets.add(p);
                     moved = true;
                 }
-                for (var e = h.node.pollEvent(); e.isPresent(); e = h.node.pollEvent()) {
+                for (var e = h.node.pollEvent(); e != null; e = h.node.pollEvent()) {
                     moved = true;
-                    h.events.add(e.get());
-                    switch (e.get()) {
+                    h.events.add(e);
+                    switch (e) {
                         case PeerEvent.NewIceCandidate(UUID id, String c) when h.peer != null ->
                                 h.peer.node.addRemoteCandidate(id, c, now);
                         case PeerEvent.InvalidateIceCandidate(UUID id, String c) when h.peer != null ->

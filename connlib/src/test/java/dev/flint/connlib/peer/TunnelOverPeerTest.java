@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.RecordType;
@@ -77,7 +77,7 @@ class TunnelOverPeerTest {
 
     static InetAddress ip(String s) {
         try {
-            return IpPrefix.address(s);
+            return IpPrefix.parse(s).address();
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DnsRecord;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.ProxyIpAllocator;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
@@ -16,7 +16,7 @@ import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.Interface;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.IpStack;
 import dev.flint.connlib.portal.PoolDevice;
 import dev.flint.connlib.portal.Resource;
@@ -53,8 +53,8 @@ class ClientStateTest {
     }
 
     static Resource.Cidr cidr(UUID id, String net, List<Filter> filters) {
-        IpPrefix p = IpPrefix.of(net);
-        return new Resource.Cidr(id, new IpNetwork(p.address(), p.prefix()), null, "n", List.of(new Site(SITE, "A")),
+        IpPrefix p = IpPrefix.parse(net).network();
+        return new Resource.Cidr(id, p, null, "n", List.of(new Site(SITE, "A")),
                 filters);
     }
 
@@ -190,8 +190,8 @@ class ClientStateTest {
         events(Object.class);
         transmits();
 
-        IpPrefix p = IpPrefix.of("10.0.0.0/24");
-        Resource.Cidr renamed = new Resource.Cidr(CIDR, new IpNetwork(p.address(), p.prefix()), null, "n",
+        IpPrefix p = IpPrefix.parse("10.0.0.0/24");
+        Resource.Cidr renamed = new Resource.Cidr(CIDR, p, null, "n",
                 List.of(new Site(SITE, "A, renamed")), List.of());
         client.upsertResource(renamed, T0.plusSeconds(1));
         assertThat(transmits()).isEmpty(); // no goodbye
@@ -264,12 +264,12 @@ class ClientStateTest {
     @Test
     void routesFollowResourcesAndTheInternetToggle() {
         client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        assertThat(client.tunConfig().routes()).contains(IpPrefix.of("10.0.0.0/24"), IpPrefix.of("100.64.0.0/11"),
-                IpPrefix.of("100.100.111.0/24")).doesNotContain(IpPrefix.of("0.0.0.0/0"));
+        assertThat(client.tunConfig().routes()).contains(IpPrefix.parse("10.0.0.0/24"), IpPrefix.parse("100.64.0.0/11"),
+                IpPrefix.parse("100.100.111.0/24")).doesNotContain(IpPrefix.parse("0.0.0.0/0"));
         client.setInternetResourceActive(true, T0);
-        assertThat(client.tunConfig().routes()).doesNotContain(IpPrefix.of("0.0.0.0/0")); // not listed yet
+        assertThat(client.tunConfig().routes()).doesNotContain(IpPrefix.parse("0.0.0.0/0")); // not listed yet
         client.upsertResource(new Resource.Internet(INTERNET, null, true, List.of(new Site(SITE, "I"))), T0);
-        assertThat(client.tunConfig().routes()).contains(IpPrefix.of("0.0.0.0/0"), IpPrefix.of("::/0"));
+        assertThat(client.tunConfig().routes()).contains(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0"));
         client.upsertResource(new Resource.StaticDevicePool(new UUID(0, 9), "pool", List.<PoolDevice>of(),
                 List.of()), T0);
         assertThat(client.resources()).extracting(Resource::id).containsExactly(CIDR, INTERNET);

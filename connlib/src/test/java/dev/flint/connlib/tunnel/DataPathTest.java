@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.portal.GatewayResource;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import java.nio.ByteBuffer;
@@ -82,7 +82,7 @@ class DataPathTest {
     void anAccessTheGatewayRevokedIsDecidedAgainAndRefused() {
         // Another resource keeps the connection up, so the revoked one's packets still arrive.
         pair.gateway.handlePortalMessage(new PortalToGateway.CreateAuthorization("ref-2", new GatewayResource.Cidr(
-            new java.util.UUID(0, 0x3001), IpNetwork.parse("10.0.9.0/24"), "other", List.of()),
+            new java.util.UUID(0, 0x3001), IpPrefix.tryParse("10.0.9.0/24"), "other", List.of()),
             dev.flint.connlib.portal.GatewayClient.of(SessionPair.CLIENT_ID, pair.client.publicKey(),
                 dev.flint.connlib.wireguard.WireGuardKey.generatePreshared(new java.util.SplittableRandom(1)),
                 SessionPair.CLIENT_V4, SessionPair.CLIENT_V6),

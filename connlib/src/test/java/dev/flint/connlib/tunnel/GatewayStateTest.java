@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RecordType;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.P2pControlFrame;
@@ -16,7 +16,7 @@ import dev.flint.connlib.portal.Authorization;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.GatewayInterface;
 import dev.flint.connlib.portal.GatewayResource;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -58,8 +58,8 @@ class GatewayStateTest {
     }
 
     static GatewayResource.Cidr cidr(List<Filter> filters) {
-        IpPrefix p = IpPrefix.of("10.1.0.0/16");
-        return new GatewayResource.Cidr(CIDR, new IpNetwork(p.address(), p.prefix()), "n", filters);
+        IpPrefix p = IpPrefix.parse("10.1.0.0/16");
+        return new GatewayResource.Cidr(CIDR, p, "n", filters);
     }
 
     List<IpPacket> toClient() {
@@ -108,9 +108,8 @@ class GatewayStateTest {
     void aCachedCidrReplyVerdictIsNotTakenForADnsResourcesFlowToTheSameAddressAndPort() {
         // One client reaches 10.0.0.7:80 both as a CIDR resource (replies pass unchanged, and the data path caches
         // that) and as app.example.com (replies must come back from the proxy address, or its kernel resets them).
-        IpPrefix net = IpPrefix.of("10.0.0.0/24");
-        gw.authorize(C1, C1V4, C1V6, new GatewayResource.Cidr(CIDR, new IpNetwork(net.address(), net.prefix()), "n",
-            List.of()), null, T0);
+        gw.authorize(C1, C1V4, C1V6, new GatewayResource.Cidr(CIDR, IpPrefix.parse("10.0.0.0/24"), "n", List.of()),
+            null, T0);
         gw.authorize(C1, C1V4, C1V6, new GatewayResource.Dns(DNS, "*.example.com", "d", List.of()), null, T0);
         gw.handleClientPacket(C1, new P2pControlEvent.AssignedIps(DNS, "app.example.com",
             List.of(ip("100.96.0.1"), ip("100.96.0.2"), ip("100.96.0.3"), ip("100.96.0.4"))).encode(), T0);

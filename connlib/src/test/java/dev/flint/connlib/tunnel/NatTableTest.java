@@ -2,7 +2,7 @@ package dev.flint.connlib.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.PacketBuilder;
 import java.net.InetAddress;
@@ -19,7 +19,7 @@ class NatTableTest {
 
     static InetAddress ip(String s) {
         try {
-            return IpPrefix.address(s);
+            return IpPrefix.parse(s).address();
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

@@ -1,7 +1,7 @@
 package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.ice.IceCredentials;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.portal.ClientToPortal;
 import dev.flint.connlib.portal.FlowLogsConfig;
@@ -12,7 +12,7 @@ import dev.flint.connlib.portal.GatewayResource;
 import dev.flint.connlib.portal.GatewayToPortal;
 import dev.flint.connlib.portal.IngestToken;
 import dev.flint.connlib.portal.Interface;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.portal.Resource;
@@ -87,7 +87,7 @@ final class SessionPair {
         var relays = List.<dev.flint.connlib.portal.Relay>of(VirtualNetwork.portalRelay(relay));
         client.handlePortalJoined(now);
         client.handlePortalMessage(new PortalToClient.Init(new Interface(CLIENT_V4, CLIENT_V6, List.of(), List.of(),
-            List.of(), null), List.of(new Resource.Cidr(RESOURCE, IpNetwork.parse("10.0.1.0/24"), null, "lab",
+            List.of(), null), List.of(new Resource.Cidr(RESOURCE, IpPrefix.tryParse("10.0.1.0/24"), null, "lab",
             List.of(new Site(SITE, "site")), List.of())), relays, List.of(), flowLogs()), now);
         gateway.handlePortalJoined(now);
         gateway.handlePortalMessage(new PortalToGateway.Init(new GatewayInterface(GATEWAY_V4, GATEWAY_V6),
@@ -186,7 +186,7 @@ final class SessionPair {
         switch (m) {
             case ClientToPortal.RequestAuthorization r -> gateway.handlePortalMessage(
                 new PortalToGateway.CreateAuthorization("ref-1", new GatewayResource.Cidr(RESOURCE,
-                    IpNetwork.parse("10.0.1.0/24"), "lab", List.of()), GatewayClient.of(CLIENT_ID,
+                    IpPrefix.tryParse("10.0.1.0/24"), "lab", List.of()), GatewayClient.of(CLIENT_ID,
                     client.publicKey(), psk, CLIENT_V4, CLIENT_V6), clientIce, gatewayIce, null, null, false, TOKEN),
                 now);
             case ClientToPortal.NewGatewayIceCandidates c ->

@@ -41,10 +41,12 @@ public final class InteropDriver {
             // Three echoes take milliseconds; a loaded machine may need many times that before the JVMs get going.
             long deadline = System.nanoTime() + WireGuardGoInteropTest.PATIENCE.toNanos();
             while (done < 3 && System.nanoTime() < deadline) {
-                for (var t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
-                    channel.send(ByteBuffer.wrap(t.get().payload()), t.get().endpoint());
+                for (var t = node.pollTransmit(); t != null; t = node.pollTransmit()) {
+                    channel.send(ByteBuffer.wrap(t.payload()), t.endpoint());
                 }
-                node.pollEvent().ifPresent(e -> System.out.println("event " + e));
+                for (var e = node.pollEvent(); e != null; e = node.pollEvent()) {
+                    System.out.println("event " + e);
+                }
                 if (initiate && !pinged && peer.hasSession(Instant.now())) {
                     for (int seq = 1; seq <= 3; seq++) {
                         out.clear();

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -53,21 +52,21 @@ final class NodePair {
     }
 
     /** Everything {@code node} wants to send right now. */
-    List<Transmit> drain(WireGuardNode node) {
-        List<Transmit> out = new ArrayList<>();
-        for (Optional<Transmit> t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
-            out.add(t.get());
+    List<Outgoing> drain(WireGuardNode node) {
+        List<Outgoing> out = new ArrayList<>();
+        for (Outgoing t = node.pollTransmit(); t != null; t = node.pollTransmit()) {
+            out.add(t);
         }
         collectEvents();
         return out;
     }
 
     void collectEvents() {
-        for (Optional<WireGuardEvent> e = a.pollEvent(); e.isPresent(); e = a.pollEvent()) {
-            eventsA.add(e.get());
+        for (WireGuardEvent e = a.pollEvent(); e != null; e = a.pollEvent()) {
+            eventsA.add(e);
         }
-        for (Optional<WireGuardEvent> e = b.pollEvent(); e.isPresent(); e = b.pollEvent()) {
-            eventsB.add(e.get());
+        for (WireGuardEvent e = b.pollEvent(); e != null; e = b.pollEvent()) {
+            eventsB.add(e);
         }
     }
 
@@ -84,13 +83,13 @@ final class NodePair {
     byte[] lastPlaintext = new byte[0];
 
     /** Delivers all transmits both ways (those matching {@code lose} are dropped) until both are quiet. */
-    int exchange(Predicate<Transmit> lose) {
+    int exchange(Predicate<Outgoing> lose) {
         int delivered = 0;
         boolean progress = true;
         while (progress) {
             progress = false;
             for (WireGuardNode node : List.of(a, b)) {
-                for (Transmit t : drain(node)) {
+                for (Outgoing t : drain(node)) {
                     progress = true;
                     if (!lose.test(t)) {
                         deliver(node, t.payload());
@@ -127,7 +126,7 @@ final class NodePair {
     }
 
     /** Advances virtual time to {@code until}, running timers when due and delivering what they send. */
-    void runUntil(Instant until, Predicate<Transmit> lose) {
+    void runUntil(Instant until, Predicate<Outgoing> lose) {
         while (true) {
             Instant next = earliest(a.pollTimeout(), b.pollTimeout());
             if (next == null || next.isAfter(until)) {
@@ -147,14 +146,11 @@ final class NodePair {
         runUntil(now.plus(d), t -> false);
     }
 
-    private static Instant earliest(Optional<Instant> x, Optional<Instant> y) {
-        if (x.isEmpty()) {
-            return y.orElse(null);
+    private static Instant earliest(Instant x, Instant y) {
+        if (x == null) {
+            return y;
         }
-        if (y.isEmpty()) {
-            return x.get();
-        }
-        return x.get().isBefore(y.get()) ? x.get() : y.get();
+        return y == null || x.isBefore(y) ? x : y;
     }
 
     /** A well-formed IPv4 packet of {@code length} bytes (20-byte header, then {@code fill}). */
@@ -168,7 +164,7 @@ final class NodePair {
         return p;
     }
 
-    static boolean isType(Transmit t, int type) {
+    static boolean isType(Outgoing t, int type) {
         return t.payload()[0] == type;
     }
 }

@@ -16,17 +16,17 @@ import org.junit.jupiter.api.Test;
 class TimersTest {
 
     /** Runs {@code node}'s due timers at {@code at} and returns what it sends. */
-    private static List<Transmit> fire(NodePair p, WireGuardNode node, Instant at) {
+    private static List<Outgoing> fire(NodePair p, WireGuardNode node, Instant at) {
         p.now = at;
         node.handleTimeout(at);
         return p.drain(node);
     }
 
-    private static boolean isInitiation(Transmit t) {
+    private static boolean isInitiation(Outgoing t) {
         return t.payload().length == 148 && t.payload()[0] == 1;
     }
 
-    private static boolean isKeepalive(Transmit t) {
+    private static boolean isKeepalive(Outgoing t) {
         return t.payload().length == 32 && t.payload()[0] == 4;
     }
 
@@ -36,11 +36,11 @@ class TimersTest {
         p.handshake();
         p.now = START.plusSeconds(119);
         assertThat(p.seal(p.a, ipv4(40, 1))).isNotNull();
-        assertThat(p.a.pollTimeout().orElseThrow()).isAfter(p.now);
+        assertThat(p.a.pollTimeout()).isAfter(p.now);
 
         p.now = START.plusSeconds(121);
         assertThat(p.seal(p.a, ipv4(40, 1))).isNotNull(); // still sent on the old session
-        assertThat(p.a.pollTimeout()).contains(p.now);
+        assertThat(p.a.pollTimeout()).isEqualTo(p.now);
         assertThat(fire(p, p.a, p.now)).singleElement().matches(TimersTest::isInitiation);
 
         // The responder does not rekey by time.
@@ -48,7 +48,7 @@ class TimersTest {
         q.handshake();
         q.now = START.plusSeconds(121);
         assertThat(q.seal(q.b, ipv4(40, 1))).isNotNull();
-        assertThat(q.b.pollTimeout().orElseThrow()).isAfter(q.now);
+        assertThat(q.b.pollTimeout()).isAfter(q.now);
         assertThat(fire(q, q.b, q.now)).noneMatch(TimersTest::isInitiation);
     }
 
@@ -58,10 +58,10 @@ class TimersTest {
         p.handshake();
         p.now = START.plusSeconds(164);
         p.deliver(p.b, p.seal(p.b, ipv4(40, 1)));
-        assertThat(p.a.pollTimeout().orElseThrow()).isAfter(p.now);
+        assertThat(p.a.pollTimeout()).isAfter(p.now);
         p.now = START.plusSeconds(166); // 180 - 10 - 5 = 165
         p.deliver(p.b, p.seal(p.b, ipv4(40, 1)));
-        assertThat(p.a.pollTimeout()).contains(p.now);
+        assertThat(p.a.pollTimeout()).isEqualTo(p.now);
         assertThat(fire(p, p.a, p.now)).anyMatch(TimersTest::isInitiation);
     }
 
@@ -72,9 +72,9 @@ class TimersTest {
         p.aOnB.current.setSendCounterForTest(WireGuardNode.REKEY_AFTER_MESSAGES - 1);
         p.now = START.plusSeconds(10); // past REKEY_TIMEOUT after B's response
         assertThat(p.seal(p.b, ipv4(40, 1))).isNotNull();
-        assertThat(p.b.pollTimeout().orElseThrow()).isAfter(p.now);
+        assertThat(p.b.pollTimeout()).isAfter(p.now);
         assertThat(p.seal(p.b, ipv4(40, 1))).isNotNull();
-        assertThat(p.b.pollTimeout()).contains(p.now);
+        assertThat(p.b.pollTimeout()).isEqualTo(p.now);
         assertThat(fire(p, p.b, p.now)).singleElement().matches(TimersTest::isInitiation);
     }
 
@@ -105,7 +105,7 @@ class TimersTest {
         assertThat(p.b.encrypt(p.aOnB, ByteBuffer.wrap(ipv4(40, 1)), ByteBuffer.allocate(200), p.now))
                 .isEqualTo(Encrypted.NO_SESSION);
         assertThat(p.deliver(p.a, late).dropReason()).isEqualTo(DropReason.SESSION_EXPIRED);
-        assertThat(p.b.pollTimeout()).contains(p.now); // NO_SESSION asked for a handshake
+        assertThat(p.b.pollTimeout()).isEqualTo(p.now); // NO_SESSION asked for a handshake
         assertThat(fire(p, p.b, p.now)).anyMatch(TimersTest::isInitiation);
     }
 
@@ -118,8 +118,8 @@ class TimersTest {
         sent.add(p.now);
         senders.add(ByteBuffer.wrap(p.drain(p.a).getFirst().payload()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4));
         while (p.eventsA.isEmpty()) {
-            Instant next = p.a.pollTimeout().orElseThrow();
-            for (Transmit t : fire(p, p.a, next)) {
+            Instant next = p.a.pollTimeout();
+            for (Outgoing t : fire(p, p.a, next)) {
                 assertThat(isInitiation(t)).isTrue();
                 sent.add(next);
                 senders.add(ByteBuffer.wrap(t.payload()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4));
@@ -140,7 +140,7 @@ class TimersTest {
         assertThat(((WireGuardEvent.ConnectionExpired) expired).cause())
                 .isEqualTo(WireGuardEvent.ConnectionExpired.Cause.HANDSHAKE_TIMEOUT);
         assertThat(Duration.between(START, p.now)).isBetween(Duration.ofSeconds(20), Duration.ofMillis(21333));
-        assertThat(p.a.pollTimeout()).isEmpty(); // nothing left to do
+        assertThat(p.a.pollTimeout()).isNull(); // nothing left to do
     }
 
     @Test
@@ -150,7 +150,7 @@ class TimersTest {
         p.drain(p.a);
         int initiations = 1;
         while (p.eventsA.isEmpty()) {
-            initiations += fire(p, p.a, p.a.pollTimeout().orElseThrow()).size();
+            initiations += fire(p, p.a, p.a.pollTimeout()).size();
         }
         assertThat(Duration.between(START, p.now)).isBetween(Duration.ofSeconds(90), Duration.ofMillis(95333));
         assertThat(initiations).isBetween(17, 19);
@@ -162,7 +162,7 @@ class TimersTest {
         p.handshake();
         p.now = START.plusSeconds(1);
         p.deliver(p.a, p.seal(p.a, ipv4(40, 1)));
-        assertThat(p.b.pollTimeout()).contains(START.plusSeconds(11));
+        assertThat(p.b.pollTimeout()).isEqualTo(START.plusSeconds(11));
         assertThat(fire(p, p.b, START.plusSeconds(11)))
                 .singleElement()
                 .matches(TimersTest::isKeepalive)
@@ -187,7 +187,7 @@ class TimersTest {
         p.now = START.plusSeconds(3);
         p.deliver(p.a, p.seal(p.a, ipv4(40, 1)));
         assertThat(fire(p, p.b, START.plusSeconds(11))).singleElement().matches(TimersTest::isKeepalive);
-        assertThat(p.b.pollTimeout()).contains(START.plusSeconds(21));
+        assertThat(p.b.pollTimeout()).isEqualTo(START.plusSeconds(21));
         assertThat(fire(p, p.b, START.plusSeconds(21))).singleElement().matches(TimersTest::isKeepalive);
     }
 
@@ -211,7 +211,7 @@ class TimersTest {
         q.handshake();
         q.now = START.plusSeconds(1);
         q.deliver(q.a, q.seal(q.a, ipv4(40, 1)));
-        List<Transmit> sent = new ArrayList<>();
+        List<Outgoing> sent = new ArrayList<>();
         q.runUntil(START.plusSeconds(30), t -> !sent.add(t));
         assertThat(sent).noneMatch(TimersTest::isInitiation);
         assertThat(sent).anyMatch(TimersTest::isKeepalive);
@@ -236,15 +236,15 @@ class TimersTest {
         q.handshake();
         q.now = START.plusSeconds(20);
         q.deliver(q.b, q.seal(q.b, ipv4(40, 1)));
-        assertThat(q.a.pollTimeout()).contains(START.plusSeconds(30)); // A's keepalive for received data comes first
+        assertThat(q.a.pollTimeout()).isEqualTo(START.plusSeconds(30)); // A's keepalive for received data comes first
         assertThat(fire(q, q.a, START.plusSeconds(30))).singleElement().matches(TimersTest::isKeepalive);
-        assertThat(q.a.pollTimeout()).contains(START.plusSeconds(55));
+        assertThat(q.a.pollTimeout()).isEqualTo(START.plusSeconds(55));
     }
 
     @Test
     void persistentKeepaliveWithoutASessionStartsAHandshake() {
         var p = new NodePair(WireGuardConfig.standard(), 36, Duration.ofSeconds(25));
-        assertThat(p.a.pollTimeout()).contains(START.plusSeconds(25));
+        assertThat(p.a.pollTimeout()).isEqualTo(START.plusSeconds(25));
         assertThat(fire(p, p.a, START.plusSeconds(25))).singleElement().matches(TimersTest::isInitiation);
     }
 
@@ -261,7 +261,7 @@ class TimersTest {
         assertThat(p.eventsB.getLast()).isInstanceOf(WireGuardEvent.ConnectionExpired.class);
         assertThat(p.bOnA.current).isNull();
         assertThat(p.aOnB.current).isNull();
-        assertThat(p.a.pollTimeout()).isEmpty();
+        assertThat(p.a.pollTimeout()).isNull();
     }
 
     @Test

@@ -64,9 +64,9 @@ public class WireGuardBenchmark {
         var from = new InetSocketAddress("192.0.2.1", 51820);
         sender.initiateHandshake(receiverOnSender, NOW);
         ByteBuffer scratch = ByteBuffer.allocate(2048);
-        receiver.decrypt(from, ByteBuffer.wrap(sender.pollTransmit().orElseThrow().payload()), scratch.clear(), NOW);
-        sender.decrypt(from, ByteBuffer.wrap(receiver.pollTransmit().orElseThrow().payload()), scratch.clear(), NOW);
-        receiver.decrypt(from, ByteBuffer.wrap(sender.pollTransmit().orElseThrow().payload()), scratch.clear(), NOW);
+        receiver.decrypt(from, ByteBuffer.wrap(sender.pollTransmit().payload()), scratch.clear(), NOW);
+        sender.decrypt(from, ByteBuffer.wrap(receiver.pollTransmit().payload()), scratch.clear(), NOW);
+        receiver.decrypt(from, ByteBuffer.wrap(sender.pollTransmit().payload()), scratch.clear(), NOW);
         receiveSession = senderOnReceiver.current;
 
         plaintext = allocate(PACKET);

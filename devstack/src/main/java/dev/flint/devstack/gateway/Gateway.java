@@ -3,6 +3,7 @@ package dev.flint.devstack.gateway;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.flint.connlib.ice.NominatedPair;
 import dev.flint.connlib.ice.PathType;
+import dev.flint.connlib.net.InetLiteral;
 import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.phoenix.BackoffPolicy;
 import dev.flint.connlib.phoenix.ChannelEvent;
@@ -187,8 +188,8 @@ public final class Gateway implements AutoCloseable {
             case PortalToGateway.Init init -> {
                 // Said once the addresses are on the device (InterfaceChanged), so whoever reads it finds them there.
                 joinLine = ((joinedOnce ? "Joined the portal again" : "Joined the portal") + " as gateway of account "
-                    + init.accountSlug() + ": tunnel addresses " + text(init.iface().ipv4()) + " and "
-                    + text(init.iface().ipv6()) + ", " + dev.flint.connlib.peer.Relay.fromPortal(init.relays()).size()
+                    + init.accountSlug() + ": tunnel addresses " + InetLiteral.format(init.iface().ipv4()) + " and "
+                    + InetLiteral.format(init.iface().ipv6()) + ", " + dev.flint.connlib.peer.Relay.fromPortal(init.relays()).size()
                     + " relay(s), " + init.authorizations().size() + " authorization(s) to keep.");
                 joinedOnce = true;
             }
@@ -266,46 +267,8 @@ public final class Gateway implements AutoCloseable {
         return route + " (" + text(path.source()) + " -> " + text(path.destination()) + ")";
     }
 
-    /** An address as people write it: IPv6 with the longest run of zero groups shortened to "::" (RFC 5952). */
-    static String text(InetAddress address) {
-        if (!(address instanceof java.net.Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1; // a single zero group is not shortened
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
-    }
-
     static String text(java.net.InetSocketAddress address) {
-        String host = text(address.getAddress());
+        String host = InetLiteral.format(address.getAddress());
         return (address.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 

@@ -1,5 +1,6 @@
 package dev.flint.devstack.gateway;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
@@ -18,12 +19,8 @@ import java.util.Set;
 final class GatewayTun implements AutoCloseable {
     static final int MTU = 1280;
     /** Where clients' tunnel addresses live: replies to them are routed into the TUN. */
-    static final List<Route> CLIENT_RANGES = List.of(
-        new Route(InetAddress.ofLiteral("100.64.0.0"), 10),
-        new Route(InetAddress.ofLiteral("fd00:2021:1111::"), 107));
-
-    record Route(InetAddress address, int prefixLength) {
-    }
+    static final List<IpPrefix> CLIENT_RANGES = List.of(IpPrefix.parse("100.64.0.0/10"),
+        IpPrefix.parse("fd00:2021:1111::/107"));
 
     private final LinuxTunDevice device;
     private final int index;
@@ -41,7 +38,7 @@ final class GatewayTun implements AutoCloseable {
             int index = RtNetlink.linkIndex(device.name());
             netlink.setMtu(index, MTU);
             netlink.setLinkUp(index);
-            for (Route r : CLIENT_RANGES) {
+            for (IpPrefix r : CLIENT_RANGES) {
                 netlink.addRoute(index, r.address(), r.prefixLength());
             }
             return new GatewayTun(device, index);

@@ -1,9 +1,9 @@
 package dev.flint.devstack.portal;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.FlowLogsConfig;
 import dev.flint.connlib.portal.GatewayResource;
 import dev.flint.connlib.portal.Interface;
-import dev.flint.connlib.portal.IpNetwork;
 import dev.flint.connlib.portal.Relay;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
@@ -83,7 +83,7 @@ final class ConfigView {
             out.add(switch (r.type()) {
                 case DNS -> new Resource.Dns(r.id(), r.address(), r.addressDescription(), r.name(), r.ipStack(), sites,
                     r.filters());
-                case CIDR -> new Resource.Cidr(r.id(), IpNetwork.parse(r.address()), r.addressDescription(), r.name(),
+                case CIDR -> new Resource.Cidr(r.id(), IpPrefix.tryParse(r.address()), r.addressDescription(), r.name(),
                     sites, r.filters());
                 case INTERNET -> new Resource.Internet(r.id(), r.name(), true, sites);
             });
@@ -94,7 +94,7 @@ final class ConfigView {
     static GatewayResource gatewayResource(ResourceEntry r) {
         return switch (r.type()) {
             case DNS -> new GatewayResource.Dns(r.id(), r.address(), r.name(), r.filters());
-            case CIDR -> new GatewayResource.Cidr(r.id(), IpNetwork.parse(r.address()), r.name(), r.filters());
+            case CIDR -> new GatewayResource.Cidr(r.id(), IpPrefix.tryParse(r.address()), r.name(), r.filters());
             case INTERNET -> new GatewayResource.Internet(r.id());
         };
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.flint.connlib.portal.Filter;
-import dev.flint.connlib.portal.InetLiteral;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.InetLiteral;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.IpStack;
 import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.GatewayEntry;
@@ -167,7 +167,7 @@ public final class PortalConfigReader {
             case DNS -> address = text(r, "address", path);
             case CIDR -> {
                 String text = text(r, "address", path);
-                IpNetwork network = text.contains("/") ? IpNetwork.parse(text) : hostNetwork(text);
+                IpPrefix network = text.contains("/") ? IpPrefix.tryParse(text) : hostNetwork(text);
                 if (network == null || !network.isCanonical()) {
                     throw new IllegalArgumentException(path + ".address: not a canonical CIDR (host bits must be 0)");
                 }
@@ -193,9 +193,9 @@ public final class PortalConfigReader {
             siteId(sites, r, path), filters);
     }
 
-    private static IpNetwork hostNetwork(String text) {
+    private static IpPrefix hostNetwork(String text) {
         InetAddress ip = InetLiteral.parse(text);
-        return ip == null ? null : IpNetwork.host(ip);
+        return ip == null ? null : IpPrefix.of(ip);
     }
 
     /** {@code tcp}, {@code tcp/443}, {@code udp/100-200}, {@code icmp}. */

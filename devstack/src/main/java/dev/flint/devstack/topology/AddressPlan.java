@@ -1,6 +1,6 @@
 package dev.flint.devstack.topology;
 
-import dev.flint.netns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.List;
 

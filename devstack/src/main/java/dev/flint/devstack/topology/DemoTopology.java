@@ -1,5 +1,6 @@
 package dev.flint.devstack.topology;
 
+import dev.flint.connlib.net.InetLiteral;
 import static dev.flint.devstack.topology.AddressPlan.*;
 
 import dev.flint.devstack.gateway.GatewayMain;
@@ -10,7 +11,7 @@ import dev.flint.netns.Coturn;
 import dev.flint.netns.Created;
 import dev.flint.netns.Internet;
 import dev.flint.netns.Internet.NatSite;
-import dev.flint.netns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NatType;
@@ -314,7 +315,7 @@ public final class DemoTopology {
     private static void writeHosts(Path hosts) {
         StringBuilder text = new StringBuilder();
         for (HostName name : RESOURCE_NAMES) {
-            text.append(new IpPrefix(name.address(), 32).addressText()).append(' ').append(name.name()).append('\n');
+            text.append(InetLiteral.format(name.address())).append(' ').append(name.name()).append('\n');
         }
         try {
             Files.writeString(hosts, text);
@@ -524,7 +525,7 @@ public final class DemoTopology {
     public static List<String> resourceNames() {
         List<String> names = new ArrayList<>();
         for (HostName name : RESOURCE_NAMES) {
-            names.add(name.name() + " -> " + new IpPrefix(name.address(), 32).addressText());
+            names.add(name.name() + " -> " + InetLiteral.format(name.address()));
         }
         names.add("*." + WILDCARD_DOMAIN + " -> " + WEB.addressText());
         return names;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flint.connlib.dns.AddressPlan;
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
@@ -147,7 +147,7 @@ class ClientTunnelEndToEndTest {
     @Order(2)
     void reachesTheCidrResourceByAddress() throws Exception {
         TunnelClient alice = current != null ? current : signIn("alice@flint.test");
-        assertThat(alice.config().routes()).contains(IpPrefix.of("172.20.0.0/24"));
+        assertThat(alice.config().routes()).contains(IpPrefix.parse("172.20.0.0/24"));
         String page = httpGet(InetAddress.ofLiteral("172.20.0.10"), "172.20.0.10");
         assertThat(page).contains("200 OK", "you are 172.20.0.1");
         stack.awaitOutput("may reach CIDR resource Resource network (172.20.0.0/24)");
@@ -160,7 +160,7 @@ class ClientTunnelEndToEndTest {
         TunnelClient bob = signIn("bob@flint.test");
         TunnelClient.await("bob's resources", () -> !bob.resources.isEmpty());
         assertThat(bob.resources.getLast()).extracting(Resource::id).hasSize(1);
-        assertThat(bob.config().routes()).doesNotContain(IpPrefix.of("172.20.0.0/24"));
+        assertThat(bob.config().routes()).doesNotContain(IpPrefix.parse("172.20.0.0/24"));
         resources.nft("""
             table inet gwt_bob {
               chain input {

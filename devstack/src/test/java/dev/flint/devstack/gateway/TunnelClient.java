@@ -1,6 +1,6 @@
 package dev.flint.devstack.gateway;
 
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.tunnel.TunConfig;
 import dev.flint.netns.NetworkNamespace;
@@ -80,8 +80,8 @@ final class TunnelClient implements AutoCloseable {
                 netlink.setLinkUp(index);
             }
             for (IpPrefix route : config.routes()) {
-                if (route.prefix() > 0 && routed.add(route)) {
-                    netlink.addRoute(index, route.address(), route.prefix());
+                if (route.prefixLength() > 0 && routed.add(route)) {
+                    netlink.addRoute(index, route.address(), route.prefixLength());
                 }
             }
             configs.add(config);

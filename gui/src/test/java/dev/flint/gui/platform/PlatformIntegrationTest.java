@@ -7,7 +7,7 @@ import dev.flint.gui.platform.linux.DesktopEntries;
 import dev.flint.gui.platform.linux.FreedesktopNotifier;
 import dev.flint.gui.platform.windows.RegistryKeys;
 import dev.flint.gui.testing.PrivateSessionBus;
-import dev.flint.gui.testing.RealTimeWait;
+import dev.flint.netns.RealTimeWait;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

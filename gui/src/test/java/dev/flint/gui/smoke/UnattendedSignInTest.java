@@ -3,9 +3,9 @@ package dev.flint.gui.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.gui.testing.PrivateSessionBus;
-import dev.flint.gui.testing.RealTimeWait;
 import dev.flint.gui.testing.TestService;
 import dev.flint.ipc.GuiMessage;
+import dev.flint.netns.RealTimeWait;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.flint.gui.testing;
 
+import dev.flint.netns.RealTimeWait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

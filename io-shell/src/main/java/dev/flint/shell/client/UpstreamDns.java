@@ -61,7 +61,7 @@ final class UpstreamDns implements AutoCloseable {
     private final Clock clock;
     private final int dnsPort;
     private volatile List<InetAddress> bootstrapResolvers = List.of();
-    private volatile List<dev.flint.connlib.dns.IpPrefix> tunnelRoutes = List.of();
+    private volatile List<dev.flint.connlib.net.IpPrefix> tunnelRoutes = List.of();
     private DohClient doh;
     /**
      * Platform threads, started by the engine thread: they inherit its network namespace, which a virtual
@@ -85,7 +85,7 @@ final class UpstreamDns implements AutoCloseable {
      * The tunnel's routes: a DoH server inside one is a resource and is reached through the tunnel (its socket
      * unmarked); any other is reached around it.
      */
-    void setTunnelRoutes(List<dev.flint.connlib.dns.IpPrefix> routes) {
+    void setTunnelRoutes(List<dev.flint.connlib.net.IpPrefix> routes) {
         tunnelRoutes = List.copyOf(routes);
     }
 
@@ -149,7 +149,7 @@ final class UpstreamDns implements AutoCloseable {
     private synchronized DohClient dohClient() {
         if (doh == null) {
             doh = new DohClient(socketMark, TlsSettings.dohContext(), this::bootstrap, TIMEOUT);
-            doh.setThroughTunnel(a -> tunnelRoutes.stream().anyMatch(r -> r.prefix() > 0 && r.contains(a)));
+            doh.setThroughTunnel(a -> tunnelRoutes.stream().anyMatch(r -> r.prefixLength() > 0 && r.contains(a)));
         }
         return doh;
     }

@@ -1,6 +1,6 @@
 package dev.flint.shell.engine;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.tunnel.TunnelSession;

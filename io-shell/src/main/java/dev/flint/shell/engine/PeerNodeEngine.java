@@ -1,6 +1,6 @@
 package dev.flint.shell.engine;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.peer.DatagramRoute;
@@ -55,7 +55,7 @@ public final class PeerNodeEngine implements TunnelSession, EventLoop.Shell {
 
     @Override
     public Transmit pollTransmit() {
-        Transmit t = node.pollTransmit().orElse(null);
+        Transmit t = node.pollTransmit();
         return t != null ? t : sends.poll();
     }
 
@@ -66,7 +66,7 @@ public final class PeerNodeEngine implements TunnelSession, EventLoop.Shell {
 
     @Override
     public Instant pollTimeout() {
-        return node.pollTimeout().orElse(null);
+        return node.pollTimeout();
     }
 
     /** Every datagram takes the copying way: a probe's packets are few. */
@@ -83,11 +83,11 @@ public final class PeerNodeEngine implements TunnelSession, EventLoop.Shell {
 
     @Override
     public void afterStep(Instant now) {
-        for (var p = node.pollPacket(); p.isPresent(); p = node.pollPacket()) {
-            packets.accept(p.get());
+        for (var p = node.pollPacket(); p != null; p = node.pollPacket()) {
+            packets.accept(p);
         }
-        for (var e = node.pollEvent(); e.isPresent(); e = node.pollEvent()) {
-            events.accept(e.get());
+        for (var e = node.pollEvent(); e != null; e = node.pollEvent()) {
+            events.accept(e);
         }
     }
 }

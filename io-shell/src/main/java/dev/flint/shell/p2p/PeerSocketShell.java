@@ -1,6 +1,6 @@
 package dev.flint.shell.p2p;
 
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.peer.PeerNode;
@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -119,11 +120,11 @@ public final class PeerSocketShell implements AutoCloseable {
                 }
                 flush();
                 Instant now = Instant.now();
-                Instant due = node.pollTimeout().orElse(now.plus(MAX_SLEEP));
+                Instant due = Objects.requireNonNullElse(node.pollTimeout(), now.plus(MAX_SLEEP));
                 if (!due.isAfter(now)) {
                     node.handleTimeout(now);
                     flush();
-                    due = node.pollTimeout().orElse(now.plus(MAX_SLEEP));
+                    due = Objects.requireNonNullElse(node.pollTimeout(), now.plus(MAX_SLEEP));
                 }
                 long sleep = Math.clamp(Duration.between(Instant.now(), due).toMillis(), 1, MAX_SLEEP.toMillis());
                 selector.select(sleep);
@@ -149,14 +150,14 @@ public final class PeerSocketShell implements AutoCloseable {
     }
 
     private void flush() {
-        for (var t = node.pollTransmit(); t.isPresent(); t = node.pollTransmit()) {
-            transmit(t.get());
+        for (var t = node.pollTransmit(); t != null; t = node.pollTransmit()) {
+            transmit(t);
         }
-        for (var p = node.pollPacket(); p.isPresent(); p = node.pollPacket()) {
-            packets.accept(p.get());
+        for (var p = node.pollPacket(); p != null; p = node.pollPacket()) {
+            packets.accept(p);
         }
-        for (var e = node.pollEvent(); e.isPresent(); e = node.pollEvent()) {
-            events.accept(e.get());
+        for (var e = node.pollEvent(); e != null; e = node.pollEvent()) {
+            events.accept(e);
         }
     }
 

@@ -16,7 +16,7 @@ import dev.flint.connlib.turn.RelayCredentials;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.netns.Command;
 import dev.flint.netns.Coturn;
-import dev.flint.netns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.netns.NatRouter;
 import dev.flint.netns.NatType;
 import dev.flint.netns.NetworkNamespace;

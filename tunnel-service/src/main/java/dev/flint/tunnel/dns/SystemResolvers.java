@@ -1,8 +1,8 @@
 package dev.flint.tunnel.dns;
 
+import dev.flint.connlib.net.InetLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -62,13 +62,6 @@ public final class SystemResolvers {
     }
 
     private static Optional<InetAddress> literal(String word) {
-        if (word.isEmpty() || word.contains("%") || !word.matches("[0-9a-fA-F.:]+")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(word));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(InetLiteral.parse(word));
     }
 }

@@ -1,9 +1,9 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
@@ -75,7 +75,7 @@ public final class LinuxTunnelInterface implements TunnelInterface {
             }
             netlink.setLinkUp(index);
             try (PolicyRouting policy = PolicyRouting.open()) {
-                for (Cidr route : config.routes()) {
+                for (IpPrefix route : config.routes()) {
                     policy.addRoute(index, route);
                 }
                 policy.addRules();
@@ -89,16 +89,16 @@ public final class LinuxTunnelInterface implements TunnelInterface {
     }
 
     private void reroute(InterfaceConfig config) throws IOException {
-        Set<Cidr> wanted = new LinkedHashSet<>(config.routes());
-        Set<Cidr> present = new LinkedHashSet<>(current.routes());
+        Set<IpPrefix> wanted = new LinkedHashSet<>(config.routes());
+        Set<IpPrefix> present = new LinkedHashSet<>(current.routes());
         int index = RtNetlink.linkIndex(name);
         try (PolicyRouting policy = PolicyRouting.open()) {
-            for (Cidr route : present) {
+            for (IpPrefix route : present) {
                 if (!wanted.contains(route)) {
                     policy.deleteRoute(index, route);
                 }
             }
-            for (Cidr route : wanted) {
+            for (IpPrefix route : wanted) {
                 if (!present.contains(route)) {
                     policy.addRoute(index, route);
                 }

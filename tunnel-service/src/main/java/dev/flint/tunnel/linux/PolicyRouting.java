@@ -1,7 +1,7 @@
 package dev.flint.tunnel.linux;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.shell.linux.RtNetlink;
-import dev.flint.tunnel.os.Cidr;
 import java.io.IOException;
 
 /**
@@ -30,12 +30,12 @@ public final class PolicyRouting implements AutoCloseable {
     }
 
     /** Adds {@code destination} via interface {@code index} to Flint's table. */
-    public void addRoute(int index, Cidr destination) throws IOException {
+    public void addRoute(int index, IpPrefix destination) throws IOException {
         netlink.addTableRoute(index, destination.address(), destination.prefixLength(), TABLE);
     }
 
     /** Removes {@code destination} via interface {@code index} from Flint's table; false if it was not there. */
-    public boolean deleteRoute(int index, Cidr destination) throws IOException {
+    public boolean deleteRoute(int index, IpPrefix destination) throws IOException {
         return netlink.deleteTableRoute(index, destination.address(), destination.prefixLength(), TABLE);
     }
 

@@ -1,10 +1,10 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.macos.UtunDevice;
 import dev.flint.shell.macos.UtunSyscalls;
 import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
@@ -38,8 +38,8 @@ public final class MacTunnelInterface implements TunnelInterface {
     private final CommandRunner commands;
     private final DnsControl leftoverDns;
     private UtunDevice device;
-    private final List<Cidr> routes = new ArrayList<>();
-    private final List<Cidr> addresses = new ArrayList<>();
+    private final List<IpPrefix> routes = new ArrayList<>();
+    private final List<IpPrefix> addresses = new ArrayList<>();
 
     /**
      * @param leftoverDns the scutil control whose entry {@link #removeIfPresent} clears at
@@ -77,11 +77,11 @@ public final class MacTunnelInterface implements TunnelInterface {
         }
         String utun = device.name();
         try {
-            List<Cidr> wantedAddresses = new ArrayList<>();
-            config.ipv4().ifPresent(a -> wantedAddresses.add(new Cidr(a, 32)));
-            config.ipv6().ifPresent(a -> wantedAddresses.add(new Cidr(a, 128)));
-            List<Cidr> wantedRoutes = new ArrayList<>();
-            for (Cidr route : config.routes()) {
+            List<IpPrefix> wantedAddresses = new ArrayList<>();
+            config.ipv4().ifPresent(a -> wantedAddresses.add(new IpPrefix(a, 32)));
+            config.ipv6().ifPresent(a -> wantedAddresses.add(new IpPrefix(a, 128)));
+            List<IpPrefix> wantedRoutes = new ArrayList<>();
+            for (IpPrefix route : config.routes()) {
                 boolean v4 = route.address() instanceof Inet4Address;
                 if (v4 ? config.ipv4().isPresent() : config.ipv6().isPresent()) {
                     wantedRoutes.addAll(halvesOfDefault(route));
@@ -90,19 +90,19 @@ public final class MacTunnelInterface implements TunnelInterface {
             if (fresh) {
                 commands.run(List.of(IFCONFIG, utun, "mtu", Integer.toString(MTU)));
             }
-            for (Cidr route : List.copyOf(routes).reversed()) {
+            for (IpPrefix route : List.copyOf(routes).reversed()) {
                 if (!wantedRoutes.contains(route)) {
                     commands.run(routeCommand("delete", route, utun));
                     routes.remove(route);
                 }
             }
-            for (Cidr address : List.copyOf(addresses).reversed()) {
+            for (IpPrefix address : List.copyOf(addresses).reversed()) {
                 if (!wantedAddresses.contains(address)) {
                     commands.run(List.of(IFCONFIG, utun, family(address), address.address().getHostAddress(), "-alias"));
                     addresses.remove(address);
                 }
             }
-            for (Cidr address : wantedAddresses) {
+            for (IpPrefix address : wantedAddresses) {
                 if (!addresses.contains(address)) {
                     commands.run(addressCommand(address, utun));
                     addresses.add(address);
@@ -111,7 +111,7 @@ public final class MacTunnelInterface implements TunnelInterface {
             if (fresh) {
                 commands.run(List.of(IFCONFIG, utun, "up"));
             }
-            for (Cidr route : wantedRoutes) {
+            for (IpPrefix route : wantedRoutes) {
                 if (!routes.contains(route)) {
                     commands.run(routeCommand("add", route, utun));
                     routes.add(route);
@@ -126,40 +126,40 @@ public final class MacTunnelInterface implements TunnelInterface {
         LOG.info("{} is up with {} route(s)", utun, routes.size());
     }
 
-    private static String family(Cidr cidr) {
+    private static String family(IpPrefix cidr) {
         return cidr.address() instanceof Inet4Address ? "inet" : "inet6";
     }
 
     /** A point-to-point IPv4 address is its own peer; IPv6 takes a prefix length. */
-    static List<String> addressCommand(Cidr address, String utun) {
+    static List<String> addressCommand(IpPrefix address, String utun) {
         String a = address.address().getHostAddress();
         return address.address() instanceof Inet4Address
                 ? List.of(IFCONFIG, utun, "inet", a, a, "netmask", "255.255.255.255", "alias")
                 : List.of(IFCONFIG, utun, "inet6", a, "prefixlen", "128", "alias");
     }
 
-    static List<String> routeCommand(String verb, Cidr destination, String utun) {
+    static List<String> routeCommand(String verb, IpPrefix destination, String utun) {
         String family = destination.address() instanceof Inet4Address ? "-inet" : "-inet6";
         return List.of(ROUTE, "-q", "-n", verb, family, network(destination), "-interface", utun);
     }
 
     /** {@code 0.0.0.0/0} becomes {@code 0.0.0.0/1} and {@code 128.0.0.0/1} (and likewise for IPv6). */
-    static List<Cidr> halvesOfDefault(Cidr route) {
+    static List<IpPrefix> halvesOfDefault(IpPrefix route) {
         if (route.prefixLength() != 0) {
             return List.of(route);
         }
         byte[] upper = new byte[route.address().getAddress().length];
         upper[0] = (byte) 0x80;
         try {
-            return List.of(new Cidr(InetAddress.getByAddress(new byte[upper.length]), 1),
-                    new Cidr(InetAddress.getByAddress(upper), 1));
+            return List.of(new IpPrefix(InetAddress.getByAddress(new byte[upper.length]), 1),
+                    new IpPrefix(InetAddress.getByAddress(upper), 1));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** The destination as {@code network/prefix} with host bits cleared, as {@code route} wants it. */
-    static String network(Cidr cidr) {
+    static String network(IpPrefix cidr) {
         byte[] bytes = cidr.address().getAddress();
         for (int bit = cidr.prefixLength(); bit < bytes.length * 8; bit++) {
             bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
@@ -177,7 +177,7 @@ public final class MacTunnelInterface implements TunnelInterface {
             return;
         }
         String utun = device.name();
-        for (Cidr route : routes.reversed()) {
+        for (IpPrefix route : routes.reversed()) {
             try {
                 commands.run(routeCommand("delete", route, utun));
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.flint.tunnel.os;
 
+import dev.flint.connlib.net.IpPrefix;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** What a connected session asks of the OS: tunnel addresses, routes and DNS servers. */
-public record InterfaceConfig(Optional<Inet4Address> ipv4, Optional<Inet6Address> ipv6, List<Cidr> routes,
+public record InterfaceConfig(Optional<Inet4Address> ipv4, Optional<Inet6Address> ipv6, List<IpPrefix> routes,
                               List<InetAddress> dnsServers, Optional<String> searchDomain) {
     public InterfaceConfig {
         if (ipv4.isEmpty() && ipv6.isEmpty()) {
@@ -28,7 +29,7 @@ public record InterfaceConfig(Optional<Inet4Address> ipv4, Optional<Inet6Address
     public static InterfaceConfig read(Path file) throws IOException {
         Inet4Address v4 = null;
         Inet6Address v6 = null;
-        List<Cidr> routes = new ArrayList<>();
+        List<IpPrefix> routes = new ArrayList<>();
         List<InetAddress> dns = new ArrayList<>();
         String search = null;
         int number = 0;
@@ -47,15 +48,15 @@ public record InterfaceConfig(Optional<Inet4Address> ipv4, Optional<Inet6Address
             try {
                 switch (key) {
                     case "address" -> {
-                        InetAddress a = Cidr.parse(value).address();
+                        InetAddress a = IpPrefix.parse(value).address();
                         if (a instanceof Inet4Address four) {
                             v4 = four;
                         } else {
                             v6 = (Inet6Address) a;
                         }
                     }
-                    case "route" -> routes.add(Cidr.parse(value));
-                    case "dns" -> dns.add(Cidr.parse(value).address());
+                    case "route" -> routes.add(IpPrefix.parse(value));
+                    case "dns" -> dns.add(IpPrefix.parse(value).address());
                     case "search" -> search = value;
                     default -> throw new IOException(file + " line " + number + ": unknown key '" + key + "'");
                 }

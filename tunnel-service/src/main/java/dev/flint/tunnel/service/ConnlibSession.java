@@ -1,6 +1,6 @@
 package dev.flint.tunnel.service;
 
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.peer.ConnectionStats;
 import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.Resource;
@@ -11,7 +11,6 @@ import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.Site;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.client.TunnelStatus;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -288,16 +287,12 @@ public final class ConnlibSession implements Session {
 
     /** connlib's TUN configuration as the service applies it; sentinels IPv4 first, in address order. */
     static InterfaceConfig interfaceConfig(TunConfig config) {
-        List<Cidr> routes = config.routes().stream().map(ConnlibSession::cidr).toList();
+        List<IpPrefix> routes = List.copyOf(config.routes());
         List<InetAddress> dns = new ArrayList<>(config.dnsBySentinel().keySet());
         dns.sort(Comparator.comparing((InetAddress a) -> a instanceof Inet4Address ? 0 : 1)
                 .thenComparing(InetAddress::getAddress, Arrays::compareUnsigned));
         return new InterfaceConfig(Optional.ofNullable(config.ipv4()), Optional.ofNullable(config.ipv6()), routes,
                 dns, Optional.ofNullable(config.searchDomain()).filter(s -> !s.isBlank()));
-    }
-
-    private static Cidr cidr(IpPrefix prefix) {
-        return new Cidr(prefix.address(), prefix.prefix());
     }
 
     /**

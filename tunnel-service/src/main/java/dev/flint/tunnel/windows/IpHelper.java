@@ -1,6 +1,6 @@
 package dev.flint.tunnel.windows;
 
-import dev.flint.tunnel.os.Cidr;
+import dev.flint.connlib.net.IpPrefix;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,10 +32,10 @@ public interface IpHelper {
     }
 
     /** {@code MIB_UNICASTIPADDRESS_ROW}: an address on the interface with its on-link prefix. */
-    record UnicastAddress(long luid, Cidr address) {}
+    record UnicastAddress(long luid, IpPrefix address) {}
 
     /** {@code MIB_IPFORWARD_ROW2}: an on-link route (no next hop) through the interface. */
-    record Route(long luid, Cidr destination, int metric) {}
+    record Route(long luid, IpPrefix destination, int metric) {}
 
     /** The {@code MIB_IPINTERFACE_ROW} fields Flint sets: MTU and a fixed (not automatic) metric. */
     record InterfaceSettings(long luid, Family family, int mtu, int metric) {}

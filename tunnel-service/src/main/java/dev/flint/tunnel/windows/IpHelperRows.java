@@ -1,6 +1,6 @@
 package dev.flint.tunnel.windows;
 
-import dev.flint.tunnel.os.Cidr;
+import dev.flint.connlib.net.IpPrefix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -106,7 +106,7 @@ final class IpHelperRows {
     }
 
     /** The destination with its host bits cleared: Windows refuses a prefix that has any set. */
-    static byte[] network(Cidr cidr) {
+    static byte[] network(IpPrefix cidr) {
         byte[] bytes = cidr.address().getAddress();
         for (int bit = cidr.prefixLength(); bit < bytes.length * 8; bit++) {
             bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));

@@ -1,10 +1,10 @@
 package dev.flint.tunnel.windows;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.windows.WintunApi;
 import dev.flint.shell.windows.WintunTunDevice;
 import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
@@ -97,13 +97,13 @@ public final class WindowsTunnelInterface implements TunnelInterface {
             }
             List<IpHelper.UnicastAddress> wantedAddresses = new ArrayList<>();
             if (v4) {
-                wantedAddresses.add(new IpHelper.UnicastAddress(luid, new Cidr(config.ipv4().get(), 32)));
+                wantedAddresses.add(new IpHelper.UnicastAddress(luid, new IpPrefix(config.ipv4().get(), 32)));
             }
             if (v6) {
-                wantedAddresses.add(new IpHelper.UnicastAddress(luid, new Cidr(config.ipv6().get(), 128)));
+                wantedAddresses.add(new IpHelper.UnicastAddress(luid, new IpPrefix(config.ipv6().get(), 128)));
             }
             List<IpHelper.Route> wantedRoutes = new ArrayList<>();
-            for (Cidr destination : config.routes()) {
+            for (IpPrefix destination : config.routes()) {
                 // A single-stack tunnel gets only the routes of its family (as Firezone's TunIpStack does).
                 if (destination.address() instanceof Inet4Address ? v4 : v6) {
                     wantedRoutes.add(new IpHelper.Route(luid, destination, METRIC));

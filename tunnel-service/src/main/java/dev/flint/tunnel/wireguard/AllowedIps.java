@@ -1,5 +1,6 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.IpPrefix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
@@ -35,7 +36,7 @@ public final class AllowedIps<P> {
     public void insert(IpPrefix prefix, P peer) {
         byte[] a = prefix.network().address().getAddress();
         Node<P> node = a.length == 4 ? root4 : root6;
-        for (int bit = 0; bit < prefix.length(); bit++) {
+        for (int bit = 0; bit < prefix.prefixLength(); bit++) {
             boolean one = (a[bit >>> 3] & (0x80 >>> (bit & 7))) != 0;
             Node<P> next = one ? node.one : node.zero;
             if (next == null) {

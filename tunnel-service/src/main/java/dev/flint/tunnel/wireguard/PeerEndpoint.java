@@ -1,5 +1,6 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.InetLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -19,7 +20,7 @@ public record PeerEndpoint(String host, int port) {
             }
             host = s.substring(1, close);
             port = s.substring(close + 2);
-            if (IpPrefix.parseLiteral(host).filter(a -> a.getAddress().length == 16).isEmpty()) {
+            if (InetLiteral.parseIpv6(host) == null) {
                 return Optional.empty();
             }
         } else {
@@ -45,8 +46,8 @@ public record PeerEndpoint(String host, int port) {
 
     /** Resolves a host name (literals resolve without a lookup). */
     public InetSocketAddress resolve() throws UnknownHostException {
-        Optional<InetAddress> literal = IpPrefix.parseLiteral(host);
-        InetAddress address = literal.isPresent() ? literal.get() : InetAddress.getByName(host);
+        InetAddress literal = InetLiteral.parse(host);
+        InetAddress address = literal != null ? literal : InetAddress.getByName(host);
         return new InetSocketAddress(address, port);
     }
 

@@ -1,8 +1,9 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.wireguard.Encrypted;
 import dev.flint.connlib.wireguard.Received;
-import dev.flint.connlib.wireguard.Transmit;
+import dev.flint.connlib.wireguard.Outgoing;
 import dev.flint.connlib.wireguard.WireGuardEvent;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.connlib.wireguard.WireGuardNode;
@@ -146,12 +147,12 @@ public final class PlainWireGuard implements AutoCloseable {
             // TUN's default of 500 packets drops TCP bursts while the reader waits for a core.
             nl.setTxQueueLength(index, TX_QUEUE_LENGTH);
             for (IpPrefix a : config.iface().addresses()) {
-                nl.addAddress(index, a.address(), a.length());
+                nl.addAddress(index, a.address(), a.prefixLength());
             }
             nl.setLinkUp(index);
             for (WgQuickConfig.PeerSection p : config.peers()) {
                 for (IpPrefix prefix : p.allowedIps()) {
-                    nl.addRoute(index, prefix.address(), prefix.length());
+                    nl.addRoute(index, prefix.address(), prefix.prefixLength());
                 }
             }
             wg.startThreads();
@@ -576,13 +577,13 @@ public final class PlainWireGuard implements AutoCloseable {
             while (running) {
                 WireGuardNode engine = node;
                 Instant now = Instant.now();
-                Optional<Instant> due = engine.pollTimeout();
-                if (due.isPresent() && !due.get().isAfter(now)) {
+                Instant due = engine.pollTimeout();
+                if (due != null && !due.isAfter(now)) {
                     engine.handleTimeout(now);
                 }
                 drainTransmits(engine, batch);
-                for (Optional<WireGuardEvent> ev = engine.pollEvent(); ev.isPresent(); ev = engine.pollEvent()) {
-                    switch (ev.get()) {
+                for (WireGuardEvent ev = engine.pollEvent(); ev != null; ev = engine.pollEvent()) {
+                    switch (ev) {
                         case WireGuardEvent.HandshakeCompleted hc -> {
                             LOG.info("handshake with peer {} completed", hc.peer().publicKey().toBase64());
                             flushWaiting(engine, hc.peer(), batch);
@@ -594,10 +595,10 @@ public final class PlainWireGuard implements AutoCloseable {
                     }
                 }
                 drainTransmits(engine, batch);
-                Optional<Instant> next = engine.pollTimeout();
+                Instant next = engine.pollTimeout();
                 long waitNanos = 50_000_000L;
-                if (next.isPresent()) {
-                    long until = Duration.between(Instant.now(), next.get()).toNanos();
+                if (next != null) {
+                    long until = Duration.between(Instant.now(), next).toNanos();
                     waitNanos = Math.max(0, Math.min(waitNanos, until));
                 }
                 if (waitNanos > 0) {
@@ -614,14 +615,14 @@ public final class PlainWireGuard implements AutoCloseable {
     private void drainTransmits(WireGuardNode engine, DatagramBatch batch) throws IOException {
         PacketBatch out = batch.packets();
         out.clear();
-        for (Optional<Transmit> t = engine.pollTransmit(); t.isPresent(); t = engine.pollTransmit()) {
-            InetSocketAddress to = t.get().endpoint();
+        for (Outgoing t = engine.pollTransmit(); t != null; t = engine.pollTransmit()) {
+            InetSocketAddress to = t.endpoint();
             if (to == null) {
                 droppedNoEndpoint.incrementAndGet();
                 continue;
             }
             int slot = out.count();
-            if (!out.add(ByteBuffer.wrap(t.get().payload()))) {
+            if (!out.add(ByteBuffer.wrap(t.payload()))) {
                 continue;
             }
             batch.setAddress(slot, DatagramBatch.encode(to));

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.InetLiteral;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.connlib.wireguard.WireGuardPeer;
 import java.io.IOException;
@@ -195,7 +197,7 @@ final class Uapi {
                         case "persistent_keepalive_interval" ->
                             peer.keepalive = Duration.ofSeconds(number(key, value, 65535));
                         case "replace_allowed_ips" -> peer.replaceAllowed = bool(key, value);
-                        case "allowed_ip" -> peer.allowed.add(IpPrefix.parse(value)
+                        case "allowed_ip" -> peer.allowed.add(Optional.ofNullable(IpPrefix.tryParse(value.strip()))
                             .orElseThrow(() -> new Refused(EINVAL, "allowed_ip '" + value + "' is not a prefix"))
                             .network());
                         case "protocol_version" -> {
@@ -258,7 +260,7 @@ final class Uapi {
 
     private static InetSocketAddress parseEndpoint(String value) throws Refused {
         Optional<PeerEndpoint> ep = PeerEndpoint.parse(value);
-        if (ep.isEmpty() || IpPrefix.parseLiteral(ep.get().host()).isEmpty()) {
+        if (ep.isEmpty() || InetLiteral.parse(ep.get().host()) == null) {
             throw new Refused(EINVAL, "endpoint '" + value + "' is not IP:port or [IPv6]:port");
         }
         try {

@@ -1,5 +1,6 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -173,7 +174,7 @@ public record WgQuickConfig(InterfaceSection iface, List<PeerSection> peers) {
                 }
                 case "address" -> {
                     for (String item : list(n, "Address", value)) {
-                        addresses.add(IpPrefix.parse(item).orElseThrow(() -> new Problem(n,
+                        addresses.add(Optional.ofNullable(IpPrefix.tryParse(item.strip())).orElseThrow(() -> new Problem(n,
                             "Address '" + item + "' is not an IPv4 or IPv6 address with an optional /prefix")));
                     }
                 }
@@ -210,7 +211,7 @@ public record WgQuickConfig(InterfaceSection iface, List<PeerSection> peers) {
                 }
                 case "allowedips" -> {
                     for (String item : list(n, "AllowedIPs", value)) {
-                        IpPrefix p = IpPrefix.parse(item).orElseThrow(() -> new Problem(n,
+                        IpPrefix p = Optional.ofNullable(IpPrefix.tryParse(item.strip())).orElseThrow(() -> new Problem(n,
                             "AllowedIPs entry '" + item + "' is not an IPv4 or IPv6 prefix like 10.0.0.0/24 or fd00::/64"));
                         allowed.add(p.network());
                     }

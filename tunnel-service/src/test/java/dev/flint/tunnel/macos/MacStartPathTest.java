@@ -1,5 +1,6 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.ipc.GuiMessage;
@@ -10,7 +11,6 @@ import dev.flint.ipc.transport.UnixSocket;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.fake.FakeUtunKernel;
 import dev.flint.tunnel.dns.DnsMode;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.ServicePaths;
 import dev.flint.tunnel.service.Session;
@@ -176,8 +176,8 @@ class MacStartPathTest {
     }
 
     private static InterfaceConfig config() {
-        return new InterfaceConfig(Optional.of((Inet4Address) Cidr.parse("100.64.0.7").address()), Optional.empty(),
-                List.of(Cidr.parse("10.0.0.0/8")), List.of(InetAddress.getLoopbackAddress()), Optional.empty());
+        return new InterfaceConfig(Optional.of((Inet4Address) IpPrefix.parse("100.64.0.7").address()), Optional.empty(),
+                List.of(IpPrefix.parse("10.0.0.0/8")), List.of(InetAddress.getLoopbackAddress()), Optional.empty());
     }
 
     private IpcConnection<ServiceMessage, GuiMessage> gui() throws IOException {

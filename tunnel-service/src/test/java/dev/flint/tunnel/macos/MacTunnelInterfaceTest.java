@@ -1,10 +1,10 @@
 package dev.flint.tunnel.macos;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flint.shell.fake.FakeUtunKernel;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -31,9 +31,9 @@ class MacTunnelInterfaceTest {
 
     private static InterfaceConfig config(String v4, String v6, String... routes) {
         return new InterfaceConfig(
-                Optional.ofNullable(v4).map(a -> (Inet4Address) Cidr.parse(a).address()),
-                Optional.ofNullable(v6).map(a -> (Inet6Address) Cidr.parse(a).address()),
-                Arrays.stream(routes).map(Cidr::parse).toList(), List.of(), Optional.empty());
+                Optional.ofNullable(v4).map(a -> (Inet4Address) IpPrefix.parse(a).address()),
+                Optional.ofNullable(v6).map(a -> (Inet6Address) IpPrefix.parse(a).address()),
+                Arrays.stream(routes).map(IpPrefix::parse).toList(), List.of(), Optional.empty());
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.flint.connlib.dns.AddressPlan;
 import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DnsRecord;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
@@ -27,7 +27,6 @@ import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
 import dev.flint.shell.portal.UserAgent;
 import dev.flint.tunnel.linux.PolicyRouting;
-import dev.flint.tunnel.os.Cidr;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -78,8 +77,8 @@ class ClientTunnelNamespaceTest {
         portalNs = net.namespace("portal");
         clientNs = net.namespace("client");
         VethPair cable = net.veth(portalNs, "eth0", clientNs, "eth0");
-        cable.a().addAddress(dev.flint.netns.IpPrefix.parse("10.77.0.1/24"));
-        cable.b().addAddress(dev.flint.netns.IpPrefix.parse("10.77.0.2/24"));
+        cable.a().addAddress(IpPrefix.parse("10.77.0.1/24"));
+        cable.b().addAddress(IpPrefix.parse("10.77.0.2/24"));
         cable.up();
         PortalConfig config = PortalConfigReader.parse(PortalMain.sample())
             .withListen(new InetSocketAddress(InetAddress.getByName("10.77.0.1"), 0))
@@ -142,12 +141,12 @@ class ClientTunnelNamespaceTest {
                 netlink.addAddress(index, config.ipv4(), 32);
                 netlink.addAddress(index, config.ipv6(), 128);
                 netlink.setLinkUp(index);
-                policy.addRoute(index, Cidr.parse("0.0.0.0/0"));
+                policy.addRoute(index, IpPrefix.parse("0.0.0.0/0"));
                 policy.addRules();
             }
             for (IpPrefix route : config.routes()) {
                 if (routed.add(route)) {
-                    policy.addRoute(index, Cidr.parse(route.toString()));
+                    policy.addRoute(index, IpPrefix.parse(route.toString()));
                 }
             }
             if (first) {

@@ -19,7 +19,7 @@ import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.transport.IpcConnection;
 import dev.flint.ipc.transport.UnixSocket;
-import dev.flint.netns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.netns.JavaCommand;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NetworkNamespace;

@@ -1,5 +1,6 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import dev.flint.ipc.transport.PeerCredentials;
 import dev.flint.ipc.transport.PeerIdentity;
 import dev.flint.tunnel.dns.DnsMode;
 import dev.flint.tunnel.linux.PeerPolicy;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.ServicePaths;
 import java.io.IOException;
@@ -114,7 +114,7 @@ class ServiceUnitTest {
         InterfaceConfig config = InterfaceConfig.read(file);
         assertThat(config.ipv4()).contains((java.net.Inet4Address) InetAddress.getByName("100.64.0.7"));
         assertThat(config.ipv6()).isPresent();
-        assertThat(config.routes()).containsExactly(Cidr.parse("10.0.0.0/8"));
+        assertThat(config.routes()).containsExactly(IpPrefix.parse("10.0.0.0/8"));
         assertThat(config.dnsServers()).containsExactly(InetAddress.getByName("100.100.111.1"));
         assertThat(config.searchDomain()).contains("corp.example");
 

@@ -6,7 +6,7 @@ import dev.flint.connlib.ice.Candidate;
 import dev.flint.connlib.ice.NominatedPair;
 import dev.flint.connlib.peer.ConnectionStats;
 import dev.flint.connlib.portal.Filter;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.IpStack;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.tunnel.ResourceState;
@@ -16,7 +16,6 @@ import dev.flint.ipc.GatewayConnection;
 import dev.flint.ipc.PathKind;
 import dev.flint.ipc.ResourceStatus;
 import dev.flint.shell.client.TunnelStatus;
-import dev.flint.tunnel.os.Cidr;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,9 +81,9 @@ class StatusMappingTest {
         assertThat(ProbeTarget.of(new Resource.Dns(USED, "web.flint.test", null, "Web", IpStack.DUAL, site, List.of())))
                 .contains(new ProbeTarget("web.flint.test", 80));
         assertThat(ProbeTarget.of(new Resource.Dns(USED, "*.flint.test", null, "All", IpStack.DUAL, site, List.of()))).isEmpty();
-        assertThat(ProbeTarget.of(new Resource.Cidr(USED, new IpNetwork(ConnlibSessionTest.ip("172.20.0.10"), 32), null, "Host",
+        assertThat(ProbeTarget.of(new Resource.Cidr(USED, new IpPrefix(ConnlibSessionTest.ip("172.20.0.10"), 32), null, "Host",
                 site, List.of(new Filter.Tcp(8000, 8100), new Filter.Tcp(443, 443))))).contains(new ProbeTarget("172.20.0.10", 443));
-        assertThat(ProbeTarget.of(new Resource.Cidr(USED, new IpNetwork(ConnlibSessionTest.ip("172.20.0.0"), 24), null, "Net",
+        assertThat(ProbeTarget.of(new Resource.Cidr(USED, new IpPrefix(ConnlibSessionTest.ip("172.20.0.0"), 24), null, "Net",
                 site, List.of()))).isEqualTo(Optional.empty());
         assertThat(ProbeTarget.port(List.of(new Filter.Udp(53, 53)))).isEmpty();
     }

@@ -1,8 +1,8 @@
 package dev.flint.tunnel.windows;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flint.tunnel.os.Cidr;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -26,7 +26,7 @@ class IpHelperRowsTest {
     @Test
     void unicastAddressRowForAnIpv4HostAddress() {
         ByteBuffer row = initialized(IpHelperRows.UNICAST_ROW_SIZE);
-        IpHelperRows.unicastAddress(row, new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")));
+        IpHelperRows.unicastAddress(row, new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")));
         // SOCKADDR_IN: family 2 (LE), port 0, 100.64.0.7, 8 zero bytes; the union pads to 28 bytes.
         assertThat(hex(row, 0, 28)).isEqualTo("0200" + "0000" + "64400007" + "00".repeat(8) + "00".repeat(12));
         assertThat(row.getLong(32)).isEqualTo(LUID);
@@ -40,7 +40,7 @@ class IpHelperRowsTest {
     @Test
     void unicastAddressRowForAnIpv6HostAddress() {
         ByteBuffer row = initialized(IpHelperRows.UNICAST_ROW_SIZE);
-        IpHelperRows.unicastAddress(row, new IpHelper.UnicastAddress(LUID, Cidr.parse("fd00:2021:1111::7/128")));
+        IpHelperRows.unicastAddress(row, new IpHelper.UnicastAddress(LUID, IpPrefix.parse("fd00:2021:1111::7/128")));
         // SOCKADDR_IN6: family 23, port 0, flow info 0, the address, scope id 0.
         assertThat(hex(row, 0, 28)).isEqualTo("1700" + "0000" + "00000000" + "fd002021111100000000000000000007" + "00000000");
         assertThat(row.get(60)).isEqualTo((byte) 128);
@@ -49,7 +49,7 @@ class IpHelperRowsTest {
     @Test
     void routeRowIsOnLinkWithTheNetworkAddressAndMetric() {
         ByteBuffer row = initialized(IpHelperRows.FORWARD_ROW_SIZE);
-        IpHelperRows.route(row, new IpHelper.Route(LUID, Cidr.parse("10.1.2.3/16"), 0));
+        IpHelperRows.route(row, new IpHelper.Route(LUID, IpPrefix.parse("10.1.2.3/16"), 0));
         assertThat(row.getLong(0)).isEqualTo(LUID);
         assertThat(hex(row, 8, 4)).as("interface index: Windows finds it from the LUID").isEqualTo("5a5a5a5a");
         assertThat(hex(row, 12, 28)).isEqualTo("0200" + "0000" + "0a010000" + "00".repeat(20));
@@ -64,7 +64,7 @@ class IpHelperRowsTest {
     @Test
     void ipv6RouteRowClearsHostBits() {
         ByteBuffer row = initialized(IpHelperRows.FORWARD_ROW_SIZE);
-        IpHelperRows.route(row, new IpHelper.Route(LUID, Cidr.parse("fd00:2021:1111:8000:100:100:111:5/120"), 7));
+        IpHelperRows.route(row, new IpHelper.Route(LUID, IpPrefix.parse("fd00:2021:1111:8000:100:100:111:5/120"), 7));
         assertThat(hex(row, 12, 28)).isEqualTo("1700" + "0000" + "00000000" + "fd002021111180000100010001110000" + "00000000");
         assertThat(row.get(40)).isEqualTo((byte) 120);
         assertThat(hex(row, 44, 2)).isEqualTo("1700");

@@ -1,5 +1,6 @@
 package dev.flint.tunnel.windows;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.ipc.GuiMessage;
@@ -143,7 +144,7 @@ class WindowsStartPathTest {
             assertThat(message(gui)).isInstanceOf(ServiceMessage.ResourcesUpdated.class);
             assertThat(wintun.calls.get(1)).startsWith("createAdapter Flint");
             assertThat(ipHelper.calls.stream().map(String::valueOf)).contains(
-                    "create " + new IpHelper.Route(FakeWintun.LUID, dev.flint.tunnel.os.Cidr.parse("10.0.0.0/8"), 0));
+                    "create " + new IpHelper.Route(FakeWintun.LUID, IpPrefix.parse("10.0.0.0/8"), 0));
             assertThat(registry.keyExists(NrptDnsControl.LOCAL + "\\" + NrptDnsControl.RULE_ID)).isTrue();
 
             // A change on another interface is reported (after the quiet period); the adapter's own are not.

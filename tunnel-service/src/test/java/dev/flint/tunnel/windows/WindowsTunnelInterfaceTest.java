@@ -1,12 +1,12 @@
 package dev.flint.tunnel.windows;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flint.shell.fake.FakeWintun;
 import dev.flint.shell.windows.WintunTunDevice;
 import dev.flint.tunnel.dns.DisabledDns;
-import dev.flint.tunnel.os.Cidr;
 import dev.flint.tunnel.os.InterfaceConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -24,7 +24,7 @@ class WindowsTunnelInterfaceTest {
     /** Records every row; can be told to fail one kind of call. */
     static final class RecordingIpHelper implements IpHelper {
         final List<Object> calls = new ArrayList<>();
-        Cidr failRoute;
+        IpPrefix failRoute;
         Family failFamily;
 
         @Override
@@ -69,11 +69,11 @@ class WindowsTunnelInterfaceTest {
         return new InterfaceConfig(
                 Optional.ofNullable(v4).map(a -> (Inet4Address) address(a)),
                 Optional.ofNullable(v6).map(a -> (Inet6Address) address(a)),
-                java.util.Arrays.stream(routes).map(Cidr::parse).toList(), List.of(), Optional.empty());
+                java.util.Arrays.stream(routes).map(IpPrefix::parse).toList(), List.of(), Optional.empty());
     }
 
     private static InetAddress address(String literal) {
-        return Cidr.parse(literal).address();
+        return IpPrefix.parse(literal).address();
     }
 
     @Test
@@ -82,11 +82,11 @@ class WindowsTunnelInterfaceTest {
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
                 "set " + new IpHelper.InterfaceSettings(LUID, IpHelper.Family.IPV4, 1280, 0),
                 "set " + new IpHelper.InterfaceSettings(LUID, IpHelper.Family.IPV6, 1280, 0),
-                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
-                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("fd00:2021:1111::7/128")),
-                "create " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0),
-                "create " + new IpHelper.Route(LUID, Cidr.parse("fd00:2021:1111::/107"), 0),
-                "create " + new IpHelper.Route(LUID, Cidr.parse("10.0.0.0/8"), 0));
+                "create " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")),
+                "create " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("fd00:2021:1111::7/128")),
+                "create " + new IpHelper.Route(LUID, IpPrefix.parse("100.64.0.0/11"), 0),
+                "create " + new IpHelper.Route(LUID, IpPrefix.parse("fd00:2021:1111::/107"), 0),
+                "create " + new IpHelper.Route(LUID, IpPrefix.parse("10.0.0.0/8"), 0));
         assertThat(tunnel.device()).isPresent();
         assertThat(wintun.calls).first().asString().startsWith("createAdapter Flint");
     }
@@ -97,10 +97,10 @@ class WindowsTunnelInterfaceTest {
         ipHelper.calls.clear();
         tunnel.down();
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
-                "delete " + new IpHelper.Route(LUID, Cidr.parse("fd00:2021:1111::/107"), 0),
-                "delete " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0),
-                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("fd00:2021:1111::7/128")),
-                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")));
+                "delete " + new IpHelper.Route(LUID, IpPrefix.parse("fd00:2021:1111::/107"), 0),
+                "delete " + new IpHelper.Route(LUID, IpPrefix.parse("100.64.0.0/11"), 0),
+                "delete " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("fd00:2021:1111::7/128")),
+                "delete " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")));
         assertThat(wintun.calls).endsWith("endSession", "closeAdapter 1");
         assertThat(tunnel.device()).isEmpty();
 
@@ -117,10 +117,10 @@ class WindowsTunnelInterfaceTest {
         ipHelper.calls.clear();
         tunnel.up(config("100.64.0.9", "fd00:2021:1111::7", "100.64.0.0/11", "172.16.0.0/12"));
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
-                "delete " + new IpHelper.Route(LUID, Cidr.parse("10.0.0.0/8"), 0),
-                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
-                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.9/32")),
-                "create " + new IpHelper.Route(LUID, Cidr.parse("172.16.0.0/12"), 0));
+                "delete " + new IpHelper.Route(LUID, IpPrefix.parse("10.0.0.0/8"), 0),
+                "delete " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")),
+                "create " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.9/32")),
+                "create " + new IpHelper.Route(LUID, IpPrefix.parse("172.16.0.0/12"), 0));
         assertThat(tunnel.device()).containsSame(device);
         assertThat(wintun.calls.stream().filter(c -> c.startsWith("createAdapter"))).hasSize(1);
         assertThat(wintun.calls).doesNotContain("endSession");
@@ -128,10 +128,10 @@ class WindowsTunnelInterfaceTest {
         ipHelper.calls.clear();
         tunnel.down();
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
-                "delete " + new IpHelper.Route(LUID, Cidr.parse("172.16.0.0/12"), 0),
-                "delete " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0),
-                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.9/32")),
-                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("fd00:2021:1111::7/128")));
+                "delete " + new IpHelper.Route(LUID, IpPrefix.parse("172.16.0.0/12"), 0),
+                "delete " + new IpHelper.Route(LUID, IpPrefix.parse("100.64.0.0/11"), 0),
+                "delete " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.9/32")),
+                "delete " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("fd00:2021:1111::7/128")));
     }
 
     @Test
@@ -139,8 +139,8 @@ class WindowsTunnelInterfaceTest {
         tunnel.up(config("100.64.0.7", null, "100.64.0.0/11", "fd00:2021:1111::/107", "::/0"));
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
                 "set " + new IpHelper.InterfaceSettings(LUID, IpHelper.Family.IPV4, 1280, 0),
-                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
-                "create " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0));
+                "create " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")),
+                "create " + new IpHelper.Route(LUID, IpPrefix.parse("100.64.0.0/11"), 0));
     }
 
     @Test
@@ -149,8 +149,8 @@ class WindowsTunnelInterfaceTest {
         tunnel.up(config("100.64.0.7", "fd00:2021:1111::7", "100.64.0.0/11", "fd00:2021:1111::/107"));
         assertThat(ipHelper.calls.stream().map(String::valueOf)).containsExactly(
                 "set " + new IpHelper.InterfaceSettings(LUID, IpHelper.Family.IPV4, 1280, 0),
-                "create " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")),
-                "create " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0));
+                "create " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")),
+                "create " + new IpHelper.Route(LUID, IpPrefix.parse("100.64.0.0/11"), 0));
         tunnel.down();
 
         WindowsTunnelInterface v6Only = new WindowsTunnelInterface("Flint", () -> wintun, ipHelper,
@@ -162,12 +162,12 @@ class WindowsTunnelInterfaceTest {
 
     @Test
     void aFailedRouteUndoesEverythingAlreadyAddedAndClosesTheAdapter() throws Exception {
-        ipHelper.failRoute = Cidr.parse("10.0.0.0/8");
+        ipHelper.failRoute = IpPrefix.parse("10.0.0.0/8");
         assertThatThrownBy(() -> tunnel.up(config("100.64.0.7", null, "100.64.0.0/11", "10.0.0.0/8")))
                 .hasMessageContaining("10.0.0.0/8");
         assertThat(ipHelper.calls.stream().map(String::valueOf)).endsWith(
-                "delete " + new IpHelper.Route(LUID, Cidr.parse("100.64.0.0/11"), 0),
-                "delete " + new IpHelper.UnicastAddress(LUID, Cidr.parse("100.64.0.7/32")));
+                "delete " + new IpHelper.Route(LUID, IpPrefix.parse("100.64.0.0/11"), 0),
+                "delete " + new IpHelper.UnicastAddress(LUID, IpPrefix.parse("100.64.0.7/32")));
         assertThat(wintun.calls).endsWith("endSession", "closeAdapter 1");
         assertThat(tunnel.device()).isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.flint.tunnel.wireguard;
 
+import dev.flint.connlib.net.IpPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flint.connlib.wireguard.WireGuardKey;
@@ -53,7 +54,7 @@ class WgQuickConfigTest {
             """.formatted(KEY_A, KEY_B, KEY_C, KEY_C.replace('T', 'U')));
         assertThat(c.iface().privateKey().toBase64()).isEqualTo(KEY_A);
         assertThat(c.iface().addresses()).map(IpPrefix::toString)
-            .containsExactly("10.0.0.1/24", "fd00:0:0:0:0:0:0:1/64", "10.9.0.1/32");
+            .containsExactly("10.0.0.1/24", "fd00::1/64", "10.9.0.1/32");
         assertThat(c.iface().listenPort()).isEqualTo(OptionalInt.of(51820));
         assertThat(c.iface().mtu()).isEqualTo(OptionalInt.of(1380));
         assertThat(c.peers()).hasSize(2);
@@ -62,7 +63,7 @@ class WgQuickConfigTest {
         assertThat(p.presharedKey().map(WireGuardKey::toBase64)).contains(KEY_C);
         // Host bits of an AllowedIPs entry are cleared, as wg does.
         assertThat(p.allowedIps()).map(IpPrefix::toString)
-            .containsExactly("10.0.0.2/32", "192.168.7.128/25", "fd00:0:0:0:0:0:0:0/64");
+            .containsExactly("10.0.0.2/32", "192.168.7.128/25", "fd00::/64");
         assertThat(p.endpoint()).contains(new PeerEndpoint("fd00:1::2", 51821));
         assertThat(p.persistentKeepalive()).isEqualTo(OptionalInt.of(25));
         WgQuickConfig.PeerSection q = c.peers().get(1);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.netns.Command;
-import dev.flint.netns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;

@@ -2,7 +2,7 @@ package dev.flint.connlib.tunnel.sim;
 
 import dev.flint.connlib.dns.AddressPlan;
 import dev.flint.connlib.dns.DomainPattern;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
@@ -37,8 +37,8 @@ final class ReferenceModel {
     /** Names in the order they were first answered with proxy addresses. */
     final List<String> allocated = new ArrayList<>();
 
-    private static final List<IpPrefix> NOT_INTERNET = List.of(IpPrefix.of("10.0.0.0/8"), IpPrefix.of("100.64.0.0/10"),
-            IpPrefix.of("172.16.0.0/12"), IpPrefix.of("192.168.0.0/16"), IpPrefix.of("fc00::/7"));
+    private static final List<IpPrefix> NOT_INTERNET = List.of(IpPrefix.parse("10.0.0.0/8"), IpPrefix.parse("100.64.0.0/10"),
+            IpPrefix.parse("172.16.0.0/12"), IpPrefix.parse("192.168.0.0/16"), IpPrefix.parse("fc00::/7"));
 
     ReferenceModel(Map<UUID, Res> resources) {
         this.resources = resources;
@@ -180,7 +180,7 @@ final class ReferenceModel {
             return deliver(chosen.site, real.get(index % real.size()));
         }
         List<Res> cidrs = resources.values().stream()
-                .filter(r -> r.kind == Kind.CIDR && IpPrefix.of(r.address).contains(dst)).toList();
+                .filter(r -> r.kind == Kind.CIDR && IpPrefix.parse(r.address).network().contains(dst)).toList();
         if (!cidrs.isEmpty()) {
             Res chosen = cidrs.getFirst(); // the menu has no overlapping networks
             if (!permits(chosen.filters, kind)) {
@@ -230,16 +230,16 @@ final class ReferenceModel {
         Set<String> s = new TreeSet<>();
         for (String r : List.of("100.64.0.0/11", "fd00:2021:1111::/107", "100.96.0.0/11", "fd00:2021:1111:8000::/107",
                 "100.100.111.0/24", "fd00:2021:1111:8000:100:100:111:0/120")) {
-            s.add(IpPrefix.of(r).toString());
+            s.add(IpPrefix.parse(r).network().toString());
         }
         for (Res r : resources.values()) {
             if (r.kind == Kind.CIDR) {
-                s.add(IpPrefix.of(r.address).toString());
+                s.add(IpPrefix.parse(r.address).network().toString());
             }
         }
         if (internetActive && resources.values().stream().anyMatch(r -> r.kind == Kind.INTERNET)) {
-            s.add(IpPrefix.of("0.0.0.0/0").toString());
-            s.add(IpPrefix.of("::/0").toString());
+            s.add(IpPrefix.parse("0.0.0.0/0").toString());
+            s.add(IpPrefix.parse("::/0").toString());
         }
         return s;
     }

@@ -5,14 +5,14 @@ import dev.flint.connlib.dns.DnsCodec;
 import dev.flint.connlib.dns.DnsMessage;
 import dev.flint.connlib.dns.DnsQuestion;
 import dev.flint.connlib.dns.DnsRecord;
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.Rcode;
 import dev.flint.connlib.dns.RecordType;
 import dev.flint.connlib.dns.ReverseName;
 import dev.flint.connlib.dns.Upstream;
 import dev.flint.connlib.ice.NominatedPair;
-import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.net.Transmit;
 import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
@@ -20,7 +20,7 @@ import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.portal.ClientToPortal;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.GatewayToPortal;
-import dev.flint.connlib.portal.IpNetwork;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.portal.Resource;
@@ -358,8 +358,8 @@ final class Simulation {
                 World.CidrSpec spec = World.CIDRS.get(Math.floorMod(cidr, World.CIDRS.size()));
                 UUID id = World.uuid(0x3000 + Math.floorMod(cidr, World.CIDRS.size()));
                 List<Filter> f = World.FILTERS.get(Math.floorMod(filters, World.FILTERS.size()));
-                IpPrefix p = IpPrefix.of(spec.cidr());
-                portal.upsert(new Resource.Cidr(id, new IpNetwork(p.address(), p.prefix()), null, "cidr " + spec.cidr(),
+                IpPrefix p = IpPrefix.parse(spec.cidr()).network();
+                portal.upsert(new Resource.Cidr(id, p, null, "cidr " + spec.cidr(),
                         List.of(new Site(spec.site(), "site")), f));
                 modelResources.put(id, new ReferenceModel.Res(id, ReferenceModel.Kind.CIDR, spec.cidr(), spec.site(),
                         f, null));

@@ -1,6 +1,6 @@
 package dev.flint.connlib.tunnel.sim;
 
-import dev.flint.connlib.dns.IpPrefix;
+import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.dns.RData;
 import dev.flint.connlib.dns.RecordType;
 import dev.flint.connlib.portal.Filter;
@@ -53,9 +53,9 @@ final class World {
 
     /** What each site's gateways can reach. */
     static final Map<UUID, List<IpPrefix>> SITE_NETWORKS = Map.of(
-            SITE_A, List.of(IpPrefix.of("10.0.1.0/24"), IpPrefix.of("10.0.3.0/24"), IpPrefix.of("fd10:a::/64")),
-            SITE_B, List.of(IpPrefix.of("10.0.2.0/24"), IpPrefix.of("fd10:b::/64")),
-            SITE_INTERNET, List.of(IpPrefix.of("198.51.100.0/24"), IpPrefix.of("2001:db8::/32")));
+            SITE_A, List.of(IpPrefix.parse("10.0.1.0/24"), IpPrefix.parse("10.0.3.0/24"), IpPrefix.parse("fd10:a::/64")),
+            SITE_B, List.of(IpPrefix.parse("10.0.2.0/24"), IpPrefix.parse("fd10:b::/64")),
+            SITE_INTERNET, List.of(IpPrefix.parse("198.51.100.0/24"), IpPrefix.parse("2001:db8::/32")));
 
     /** DNS zones: per site (what gateways there resolve) and the public one behind the upstream. */
     record Zone(Map<String, List<RData>> records) {
@@ -155,7 +155,7 @@ final class World {
 
     static InetAddress ip(String s) {
         try {
-            return IpPrefix.address(s);
+            return IpPrefix.parse(s).address();
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

@@ -1,4 +1,4 @@
-package dev.flint.connlib.portal;
+package dev.flint.connlib.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
