@@ -47,10 +47,34 @@ public final class ClientSession implements TunnelSession {
     private boolean portalJoined;
     private boolean statusChanged;
     private Instant lastNow;
+    private final CopyFreePath dataPath;
+    /** What this end's state knows of flows, for the copy-free data path. */
+    private final CopyFreePath.Flows flows = new CopyFreePath.Flows() {
+        @Override
+        public UUID peerOfFlow(ByteBuffer buffer, int at, int length) {
+            return state.gatewayOfFlow(buffer, at, length);
+        }
+
+        @Override
+        public boolean passesFlow(UUID peer, ByteBuffer buffer, int at, int length) {
+            return state.deliversFlow(peer, buffer, at, length);
+        }
+
+        @Override
+        public void handlePeerPacket(UUID peer, byte[] packet, Instant now) {
+            state.handleGatewayPacket(peer, packet, now);
+        }
+
+        @Override
+        public void flush(Instant now) {
+            ClientSession.this.flush(now);
+        }
+    };
 
     public ClientSession(WireGuardKey privateKey, RandomGenerator random, Instant now) {
         this.state = new ClientState(new ProxyIpAllocator(), random);
         this.node = new PeerNode(privateKey, false, random, now);
+        this.dataPath = new CopyFreePath(node, flows);
         this.lastNow = now;
     }
 
@@ -179,50 +203,19 @@ public final class ClientSession implements TunnelSession {
 
     // ------------------------------------------------------------------ the data path without copies
 
-    /**
-     * Encrypts a packet read from the TUN device straight into {@code out} when its flow is known (the policy layer decided
-     * it before and nothing changed since) and the connection is up; returns where the datagram goes. Null, with both
-     * buffers untouched, means the packet takes {@link #handleTunInput} (a copy). Allocates nothing.
-     */
+    /** The copy-free path for a packet of a known flow (see {@link CopyFreePath}). */
     @Override
     public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
-        UUID peer = state.gatewayOfFlow(packet, packet.position(), packet.remaining());
-        if (peer == null) {
-            return null;
-        }
         lastNow = now;
-        // Whatever WireGuard queued meanwhile (a rekey's handshake) waits in the node for pollTransmit.
-        return node.seal(peer, packet, out, now);
+        return dataPath.seal(packet, out, now);
     }
 
-    /**
-     * Decrypts a datagram straight into {@code out} (at its position) when it is WireGuard data of a known flow:
-     * {@link PeerNode.Opened#PACKET} means {@code out} holds a packet for the TUN device. {@code NOT_DATA} leaves
-     * the datagram untouched for {@link #handleNetworkInput}; {@code CONSUMED} means the session took it (a
-     * keepalive, or a packet the policy layer handled the slow way: its outputs are polled as usual).
-     */
+    /** The copy-free path for WireGuard data of a known flow (see {@link CopyFreePath}). */
     @Override
     public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
                                         ByteBuffer out, Instant now) {
         lastNow = now;
-        int start = out.position();
-        PeerNode.Opened opened = node.open(local, from, datagram, out, now);
-        if (opened != PeerNode.Opened.PACKET) {
-            if (opened == PeerNode.Opened.CONSUMED) {
-                flush(now);
-            }
-            return opened;
-        }
-        UUID peer = node.lastOpened();
-        if (state.deliversFlow(peer, out, start, out.position() - start)) {
-            return opened;
-        }
-        byte[] copy = new byte[out.position() - start];
-        out.get(start, copy);
-        out.position(start);
-        state.handleGatewayPacket(peer, copy, now);
-        flush(now);
-        return PeerNode.Opened.CONSUMED;
+        return dataPath.open(local, from, datagram, out, now);
     }
 
     // ------------------------------------------------------------------ the wiring
@@ -232,8 +225,7 @@ public final class ClientSession implements TunnelSession {
         boolean moved = true;
         while (moved) {
             moved = false;
-            for (var p = node.pollPacket(); p != null; p = node.pollPacket()) {
-                DecryptedPacket d = p;
+            for (DecryptedPacket d = node.pollPacket(); d != null; d = node.pollPacket()) {
                 state.handleGatewayPacket(d.connection(), d.packet(), now);
                 moved = true;
             }

@@ -33,11 +33,35 @@ public final class GatewaySession implements TunnelSession {
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
     private boolean portalJoined;
     private Instant lastNow;
+    private final CopyFreePath dataPath;
+    /** What this end's state knows of flows, for the copy-free data path. */
+    private final CopyFreePath.Flows flows = new CopyFreePath.Flows() {
+        @Override
+        public UUID peerOfFlow(ByteBuffer buffer, int at, int length) {
+            return state.clientOfFlow(buffer, at, length);
+        }
+
+        @Override
+        public boolean passesFlow(UUID peer, ByteBuffer buffer, int at, int length) {
+            return state.forwardsFlow(peer, buffer, at, length);
+        }
+
+        @Override
+        public void handlePeerPacket(UUID peer, byte[] packet, Instant now) {
+            state.handleClientPacket(peer, packet, now);
+        }
+
+        @Override
+        public void flush(Instant now) {
+            GatewaySession.this.flush(now);
+        }
+    };
 
     /** {@code resolver} answers DNS on the resource network (names of DNS resources, queries to port 53535). */
     public GatewaySession(WireGuardKey privateKey, GatewayResolver resolver, RandomGenerator random, Instant now) {
         this.state = new GatewayState(resolver);
         this.node = new PeerNode(privateKey, true, random, now);
+        this.dataPath = new CopyFreePath(node, flows);
         this.lastNow = now;
     }
 
@@ -143,50 +167,19 @@ public final class GatewaySession implements TunnelSession {
 
     // ------------------------------------------------------------------ the data path without copies
 
-    /**
-     * Encrypts a packet from the resource network straight into {@code out} when its flow is known (the policy layer decided
-     * it before and nothing changed since) and the connection is up; returns where the datagram goes. Null, with both
-     * buffers untouched, means the packet takes {@link #handleTunInput} (a copy). Allocates nothing.
-     */
+    /** The copy-free path for a packet of a known flow (see {@link CopyFreePath}). */
     @Override
     public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
-        UUID peer = state.clientOfFlow(packet, packet.position(), packet.remaining());
-        if (peer == null) {
-            return null;
-        }
         lastNow = now;
-        // Whatever WireGuard queued meanwhile (a rekey's handshake) waits in the node for pollTransmit.
-        return node.seal(peer, packet, out, now);
+        return dataPath.seal(packet, out, now);
     }
 
-    /**
-     * Decrypts a datagram straight into {@code out} (at its position) when it is WireGuard data of a known flow:
-     * {@link PeerNode.Opened#PACKET} means {@code out} holds a packet for the TUN device. {@code NOT_DATA} leaves
-     * the datagram untouched for {@link #handleNetworkInput}; {@code CONSUMED} means the session took it (a
-     * keepalive, or a packet the policy layer handled the slow way: its outputs are polled as usual).
-     */
+    /** The copy-free path for WireGuard data of a known flow (see {@link CopyFreePath}). */
     @Override
     public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
                                         ByteBuffer out, Instant now) {
         lastNow = now;
-        int start = out.position();
-        PeerNode.Opened opened = node.open(local, from, datagram, out, now);
-        if (opened != PeerNode.Opened.PACKET) {
-            if (opened == PeerNode.Opened.CONSUMED) {
-                flush(now);
-            }
-            return opened;
-        }
-        UUID peer = node.lastOpened();
-        if (state.forwardsFlow(peer, out, start, out.position() - start)) {
-            return opened;
-        }
-        byte[] copy = new byte[out.position() - start];
-        out.get(start, copy);
-        out.position(start);
-        state.handleClientPacket(peer, copy, now);
-        flush(now);
-        return PeerNode.Opened.CONSUMED;
+        return dataPath.open(local, from, datagram, out, now);
     }
 
     // ------------------------------------------------------------------ the wiring
@@ -195,8 +188,7 @@ public final class GatewaySession implements TunnelSession {
         boolean moved = true;
         while (moved) {
             moved = false;
-            for (var p = node.pollPacket(); p != null; p = node.pollPacket()) {
-                DecryptedPacket d = p;
+            for (DecryptedPacket d = node.pollPacket(); d != null; d = node.pollPacket()) {
                 state.handleClientPacket(d.connection(), d.packet(), now);
                 moved = true;
             }

@@ -182,8 +182,8 @@ public final class ProductPathBench {
         return matrix ? bench.measureMatrix() : bench.measure();
     }
 
-    /** Runs every topology and path, prints the summary, removes everything; returns the exit code. */
-    int measure() {
+    /** Ctrl-C from here on removes everything the bench created; the last run's logs go. */
+    private void start() {
         hook = new Thread(() -> {
             stopping = true;
             sayAnyway("");
@@ -192,6 +192,21 @@ public final class ProductPathBench {
         }, "bench-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
         forgetOldLogs();
+    }
+
+    /** Removes everything the bench created, and with it the need for the Ctrl-C hook. */
+    private void finish() {
+        cleanUp(false);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C right now: the hook finds nothing left to do.
+        }
+    }
+
+    /** Runs every topology and path, prints the summary, removes everything; returns the exit code. */
+    int measure() {
+        start();
 
         String loadBefore = loadAverage();
         String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
@@ -224,12 +239,7 @@ public final class ProductPathBench {
             return 130;
         }
         say("");
-        cleanUp(false);
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C right now: the hook finds nothing left to do.
-        }
+        finish();
 
         String settingsLine = "iperf3 TCP to " + IPERF + " from the client namespace; " + settings.seconds()
             + " s per direction after " + settings.warmupSeconds() + " s warm-up each way; cold = the first "
@@ -609,14 +619,7 @@ public final class ProductPathBench {
      * and a ping on the final path.
      */
     int measureMatrix() {
-        hook = new Thread(() -> {
-            stopping = true;
-            sayAnyway("");
-            sayAnyway("flint bench: interrupted; removing everything it created");
-            cleanUp(true);
-        }, "bench-interrupted");
-        Runtime.getRuntime().addShutdownHook(hook);
-        forgetOldLogs();
+        start();
         String loadBefore = loadAverage();
         say("flint bench --matrix: " + machine() + "; load average " + loadBefore);
         requireTools();
@@ -668,12 +671,7 @@ public final class ProductPathBench {
                     + (row.direct() ? "direct" : "relay") + " | failed: " + sentence(e) + " | | | |");
             }
         }
-        cleanUp(false);
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C right now: the hook finds nothing left to do.
-        }
+        finish();
         say("");
         say("flint bench --matrix, " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
             .format(Instant.now()) + "; " + machine() + "; load average before: " + loadBefore + "; after: "
