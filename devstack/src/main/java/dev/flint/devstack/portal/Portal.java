@@ -31,11 +31,8 @@ import dev.flint.devstack.portal.PortalConfig.RelayEntry;
 import dev.flint.devstack.portal.PortalConfig.ResourceEntry;
 import dev.flint.devstack.portal.PortalConfig.User;
 import dev.flint.netns.TurnCredentials;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -129,15 +126,16 @@ final class Portal {
     private final Map<UUID, DeviceSession> clients = new LinkedHashMap<>();
     private final Map<UUID, DeviceSession> gateways = new LinkedHashMap<>();
     private final Map<UUID, byte[]> pskBases = new HashMap<>();
-    private final Map<UUID, Integer> addressIndex = new HashMap<>();
+    private final AddressBook addresses;
     private final Set<UUID> revokedTokens = new HashSet<>();
     private final Map<String, Pending> pending = new HashMap<>();
     /** (client id, resource id) → ref of the newest pending request, which replaces older ones. */
     private final Map<List<UUID>, String> pendingByResource = new HashMap<>();
     private final Map<List<UUID>, Grant> grants = new LinkedHashMap<>();
 
-    Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random) {
+    Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random, AddressBook addresses) {
         this.clock = clock;
+        this.addresses = addresses;
         this.scheduler = scheduler;
         this.random = random;
         this.secureRandom = new SecureRandom();
@@ -291,7 +289,7 @@ final class Portal {
         String deviceName = name != null ? name : "client-" + deviceId.toString().substring(0, 8);
         return new Admission(null, new DeviceSession(DeviceSession.Kind.CLIENT, request.endpoint().legacy, phoenix,
             transport, account.get(), deviceId, externalId, deviceName, key, ua, request.remoteIp(), request.query(),
-            ipv4(deviceId), ipv6(deviceId), user.get(), claims.tokenId(), claims.expiresAt(), null));
+            addresses.ipv4(deviceId), addresses.ipv6(deviceId), user.get(), claims.tokenId(), claims.expiresAt(), null));
     }
 
     private Admission admitGateway(ConnectRequest request, String token, UserAgent ua, String externalId,
@@ -323,7 +321,7 @@ final class Portal {
         }
         return new Admission(null, new DeviceSession(DeviceSession.Kind.GATEWAY, request.endpoint().legacy,
             phoenix, transport, account, entry.id(), externalId, name != null ? name : entry.name(), key, ua,
-            request.remoteIp(), request.query(), ipv4(entry.id()), ipv6(entry.id()), null, null, null, entry));
+            request.remoteIp(), request.query(), addresses.ipv4(entry.id()), addresses.ipv6(entry.id()), null, null, null, entry));
     }
 
     private static Admission refuse(int status, String title, String detail, String code) {
@@ -803,39 +801,5 @@ final class Portal {
             secureRandom.nextBytes(b);
             return b;
         });
-    }
-
-    /** Tunnel addresses are allocated per device once and kept for the emulator's lifetime. */
-    private int index(UUID deviceId) {
-        return addressIndex.computeIfAbsent(deviceId, id -> addressIndex.size() + 2);
-    }
-
-    private Inet4Address ipv4(UUID deviceId) {
-        int n = index(deviceId);
-        byte[] b = {100, (byte) (64 + (n >>> 16 & 0x1f)), (byte) (n >>> 8), (byte) n};
-        try {
-            return (Inet4Address) InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Inet6Address ipv6(UUID deviceId) {
-        int n = index(deviceId);
-        byte[] b = new byte[16];
-        b[0] = (byte) 0xfd;
-        b[1] = 0x00;
-        b[2] = 0x20;
-        b[3] = 0x21;
-        b[4] = 0x11;
-        b[5] = 0x11;
-        b[13] = (byte) (n >>> 16);
-        b[14] = (byte) (n >>> 8);
-        b[15] = (byte) n;
-        try {
-            return (Inet6Address) InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

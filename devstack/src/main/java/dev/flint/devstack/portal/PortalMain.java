@@ -36,6 +36,9 @@ public final class PortalMain {
                                  also listen with TLS there, requiring a client certificate issued by CLIENT_CA
                                  (the portal's mutual-TLS host); CERT/KEY are the server's PEM certificate and key
           --upstream-doh URL     give every client this DNS-over-HTTPS upstream (repeatable; "Secure DNS")
+          --address-book FILE    keep the tunnel addresses given to each device in FILE, so every device has the
+                                 same addresses after a restart (`flint devstack up` keeps it in its run directory);
+                                 without it addresses are derived from device ids, which only a collision changes
         """;
 
     private PortalMain() {
@@ -54,6 +57,7 @@ public final class PortalMain {
         Path state = DemoTopology.DEFAULT_STATE;
         List<String> mtls = null;
         List<String> doh = new ArrayList<>();
+        Path addressBook = null;
         try {
             while (!rest.isEmpty()) {
                 String option = rest.removeFirst();
@@ -63,6 +67,7 @@ public final class PortalMain {
                     case "--relay-secret" -> relaySecret = value(rest, option);
                     case "--devstack" -> fromDevstack = true;
                     case "--state" -> state = Path.of(value(rest, option));
+                    case "--address-book" -> addressBook = Path.of(value(rest, option));
                     case "--mtls" -> mtls = List.of(value(rest, option), value(rest, option), value(rest, option),
                         value(rest, option));
                     case "--upstream-doh" -> {
@@ -89,7 +94,8 @@ public final class PortalMain {
                     new IllegalArgumentException("no devstack state at " + stateFile + " (run flint devstack up)"));
             }
             PortalConfig config = load(file, listen, relaySecret);
-            try (PortalEmulator portal = PortalEmulator.start(config)) {
+            try (PortalEmulator portal = addressBook == null ? PortalEmulator.start(config)
+                : PortalEmulator.start(config, addressBook)) {
                 if (!doh.isEmpty()) {
                     portal.setUpstreamDoh(doh);
                     System.out.println("portal emulator: clients resolve through DNS over HTTPS at " + doh);

@@ -65,6 +65,8 @@ public final class DemoTopology {
 
     /** In the run directory: the portal emulator's config (this run's relay secret and gateway token). */
     public static final String PORTAL_CONFIG = "portal.json";
+    /** In the run directory: the tunnel addresses the portal gave each device, kept across portal restarts. */
+    public static final String PORTAL_ADDRESSES = "portal-addresses";
     /** In the run directory: the gateway's token, for {@code flint devstack gateway --token-file}. */
     public static final String GATEWAY_TOKEN = "gateway-token";
     /** In the run directory: a Unix socket that reaches the portal emulator from any namespace (the host's too). */
@@ -283,7 +285,8 @@ public final class DemoTopology {
         writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret()));
         NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
             List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString()),
+            java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString(),
+                    "--address-book", run.resolve(PORTAL_ADDRESSES).toString()),
                 portalOptions.stream()).toList()),
             run.resolve(PORTAL_PROCESS + ".log"));
         started.add(portal);

@@ -103,6 +103,33 @@ class PortalEmulatorTest {
     }
 
     @Test
+    void devicesKeepTheirTunnelAddressesAcrossARestartWhicheverRejoinsFirst() throws Exception {
+        WireGuardKey gatewayKey = newKey();
+        WireGuardKey clientKey = newKey();
+        List<InetAddress> before;
+        try (PhoenixPeer gw = gateway(gatewayKey); PhoenixPeer alice = client("alice@flint.test", clientKey)) {
+            before = List.of(gatewayInit(gw).iface().ipv4(), clientInit(alice).iface().ipv4());
+        }
+        portal.close();
+        portal = PortalEmulator.start(config);
+        // This time the client is first: it must not be handed the address the gateway had.
+        try (PhoenixPeer alice = client("alice@flint.test", clientKey)) {
+            InetAddress clientAgain = clientInit(alice).iface().ipv4();
+            try (PhoenixPeer gw = gateway(gatewayKey)) {
+                assertThat(List.of(gatewayInit(gw).iface().ipv4(), clientAgain)).isEqualTo(before);
+            }
+        }
+    }
+
+    PortalToClient.Init clientInit(PhoenixPeer client) throws Exception {
+        return ok(PortalCodec.decodePortalToClient("init", client.await("init", WAIT)), PortalToClient.Init.class);
+    }
+
+    PortalToGateway.Init gatewayInit(PhoenixPeer gateway) throws Exception {
+        return ok(PortalCodec.decodePortalToGateway("init", gateway.await("init", WAIT)), PortalToGateway.Init.class);
+    }
+
+    @Test
     void clientJoinsWithV1FramingAndReceivesInitWithItsResourcesAndRelays() throws Exception {
         WireGuardKey key = newKey();
         try (PhoenixPeer alice = client("alice@flint.test", key)) {
