@@ -127,6 +127,8 @@ final class Portal {
     private final Map<UUID, DeviceSession> gateways = new LinkedHashMap<>();
     private final Map<UUID, byte[]> pskBases = new HashMap<>();
     private final AddressBook addresses;
+    /** Relays {@link RelayWatch} found silent: not given to devices until they answer again. */
+    private final Set<UUID> silentRelays = new HashSet<>();
     private final Set<UUID> revokedTokens = new HashSet<>();
     private final Map<String, Pending> pending = new HashMap<>();
     /** (client id, resource id) → ref of the newest pending request, which replaces older ones. */
@@ -776,8 +778,35 @@ final class Portal {
         return new FlowLogsConfig(flowLogsApiUrl, 0, 1000);
     }
 
-    private static List<RelayEntry> chosenRelays(PortalConfig config) {
-        return config.relays().stream().limit(MAX_RELAYS).toList();
+    /** The relays devices are given: the config's, less those that stopped answering, at most {@link #MAX_RELAYS}. */
+    private List<RelayEntry> chosenRelays(PortalConfig config) {
+        return config.relays().stream().filter(r -> !silentRelays.contains(r.id())).limit(MAX_RELAYS).toList();
+    }
+
+    /**
+     * A relay stopped answering (or answers again): Firezone's relays hold a connection to the portal, which tells
+     * every device {@code relays_presence} when one goes, so devices move their connections to another relay at once
+     * instead of waiting for their own timeouts. The emulator learns it from {@link RelayWatch}'s probes.
+     */
+    void relayPresence(UUID relayId, boolean answering) {
+        List<RelayEntry> before = chosenRelays(config);
+        boolean changed = answering ? silentRelays.remove(relayId) : silentRelays.add(relayId);
+        if (!changed) {
+            return;
+        }
+        List<UUID> gone = before.stream().map(RelayEntry::id).filter(id -> !chosenRelays(config).stream()
+            .map(RelayEntry::id).toList().contains(id)).toList();
+        LOG.info("relay {} {}; telling every device", relayId, answering ? "answers again" : "stopped answering");
+        for (DeviceSession s : List.copyOf(clients.values())) {
+            if (s.joined) {
+                s.push(new PortalToClient.RelaysPresence(gone, relaysFor(s)));
+            }
+        }
+        for (DeviceSession s : List.copyOf(gateways.values())) {
+            if (s.joined) {
+                s.push(new PortalToGateway.RelaysPresence(gone, relaysFor(s)));
+            }
+        }
     }
 
     /** TURN REST credentials coturn accepts: {@code <expiry>:<salt of the device key>}, realm {@code firezone}. */

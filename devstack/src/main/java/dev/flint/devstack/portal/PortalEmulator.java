@@ -75,6 +75,7 @@ public final class PortalEmulator implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Portal portal;
     private final SignInPage signIn;
+    private RelayWatch relayWatch;
 
     private PortalEmulator(PortalConfig config, Clock clock, AddressBook addresses) throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -127,6 +128,20 @@ public final class PortalEmulator implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) mtlsServer.localAddress();
         LOG.info("portal emulator: mutual-TLS listener on {} (client certificates from {})", bound, clientCa);
         return bound;
+    }
+
+    /**
+     * Probes the configured relays every second and tells devices {@code relays_presence} when one stops answering
+     * or answers again, as Firezone's portal does for its relays (which stay connected to it).
+     */
+    public void watchRelays() {
+        if (relayWatch == null) {
+            relayWatch = new RelayWatch(() -> call(() -> portal.config().relays()),
+                (id, answering) -> call(() -> {
+                    portal.relayPresence(id, answering);
+                    return null;
+                }));
+        }
     }
 
     /** Every account's clients get these DNS-over-HTTPS upstreams ({@code upstream_doh}); empty for none. */
@@ -198,6 +213,9 @@ public final class PortalEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relayWatch != null) {
+            relayWatch.close();
+        }
         server.close().syncUninterruptibly();
         if (mtlsServer != null) {
             mtlsServer.close().syncUninterruptibly();

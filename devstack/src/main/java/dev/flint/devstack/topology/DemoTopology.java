@@ -322,7 +322,7 @@ public final class DemoTopology {
         NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
             List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString(),
-                    "--address-book", run.resolve(PORTAL_ADDRESSES).toString()),
+                    "--address-book", run.resolve(PORTAL_ADDRESSES).toString(), "--watch-relays"),
                 portalOptions.stream()).toList()),
             run.resolve(PORTAL_PROCESS + ".log"));
         started.add(portal);
