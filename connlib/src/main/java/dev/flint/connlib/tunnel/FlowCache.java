@@ -10,7 +10,7 @@ import java.util.Objects;
  * calls {@link #invalidate}, which retires every entry at once (they carry the version they were made in).
  *
  * <p>A flow is the packet's IP version, one or two of its addresses, its protocol (TCP or UDP; other packets always
- * take the slow path) and one port, plus an owner (the gateway or client the packet came from). The cache is direct-mapped: a colliding
+ * take the slow path) and one port (both for replies), plus an owner (the gateway or client the packet came from). The cache is direct-mapped: a colliding
  * flow replaces the older one, which then takes the slow path once more.
  */
 final class FlowCache<V> {
@@ -20,7 +20,11 @@ final class FlowCache<V> {
         DESTINATION,
         /** Source address and port (packets coming back from a resource). */
         SOURCE,
-        /** Destination address, source address and source port (a reply towards one of several clients). */
+        /**
+         * Destination address, source address and both ports (a reply towards one of several clients): the
+         * destination port too, because one client may reach the same resource address and port by a CIDR resource
+         * (replies pass unchanged) and by a DNS resource (replies must be translated back to the proxy address).
+         */
         REPLY
     }
 
@@ -127,8 +131,14 @@ final class FlowCache<V> {
         if ((protocol != TCP && protocol != UDP) || l4 + 4 > at + length) {
             return false;
         }
-        int port = side == Side.DESTINATION ? p.getShort(l4 + 2) & 0xFFFF : p.getShort(l4) & 0xFFFF;
-        out[0] = ((long) version << 32) | ((long) protocol << 16) | port;
+        int source = p.getShort(l4) & 0xFFFF;
+        int destination = p.getShort(l4 + 2) & 0xFFFF;
+        long ports = switch (side) {
+            case DESTINATION -> destination;
+            case SOURCE -> source;
+            case REPLY -> ((long) source << 16) | destination;
+        };
+        out[0] = ((long) version << 48) | ((long) protocol << 32) | ports;
         int first = side == Side.SOURCE ? src : dst;
         address(p, first, addressLength, out, 1);
         if (side == Side.REPLY) {

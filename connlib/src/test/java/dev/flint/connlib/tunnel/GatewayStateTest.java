@@ -100,6 +100,36 @@ class GatewayStateTest {
         assertThat(toClient()).hasSize(1);
     }
 
+    static byte[] syn(InetAddress src, InetAddress dst, int srcPort, int dstPort, int flags) {
+        return PacketBuilder.tcp(src, dst, srcPort, dstPort, 1, 0, flags, 65535, new byte[0]).bytes();
+    }
+
+    @Test
+    void aCachedCidrReplyVerdictIsNotTakenForADnsResourcesFlowToTheSameAddressAndPort() {
+        // One client reaches 10.0.0.7:80 both as a CIDR resource (replies pass unchanged, and the data path caches
+        // that) and as app.example.com (replies must come back from the proxy address, or its kernel resets them).
+        IpPrefix net = IpPrefix.of("10.0.0.0/24");
+        gw.authorize(C1, C1V4, C1V6, new GatewayResource.Cidr(CIDR, new IpNetwork(net.address(), net.prefix()), "n",
+            List.of()), null, T0);
+        gw.authorize(C1, C1V4, C1V6, new GatewayResource.Dns(DNS, "*.example.com", "d", List.of()), null, T0);
+        gw.handleClientPacket(C1, new P2pControlEvent.AssignedIps(DNS, "app.example.com",
+            List.of(ip("100.96.0.1"))).encode(), T0);
+        toClient();
+        gw.handleClientPacket(C1, syn(C1V4, ip("10.0.0.7"), 4001, 80, IpPacket.TCP_SYN), T0);
+        gw.handleClientPacket(C1, syn(C1V4, ip("100.96.0.1"), 4002, 80, IpPacket.TCP_SYN), T0);
+        assertThat(toTun()).extracting(IpPacket::destination).containsOnly(ip("10.0.0.7"));
+
+        byte[] cidrReply = syn(ip("10.0.0.7"), C1V4, 80, 4001, IpPacket.TCP_SYN | IpPacket.TCP_ACK);
+        gw.handleTunInput(cidrReply, T0);
+        assertThat(gw.clientOfFlow(java.nio.ByteBuffer.wrap(cidrReply), 0, cidrReply.length)).isEqualTo(C1);
+
+        byte[] dnsReply = syn(ip("10.0.0.7"), C1V4, 80, 4002, IpPacket.TCP_SYN | IpPacket.TCP_ACK);
+        assertThat(gw.clientOfFlow(java.nio.ByteBuffer.wrap(dnsReply), 0, dnsReply.length))
+            .as("the DNS resource's reply takes the slow path, which translates it").isNull();
+        gw.handleTunInput(dnsReply, T0);
+        assertThat(toClient()).extracting(IpPacket::source).containsExactly(ip("10.0.0.7"), ip("100.96.0.1"));
+    }
+
     @Test
     void dnsResourceNatEndToEndWithIcmpErrorTranslation() {
         gw.authorize(C1, C1V4, C1V6, new GatewayResource.Dns(DNS, "*.example.com", "d", List.of()), null, T0);
