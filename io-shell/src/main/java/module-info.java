@@ -14,6 +14,7 @@ module dev.flint.shell {
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
     requires com.sun.jna;
+    requires com.sun.jna.platform;
     requires org.slf4j;
     requires jdk.unsupported;
 
@@ -21,6 +22,8 @@ module dev.flint.shell {
     exports dev.flint.shell.client;
     exports dev.flint.shell.engine;
     exports dev.flint.shell.linux;
+    exports dev.flint.shell.macos;
+    exports dev.flint.shell.windows;
     exports dev.flint.shell.p2p;
     exports dev.flint.shell.portal;
     exports dev.flint.shell.tls;

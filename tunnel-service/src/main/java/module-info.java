@@ -18,6 +18,8 @@ module dev.flint.tunnel {
 
     exports dev.flint.tunnel;
     exports dev.flint.tunnel.service;
+    exports dev.flint.tunnel.os;
+    exports dev.flint.tunnel.linux;
     exports dev.flint.tunnel.dns;
     exports dev.flint.tunnel.cleanup;
     exports dev.flint.tunnel.windows;

@@ -27,6 +27,8 @@ final class PeerConnection {
     DatagramRoute route;
     /** The relay {@link #route} goes through, or null for a direct route. */
     UUID routeRelay;
+    /** The local address of {@link #path} was withdrawn (its relay is gone): like no path until ICE nominates again. */
+    boolean pathLost;
     boolean handshakeCompleted;
     boolean established;
     boolean remoteCandidateSeen;

@@ -382,6 +382,10 @@ public final class PeerNode {
     private void invalidateLocal(Candidate cand, Instant now) {
         for (PeerConnection c : connections.values()) {
             if (c.agent.localCandidates().stream().anyMatch(k -> k.address().equals(cand.address()) && k.type() == cand.type())) {
+                if (c.path != null && c.path.source().equals(cand.address())) {
+                    c.pathLost = true; // nothing may leave from an address we no longer have
+                    c.route = null;
+                }
                 c.agent.invalidateLocalCandidate(cand, now);
                 events.add(new PeerEvent.InvalidateIceCandidate(c.id, cand.toSdp()));
                 drainAgent(c, now);
@@ -397,7 +401,7 @@ public final class PeerNode {
      */
     public Optional<Transmit> encapsulate(UUID id, byte[] packet, Instant now) {
         PeerConnection c = connections.get(id);
-        if (c == null || c.path == null) {
+        if (c == null || c.path == null || c.pathLost) {
             return Optional.empty();
         }
         c.lastPacketAt = now;
@@ -434,7 +438,7 @@ public final class PeerNode {
      */
     public DatagramRoute seal(UUID id, ByteBuffer packet, ByteBuffer out, Instant now) {
         PeerConnection c = connections.get(id);
-        if (c == null || c.path == null) {
+        if (c == null || c.path == null || c.pathLost) {
             return null;
         }
         DatagramRoute route = routeOf(c);
@@ -738,6 +742,7 @@ public final class PeerNode {
         boolean first = c.path == null;
         c.path = pair;
         c.route = null;
+        c.pathLost = false;
         c.wgPeer.setEndpoint(pair.destination());
         if (!first && c.established) {
             events.add(new PeerEvent.PathChanged(c.id, pair));
@@ -774,7 +779,7 @@ public final class PeerNode {
             if (c == null) {
                 continue;
             }
-            if (c.path == null) {
+            if (c.path == null || c.pathLost) {
                 if (c.pendingWireGuard.size() >= MAX_PENDING_WIREGUARD) {
                     c.pendingWireGuard.poll(); // a ring buffer, as Firezone's wg_buffer: the newest win
                 }

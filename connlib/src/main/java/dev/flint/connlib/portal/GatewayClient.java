@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.wireguard.WireGuardKey;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.wireguard.WireGuardKey;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

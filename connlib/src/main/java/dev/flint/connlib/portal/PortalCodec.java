@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.ice.IceRole;
+
 import static dev.flint.connlib.portal.ValueCodec.NODES;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -334,10 +336,10 @@ public final class PortalCodec {
                 o.put("resource_id", m.resourceId().toString());
                 o.put(options.legacySiteKeys() ? "gateway_group_id" : "site_id", m.siteId().toString());
                 o.put("gateway_id", m.gatewayId().toString());
-                o.put("gateway_public_key", m.gatewayPublicKey().base64());
+                o.put("gateway_public_key", m.gatewayPublicKey().toBase64());
                 o.put("gateway_ipv4", InetLiteral.format(m.gatewayIpv4()));
                 o.put("gateway_ipv6", InetLiteral.format(m.gatewayIpv6()));
-                o.put("preshared_key", m.presharedKey().base64());
+                o.put("preshared_key", m.presharedKey().toBase64());
                 o.set("client_ice_credentials", ValueCodec.writeIce(m.clientIceCredentials()));
                 o.set("gateway_ice_credentials", ValueCodec.writeIce(m.gatewayIceCredentials()));
                 o.put("use_iceless", m.useIceless());
@@ -365,10 +367,10 @@ public final class PortalCodec {
             case PortalToClient.ClientDeviceAccessAuthorized m -> {
                 o.put("client_id", m.clientId().toString());
                 o.put("client_name", m.clientName());
-                o.put("client_public_key", m.clientPublicKey().base64());
+                o.put("client_public_key", m.clientPublicKey().toBase64());
                 o.put("client_ipv4", InetLiteral.format(m.clientIpv4()));
                 o.put("client_ipv6", InetLiteral.format(m.clientIpv6()));
-                o.put("preshared_key", m.presharedKey().base64());
+                o.put("preshared_key", m.presharedKey().toBase64());
                 o.set("local_ice_credentials", ValueCodec.writeIce(m.localIceCredentials()));
                 o.set("remote_ice_credentials", ValueCodec.writeIce(m.remoteIceCredentials()));
                 o.put("ice_role", m.iceRole().wireName());
@@ -533,8 +535,8 @@ public final class PortalCodec {
                 o.put("ref", m.ref());
                 o.set("resource", ValueCodec.writeGatewayResource(m.resource()));
                 GatewayClient c = m.client();
-                o.putObject("client").put("id", c.id().toString()).put("public_key", c.publicKey().base64())
-                    .put("preshared_key", c.presharedKey().base64()).put("ipv4", InetLiteral.format(c.ipv4()))
+                o.putObject("client").put("id", c.id().toString()).put("public_key", c.publicKey().toBase64())
+                    .put("preshared_key", c.presharedKey().toBase64()).put("ipv4", InetLiteral.format(c.ipv4()))
                     .put("ipv6", InetLiteral.format(c.ipv6())).put("version", c.version())
                     .put("device_os_name", c.deviceOsName()).put("device_os_version", c.deviceOsVersion())
                     .put("device_serial", c.deviceSerial()).put("device_uuid", c.deviceUuid())
@@ -603,7 +605,7 @@ public final class PortalCodec {
                 client.set("payload", m.client().payload());
                 PortalToGateway.LegacyPeer p = m.client().peer();
                 client.putObject("peer").put("persistent_keepalive", p.persistentKeepalive())
-                    .put("public_key", p.publicKey().base64()).put("preshared_key", p.presharedKey().base64())
+                    .put("public_key", p.publicKey().toBase64()).put("preshared_key", p.presharedKey().toBase64())
                     .put("ipv4", InetLiteral.format(p.ipv4())).put("ipv6", InetLiteral.format(p.ipv6()));
                 o.put("expires_at", ValueCodec.epoch(m.expiresAt()));
                 yield new EncodedMessage("request_connection", o);

@@ -1,5 +1,9 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.wireguard.WireGuardKey;
+import dev.flint.connlib.ice.IceCredentials;
+import dev.flint.connlib.ice.IceRole;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.time.Instant;

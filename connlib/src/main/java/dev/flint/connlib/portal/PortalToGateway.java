@@ -1,5 +1,8 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.wireguard.WireGuardKey;
+import dev.flint.connlib.ice.IceCredentials;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

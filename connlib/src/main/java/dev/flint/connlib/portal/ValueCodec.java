@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.ice.IceCredentials;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -370,11 +372,16 @@ final class ValueCodec {
     }
 
     static IceCredentials ice(JsonIn o) {
-        return new IceCredentials(o.string("username"), o.string("password"));
+        String ufrag = o.string("username");
+        if (ufrag.isEmpty() || ufrag.contains(":")) {
+            // It becomes half of every check's USERNAME "ufrag:ufrag".
+            throw new DecodeFailure(o.path("username"), "must be non-empty and free of ':'");
+        }
+        return new IceCredentials(ufrag, o.string("password"));
     }
 
     static ObjectNode writeIce(IceCredentials c) {
-        return NODES.objectNode().put("username", c.username()).put("password", c.password());
+        return NODES.objectNode().put("username", c.ufrag()).put("password", c.password());
     }
 
     static ArrayNode writeStrings(List<String> list) {

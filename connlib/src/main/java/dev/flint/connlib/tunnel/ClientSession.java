@@ -1,7 +1,6 @@
 package dev.flint.connlib.tunnel;
 
 import dev.flint.connlib.dns.ProxyIpAllocator;
-import dev.flint.connlib.ice.IceCredentials;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.Transmit;
 import dev.flint.connlib.peer.ConnectionStats;
@@ -36,10 +35,10 @@ import java.util.random.RandomGenerator;
  * {@code set_snownet_capabilities} follows every join, decrypted packets reach the policy layer and the policy
  * layer's packets are encrypted for their gateway.
  */
-public final class ClientSession {
+public final class ClientSession implements TunnelSession {
     private final ClientState state;
     private final PeerNode node;
-    private final Set<UUID> relayIds = new HashSet<>();
+    private final RelayBook relays = new RelayBook();
     private final Set<UUID> gateways = new HashSet<>();
     private final CandidateSignals candidates = new CandidateSignals();
     private final ArrayDeque<ClientToPortal> portalOut = new ArrayDeque<>();
@@ -83,7 +82,7 @@ public final class ClientSession {
             case PortalToClient.Init init -> {
                 state.handlePortalMessage(init, now);
                 state.requestAuthorizationsAgain(now);
-                updateRelays(List.of(), init.relays(), true, now);
+                relays.update(node, List.of(), init.relays(), true, now);
                 // Every join repeats the configuration and the resources, changed or not: it tells the shell the
                 // tunnel is connected again.
                 events.add(new ClientEvent.TunConfigChanged(state.tunConfig()));
@@ -91,14 +90,11 @@ public final class ClientSession {
                 discardStateEvents(ClientEvent.TunConfigChanged.class, ClientEvent.ResourcesChanged.class);
             }
             case PortalToClient.RelaysPresence presence ->
-                updateRelays(presence.disconnectedIds(), presence.connected(), false, now);
+                relays.update(node, presence.disconnectedIds(), presence.connected(), false, now);
             case PortalToClient.AuthorizationCreated a -> {
                 gateways.add(a.gatewayId());
-                node.upsertConnection(a.gatewayId(), WireGuardKey.fromBytes(a.gatewayPublicKey().bytes()),
-                    WireGuardKey.fromBytes(a.presharedKey().bytes()),
-                    new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
-                    new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-                    IceRole.CONTROLLING, now);
+                node.upsertConnection(a.gatewayId(), a.gatewayPublicKey(), a.presharedKey(), a.clientIceCredentials(),
+                    a.gatewayIceCredentials(), IceRole.CONTROLLING, now);
                 state.handlePortalMessage(a, now);
             }
             case PortalToClient.AuthorizationCreationFailed f -> {
@@ -113,27 +109,13 @@ public final class ClientSession {
         flush(now);
     }
 
-    /** A dual-stack relay comes as two entries with one id; the peer node wants one relay with both addresses. */
-    private void updateRelays(List<UUID> gone, List<dev.flint.connlib.portal.Relay> entries, boolean replaceAll,
-                              Instant now) {
-        List<Relay> add = Relay.fromPortal(entries);
-        Set<UUID> remove = new HashSet<>(gone);
-        if (replaceAll) {
-            Set<UUID> listed = new HashSet<>();
-            add.forEach(r -> listed.add(r.id()));
-            relayIds.stream().filter(id -> !listed.contains(id)).forEach(remove::add);
-        }
-        relayIds.removeAll(remove);
-        add.forEach(r -> relayIds.add(r.id()));
-        node.updateRelays(remove, add, now);
-    }
-
     // ------------------------------------------------------------------ data and control inputs
 
     /**
      * A datagram that arrived on {@code local} (the local address it was sent to, port of our socket) from
      * {@code from}: TURN, STUN or WireGuard; decrypted packets go through the policy layer towards the TUN device.
      */
+    @Override
     public void handleNetworkInput(InetSocketAddress local, InetSocketAddress from, byte[] data, int offset, int length,
                                    Instant now) {
         lastNow = now;
@@ -142,6 +124,7 @@ public final class ClientSession {
     }
 
     /** An IP packet the operating system routed into the tunnel. */
+    @Override
     public void handleTunInput(byte[] packet, Instant now) {
         lastNow = now;
         state.handleTunInput(packet, now);
@@ -186,6 +169,7 @@ public final class ClientSession {
         flush(now);
     }
 
+    @Override
     public void handleTimeout(Instant now) {
         lastNow = now;
         Instant due = state.pollTimeout();
@@ -203,6 +187,7 @@ public final class ClientSession {
      * it before and nothing changed since) and the connection is up; returns where the datagram goes. Null, with both
      * buffers untouched, means the packet takes {@link #handleTunInput} (a copy). Allocates nothing.
      */
+    @Override
     public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
         UUID peer = state.gatewayOfFlow(packet, packet.position(), packet.remaining());
         if (peer == null) {
@@ -219,6 +204,7 @@ public final class ClientSession {
      * the datagram untouched for {@link #handleNetworkInput}; {@code CONSUMED} means the session took it (a
      * keepalive, or a packet the policy layer handled the slow way: its outputs are polled as usual).
      */
+    @Override
     public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
                                         ByteBuffer out, Instant now) {
         lastNow = now;
@@ -360,12 +346,14 @@ public final class ClientSession {
     }
 
     /** The next datagram to send, or null. */
+    @Override
     public Transmit pollTransmit() {
         Transmit t = node.pollTransmit().orElse(null);
         return t != null ? t : transmits.poll();
     }
 
     /** The next packet for the TUN device, or null. */
+    @Override
     public byte[] pollTunPacket() {
         return state.pollTunPacket();
     }
@@ -376,6 +364,7 @@ public final class ClientSession {
     }
 
     /** When {@link #handleTimeout} must run next, or null if nothing is scheduled. */
+    @Override
     public Instant pollTimeout() {
         if (!portalOut.isEmpty() || !events.isEmpty() || !transmits.isEmpty()) {
             return lastNow;

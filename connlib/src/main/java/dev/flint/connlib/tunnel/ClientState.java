@@ -253,7 +253,6 @@ public final class ClientState {
     // ------------------------------------------------------------------ connection-layer inputs
 
     public void handleConnectionEstablished(UUID gatewayId, Instant now) {
-        forgetFlows();
         GatewayConnection g = gateways.get(gatewayId);
         if (g == null || g.established) {
             return;

@@ -1,13 +1,11 @@
 package dev.flint.connlib.tunnel;
 
-import dev.flint.connlib.ice.IceCredentials;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.Transmit;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
 import dev.flint.connlib.peer.PeerNode;
-import dev.flint.connlib.peer.Relay;
 import dev.flint.connlib.portal.GatewayToPortal;
 import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.wireguard.WireGuardKey;
@@ -15,9 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -27,10 +23,10 @@ import java.util.random.RandomGenerator;
  * {@code GatewayTunnel} does. The shell feeds portal messages, datagrams, packets from the resource network and
  * time, and polls messages for the portal, datagrams, packets for the TUN device, events and the next deadline.
  */
-public final class GatewaySession {
+public final class GatewaySession implements TunnelSession {
     private final GatewayState state;
     private final PeerNode node;
-    private final Set<UUID> relayIds = new HashSet<>();
+    private final RelayBook relays = new RelayBook();
     private final CandidateSignals candidates = new CandidateSignals();
     private final ArrayDeque<GatewayToPortal> portalOut = new ArrayDeque<>();
     private final ArrayDeque<GatewaySessionEvent> events = new ArrayDeque<>();
@@ -68,16 +64,13 @@ public final class GatewaySession {
         switch (message) {
             case PortalToGateway.Init init -> {
                 events.add(new GatewaySessionEvent.InterfaceChanged(init.iface()));
-                updateRelays(List.of(), init.relays(), true, now);
+                relays.update(node, List.of(), init.relays(), true, now);
                 state.handlePortalMessage(init, now);
             }
             case PortalToGateway.CreateAuthorization a -> {
-                boolean accepted = node.upsertConnection(a.client().id(),
-                    WireGuardKey.fromBytes(a.client().publicKey().bytes()),
-                    WireGuardKey.fromBytes(a.client().presharedKey().bytes()),
-                    new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-                    new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
-                    IceRole.CONTROLLED, now);
+                boolean accepted = node.upsertConnection(a.client().id(), a.client().publicKey(),
+                    a.client().presharedKey(), a.gatewayIceCredentials(), a.clientIceCredentials(), IceRole.CONTROLLED,
+                    now);
                 if (accepted) {
                     state.handlePortalMessage(a, now);
                     portalOut.add(new GatewayToPortal.AuthorizationCreated(a.ref()));
@@ -91,7 +84,7 @@ public final class GatewaySession {
                 c.candidates().forEach(sdp -> node.addRemoteCandidate(c.clientId(), sdp, now));
             case PortalToGateway.InvalidateIceCandidates c ->
                 c.candidates().forEach(sdp -> node.removeRemoteCandidate(c.clientId(), sdp, now));
-            case PortalToGateway.RelaysPresence p -> updateRelays(p.disconnectedIds(), p.connected(), false, now);
+            case PortalToGateway.RelaysPresence p -> relays.update(node, p.disconnectedIds(), p.connected(), false, now);
             case PortalToGateway.AllowAccess a -> {
                 state.authorize(a.clientId(), a.clientIpv4(), a.clientIpv6(), a.resource(), a.expiresAt(), now);
                 events.add(new GatewaySessionEvent.ClientAuthorized(a.clientId(), a.clientIpv4(), a.resource(),
@@ -104,23 +97,10 @@ public final class GatewaySession {
         flush(now);
     }
 
-    private void updateRelays(List<UUID> gone, List<dev.flint.connlib.portal.Relay> entries, boolean replaceAll,
-                              Instant now) {
-        List<Relay> add = Relay.fromPortal(entries);
-        Set<UUID> remove = new HashSet<>(gone);
-        if (replaceAll) {
-            Set<UUID> listed = new HashSet<>();
-            add.forEach(r -> listed.add(r.id()));
-            relayIds.stream().filter(id -> !listed.contains(id)).forEach(remove::add);
-        }
-        relayIds.removeAll(remove);
-        add.forEach(r -> relayIds.add(r.id()));
-        node.updateRelays(remove, add, now);
-    }
-
     // ------------------------------------------------------------------ data inputs
 
     /** A datagram that arrived on {@code local} from {@code from}: TURN, STUN or WireGuard from a client. */
+    @Override
     public void handleNetworkInput(InetSocketAddress local, InetSocketAddress from, byte[] data, int offset, int length,
                                    Instant now) {
         lastNow = now;
@@ -129,12 +109,14 @@ public final class GatewaySession {
     }
 
     /** A packet from the resource network, addressed to a client's tunnel address. */
+    @Override
     public void handleTunInput(byte[] packet, Instant now) {
         lastNow = now;
         state.handleTunInput(packet, now);
         flush(now);
     }
 
+    @Override
     public void handleTimeout(Instant now) {
         lastNow = now;
         Instant due = state.pollTimeout();
@@ -166,6 +148,7 @@ public final class GatewaySession {
      * it before and nothing changed since) and the connection is up; returns where the datagram goes. Null, with both
      * buffers untouched, means the packet takes {@link #handleTunInput} (a copy). Allocates nothing.
      */
+    @Override
     public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
         UUID peer = state.clientOfFlow(packet, packet.position(), packet.remaining());
         if (peer == null) {
@@ -182,6 +165,7 @@ public final class GatewaySession {
      * the datagram untouched for {@link #handleNetworkInput}; {@code CONSUMED} means the session took it (a
      * keepalive, or a packet the policy layer handled the slow way: its outputs are polled as usual).
      */
+    @Override
     public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
                                         ByteBuffer out, Instant now) {
         lastNow = now;
@@ -280,12 +264,14 @@ public final class GatewaySession {
     }
 
     /** The next datagram to send, or null. */
+    @Override
     public Transmit pollTransmit() {
         Transmit t = node.pollTransmit().orElse(null);
         return t != null ? t : transmits.poll();
     }
 
     /** The next packet for the resource network, or null. */
+    @Override
     public byte[] pollTunPacket() {
         return state.pollTunPacket();
     }
@@ -296,6 +282,7 @@ public final class GatewaySession {
     }
 
     /** When {@link #handleTimeout} must run next, or null if nothing is scheduled. */
+    @Override
     public Instant pollTimeout() {
         if (!portalOut.isEmpty() || !events.isEmpty() || !transmits.isEmpty()) {
             return lastNow;

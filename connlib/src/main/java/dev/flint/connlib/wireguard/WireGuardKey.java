@@ -53,6 +53,23 @@ public final class WireGuardKey {
         return new WireGuardKey(raw);
     }
 
+    /**
+     * The portal's form of a key: exactly 44 characters of padded standard base64 decoding to 32 bytes, nothing
+     * around it. Null for anything else, so a decoder can say which field was wrong.
+     */
+    public static WireGuardKey parse(String text) {
+        if (text == null || text.length() != 44) {
+            return null;
+        }
+        try {
+            byte[] raw = Base64.getDecoder().decode(text);
+            return raw.length == LENGTH && Base64.getEncoder().encodeToString(raw).equals(text) ? new WireGuardKey(raw)
+                : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** A new private key: 32 random bytes clamped for X25519, as {@code wg genkey} makes them. */
     public static WireGuardKey generatePrivate(RandomGenerator random) {
         byte[] raw = new byte[LENGTH];

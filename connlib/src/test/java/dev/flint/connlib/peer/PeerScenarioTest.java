@@ -2,12 +2,14 @@ package dev.flint.connlib.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flint.connlib.ice.CandidateType;
 import dev.flint.connlib.ice.IceCredentials;
 import dev.flint.connlib.ice.IceRole;
 import dev.flint.connlib.ice.NominatedPair;
 import dev.flint.connlib.ice.PathType;
 import dev.flint.connlib.peer.SimNetwork.Host;
-import dev.flint.connlib.peer.SimNetwork.Nat;
+import dev.flint.connlib.sim.SimRelay;
+import dev.flint.connlib.sim.VirtualNetwork.Nat;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -160,6 +162,19 @@ class PeerScenarioTest {
         assertThat(after.destination().getAddress()).isNotEqualTo(dead);
         assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
         assertDataFlowsBothWays();
+    }
+
+    @Test
+    void aPathThroughARelayThatWasRemovedSendsNothingFromTheOldRelayedAddress() {
+        topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 5, "192.0.2.100");
+        connect();
+        NominatedPair path = gateway.node.path(CID).orElseThrow();
+        assertThat(path.local().type()).isEqualTo(CandidateType.RELAYED);
+        // The portal says the relay is gone; ICE on this (controlled) side has no pair left and waits.
+        gateway.node.updateRelays(List.of(SimNetwork.relayFor(net.relays.getFirst()).id()), List.of(), net.now);
+        assertThat(gateway.node.encapsulate(CID, ipPacket(9), net.now)).isEmpty();
+        net.run(Duration.ofSeconds(3)); // the drain checks every transmit comes from the host's own address
+        assertThat(gateway.events).anySatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
     }
 
     @Test

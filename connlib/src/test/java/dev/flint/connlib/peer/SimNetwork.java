@@ -1,47 +1,36 @@
 package dev.flint.connlib.peer;
 
 import dev.flint.connlib.ice.Transmit;
+import dev.flint.connlib.sim.SimRelay;
+import dev.flint.connlib.sim.VirtualNetwork;
+import dev.flint.connlib.sim.VirtualNetwork.Nat;
 import dev.flint.connlib.wireguard.WireGuardKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * A deterministic network in virtual time: hosts running {@link PeerNode}s, optionally behind NATs
- * with RFC 4787 behaviours, {@link SimRelay}s, a fixed one-way latency, random loss, and a portal that
- * forwards ICE candidates between connected hosts.
+ * Bare {@link PeerNode}s on a {@link VirtualNetwork} (NATs, relays, latency, loss, virtual time), with a portal
+ * that forwards ICE candidates between two connected hosts.
  */
 final class SimNetwork {
-    static final Duration LATENCY = Duration.ofMillis(10);
-
-    enum Nat { NONE, FULL_CONE, PORT_RESTRICTED, SYMMETRIC }
-
-    interface Sender {
-        void send(InetSocketAddress from, InetSocketAddress to, byte[] payload);
-    }
+    static final Duration LATENCY = VirtualNetwork.LATENCY;
 
     final class Host {
         final PeerNode node;
         final InetSocketAddress local;
         final Nat nat;
         final InetAddress publicIp;
-        final Map<String, Integer> mappings = new HashMap<>();
-        final Map<Integer, Set<InetSocketAddress>> allowed = new HashMap<>();
+        final VirtualNetwork.Host socket;
         final List<PeerEvent> events = new ArrayList<>();
         final List<DecryptedPacket> packets = new ArrayList<>();
         Host peer;
-        int nextPort = 40000;
         int stunSent;
 
         Host(PeerNode node, InetSocketAddress local, Nat nat, InetAddress publicIp) {
@@ -49,50 +38,34 @@ final class SimNetwork {
             this.local = local;
             this.nat = nat;
             this.publicIp = publicIp;
+            this.socket = network.addHost(local, nat, publicIp,
+                    (at, from, payload) -> node.handleNetworkInput(at, from, payload, 0, payload.length, now));
         }
 
         void outbound(InetSocketAddress to, byte[] payload) {
             if (dev.flint.connlib.stun.StunCodec.looksLikeStun(payload, 0, payload.length)) {
                 stunSent++;
             }
-            if (nat == Nat.NONE) {
-                send(local, to, payload);
-                return;
-            }
-            String key = nat == Nat.SYMMETRIC ? to.toString() : "*";
-            int port = mappings.computeIfAbsent(key, k -> nat == Nat.SYMMETRIC ? 40000 + random.nextInt(20000) : nextPort++);
-            allowed.computeIfAbsent(port, p -> new HashSet<>()).add(to);
-            send(new InetSocketAddress(publicIp, port), to, payload);
+            sync();
+            socket.send(to, payload);
         }
-
-        boolean accepts(InetSocketAddress from, InetSocketAddress to) {
-            if (nat == Nat.NONE) {
-                return to.equals(local);
-            }
-            if (!to.getAddress().equals(publicIp) || !allowed.containsKey(to.getPort())) {
-                return false;
-            }
-            return nat == Nat.FULL_CONE || allowed.get(to.getPort()).contains(from);
-        }
-    }
-
-    private record Datagram(Instant at, long seq, InetSocketAddress from, InetSocketAddress to, byte[] payload) {
     }
 
     final SplittableRandom random;
     Instant now = Instant.parse("2026-03-01T12:00:00Z");
+    final VirtualNetwork network;
     double loss;
     final List<Host> hosts = new ArrayList<>();
-    final List<SimRelay> relays = new ArrayList<>();
-    final Set<InetAddress> unreachable = new HashSet<>();
+    final List<SimRelay> relays;
+    final Set<InetAddress> unreachable;
     /** While set, datagrams between two hosts are lost; relays still reach everyone (a firewall between sites). */
     boolean directBlocked;
-    private final PriorityQueue<Datagram> inFlight =
-            new PriorityQueue<>(Comparator.comparing(Datagram::at).thenComparingLong(Datagram::seq));
-    private long seq;
 
     SimNetwork(long seed) {
         this.random = new SplittableRandom(seed);
+        this.network = new VirtualNetwork(random, () -> now);
+        this.relays = network.relays;
+        this.unreachable = network.unreachable;
     }
 
     Host addHost(String ip, Nat nat, String publicIp, boolean server) {
@@ -103,32 +76,29 @@ final class SimNetwork {
     }
 
     SimRelay addRelay(String ip) {
-        SimRelay r = new SimRelay(new InetSocketAddress(ip, Relay.PORT), "2145916800:salt", "secret");
-        relays.add(r);
-        return r;
+        return network.addRelay(ip);
     }
 
     static Relay relayFor(SimRelay r) {
-        return new Relay(UUID.nameUUIDFromBytes(r.address.toString().getBytes()), List.of(r.address),
-                new dev.flint.connlib.turn.RelayCredentials("2145916800:salt", "secret"));
+        return VirtualNetwork.relayFor(r);
     }
 
     static InetAddress addr(String ip) {
-        return new InetSocketAddress(ip, 0).getAddress();
+        return VirtualNetwork.addr(ip);
     }
 
-    void send(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
-        if (loss > 0 && random.nextDouble() < loss) {
-            return;
-        }
-        inFlight.add(new Datagram(now.plus(LATENCY), seq++, from, to, payload));
+    /** The tests switch loss and the firewall on this object. */
+    private void sync() {
+        network.loss = loss;
+        network.directBlocked = directBlocked;
     }
 
     void run(Duration d) {
         Instant end = now.plus(d);
         while (true) {
+            sync();
             drain();
-            Instant next = inFlight.isEmpty() ? null : inFlight.peek().at();
+            Instant next = network.nextDelivery();
             for (Host h : hosts) {
                 Instant t = h.node.pollTimeout().orElse(null);
                 if (t != null && (next == null || t.isBefore(next))) {
@@ -142,34 +112,11 @@ final class SimNetwork {
             if (next.isAfter(now)) {
                 now = next;
             }
-            while (!inFlight.isEmpty() && !inFlight.peek().at().isAfter(now)) {
-                deliver(inFlight.poll());
-            }
+            network.deliverDue(now);
             for (Host h : hosts) {
                 if (h.node.pollTimeout().map(t -> !t.isAfter(now)).orElse(false)) {
                     h.node.handleTimeout(now);
                 }
-            }
-        }
-    }
-
-    private void deliver(Datagram d) {
-        if (unreachable.contains(d.to().getAddress()) || unreachable.contains(d.from().getAddress())) {
-            return;
-        }
-        if (directBlocked && relays.stream().noneMatch(r -> r.owns(d.to()) || r.owns(d.from()))) {
-            return;
-        }
-        for (SimRelay r : relays) {
-            if (r.owns(d.to())) {
-                r.receive(d.from(), d.to(), d.payload(), this::send);
-                return;
-            }
-        }
-        for (Host h : hosts) {
-            if (h.accepts(d.from(), d.to())) {
-                h.node.handleNetworkInput(h.local, d.from(), d.payload(), 0, d.payload().length, now);
-                return;
             }
         }
     }

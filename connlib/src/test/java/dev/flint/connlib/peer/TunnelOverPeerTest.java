@@ -14,7 +14,7 @@ import dev.flint.connlib.packet.IpPacket;
 import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
 import dev.flint.connlib.peer.SimNetwork.Host;
-import dev.flint.connlib.peer.SimNetwork.Nat;
+import dev.flint.connlib.sim.VirtualNetwork.Nat;
 import dev.flint.connlib.portal.GatewayInterface;
 import dev.flint.connlib.portal.GatewayResource;
 import dev.flint.connlib.portal.Interface;

@@ -1,5 +1,7 @@
 package dev.flint.connlib.portal;
 
+import dev.flint.connlib.wireguard.WireGuardKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,9 +58,9 @@ class ValueTypesTest {
         assertThat(WireGuardKey.parse("uMBCkAxTewfSgypIyxdQ18uCi84HLtKmQJy0wvQrYWY")).isNull();
         assertThat(WireGuardKey.parse("uMBCkAxTewfSgypIyxdQ18uCi84HLtKmQJy0wvQrYW==")).isNull();
         assertThat(WireGuardKey.parse("uMBCkAxTewfSgypIyxdQ18uCi84HLtKmQJy0wvQrYWZ=")).isNull(); // non-canonical tail
-        assertThat(WireGuardKey.of(new byte[32]).base64()).isEqualTo("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-        assertThat(WireGuardKey.of(new byte[32]).toString()).doesNotContain("AAAAAAAAAAAA");
-        assertThatThrownBy(() -> new WireGuardKey("short")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(WireGuardKey.fromBytes(new byte[32]).toBase64()).isEqualTo("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        assertThat(WireGuardKey.fromBytes(new byte[32]).toString()).doesNotContain("AAAAAAAAAAAA");
+        assertThatThrownBy(() -> WireGuardKey.fromBase64("short")).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String b64(String json) {

@@ -3,10 +3,7 @@ package dev.flint.devstack.gateway;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.flint.connlib.ice.NominatedPair;
 import dev.flint.connlib.ice.PathType;
-import dev.flint.connlib.ice.Transmit;
-import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerEvent;
-import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.phoenix.BackoffPolicy;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.phoenix.ClientChannel;
@@ -33,7 +30,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -112,7 +108,7 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("no network interface with an address to reach clients and relays from");
         }
         udp = LinuxUdpSocket.bindPreferring(PeerSockets.FIREZONE_PORT);
-        loop = EventLoop.start("gateway", new Engine(), udp, clock);
+        loop = EventLoop.start("gateway", session, new LoopShell(), udp, clock);
         loop.attach(tun.device());
 
         String deviceId = UUID.nameUUIDFromBytes(("flint-gateway:" + options.token().strip())
@@ -217,49 +213,8 @@ public final class Gateway implements AutoCloseable {
 
     // ---- the session on the loop -------------------------------------------------------------------
 
-    private final class Engine implements EventLoop.Engine {
-        @Override
-        public void handleNetworkInput(InetSocketAddress local, InetSocketAddress from, byte[] data, int offset,
-                                       int length, Instant now) {
-            session.handleNetworkInput(local, from, data, offset, length, now);
-        }
-
-        @Override
-        public void handleTunInput(byte[] packet, Instant now) {
-            session.handleTunInput(packet, now);
-        }
-
-        @Override
-        public void handleTimeout(Instant now) {
-            session.handleTimeout(now);
-        }
-
-        @Override
-        public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
-            return session.sealTunPacket(packet, out, now);
-        }
-
-        @Override
-        public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
-                                            ByteBuffer out, Instant now) {
-            return session.openDatagram(local, from, datagram, out, now);
-        }
-
-        @Override
-        public Transmit pollTransmit() {
-            return session.pollTransmit();
-        }
-
-        @Override
-        public byte[] pollTunPacket() {
-            return session.pollTunPacket();
-        }
-
-        @Override
-        public Instant pollTimeout() {
-            return session.pollTimeout();
-        }
-
+    /** What the gateway does on the loop besides the session: portal messages and what it says of events. */
+    private final class LoopShell implements EventLoop.Shell {
         @Override
         public void afterStep(Instant now) {
             for (GatewayToPortal m = session.pollPortalMessage(); m != null; m = session.pollPortalMessage()) {

@@ -17,6 +17,14 @@ import java.util.concurrent.CountDownLatch;
  * TUN device and nftables table. Progress is printed to stdout in plain sentences.
  */
 public final class GatewayMain {
+    /**
+     * How the devstack starts the gateway's JVM: as the tunnel service's (serial GC, small heap, C2 for the data path,
+     * native heap trimmed), so the gateway is no slower than what it is measured against.
+     */
+    public static final java.util.List<String> JVM_OPTIONS = java.util.List.of("-XX:+UseSerialGC", "-Xms16m",
+        "-Xmx96m", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-Xss512k",
+        "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=5000");
+
 
     static final String USAGE = """
         Usage: flint devstack gateway --api-url ws://HOST:PORT (--token TOKEN | --token-file FILE) [OPTIONS]

@@ -7,7 +7,7 @@ import dev.flint.connlib.portal.EncodedMessage;
 import dev.flint.connlib.portal.PortalCodec;
 import dev.flint.connlib.portal.PortalMessage;
 import dev.flint.connlib.portal.Resource;
-import dev.flint.connlib.portal.WireGuardKey;
+import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.GatewayEntry;
 import dev.flint.devstack.portal.PortalConfig.User;

@@ -1,7 +1,7 @@
 package dev.flint.devstack.portal;
 
-import dev.flint.connlib.portal.IceCredentials;
-import dev.flint.connlib.portal.WireGuardKey;
+import dev.flint.connlib.ice.IceCredentials;
+import dev.flint.connlib.wireguard.WireGuardKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -32,13 +32,13 @@ public final class PeerCredentials {
         byte[] password = new byte[clientPskBase.length + gatewayPskBase.length];
         System.arraycopy(clientPskBase, 0, password, 0, clientPskBase.length);
         System.arraycopy(gatewayPskBase, 0, password, clientPskBase.length, gatewayPskBase.length);
-        String salt = "WG_PSK|C_ID:" + clientId + "|G_ID:" + gatewayId + "|C_PK:" + clientKey.base64() + "|G_PK:"
-            + gatewayKey.base64();
+        String salt = "WG_PSK|C_ID:" + clientId + "|G_ID:" + gatewayId + "|C_PK:" + clientKey.toBase64() + "|G_PK:"
+            + gatewayKey.toBase64();
         byte[] saltBytes = salt.getBytes(StandardCharsets.UTF_8);
         byte[] block = new byte[saltBytes.length + 4];
         System.arraycopy(saltBytes, 0, block, 0, saltBytes.length);
         block[block.length - 1] = 1;
-        return WireGuardKey.of(hmacSha256(password, block));
+        return WireGuardKey.fromBytes(hmacSha256(password, block));
     }
 
     /**
@@ -46,7 +46,7 @@ public final class PeerCredentials {
      * initiator {@code h[0..3]}/{@code h[4..25]}, receiver {@code h[26..29]}/{@code h[30..51]}.
      */
     public static IcePair ice(UUID initiatorId, WireGuardKey initiatorKey, UUID receiverId, WireGuardKey receiverKey) {
-        String input = initiatorId + ":" + initiatorKey.base64() + ":" + receiverId + ":" + receiverKey.base64();
+        String input = initiatorId + ":" + initiatorKey.toBase64() + ":" + receiverId + ":" + receiverKey.toBase64();
         String h = base32Lower(sha256(input.getBytes(StandardCharsets.UTF_8)));
         return new IcePair(new IceCredentials(h.substring(0, 4), h.substring(4, 26)),
             new IceCredentials(h.substring(26, 30), h.substring(30, 52)));

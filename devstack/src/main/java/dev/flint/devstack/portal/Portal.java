@@ -23,7 +23,7 @@ import dev.flint.connlib.portal.Relay;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
 import dev.flint.connlib.portal.Subject;
-import dev.flint.connlib.portal.WireGuardKey;
+import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.GatewayEntry;
 import dev.flint.devstack.portal.PortalConfig.Policy;
@@ -812,7 +812,7 @@ final class Portal {
     /** TURN REST credentials coturn accepts: {@code <expiry>:<salt of the device key>}, realm {@code firezone}. */
     private List<Relay> relaysFor(DeviceSession session) {
         Instant expiry = session.kind == DeviceSession.Kind.CLIENT ? session.tokenExpiresAt : GATEWAY_RELAY_EXPIRY;
-        String salt = TurnCredentials.saltForPublicKey(session.publicKey.base64());
+        String salt = TurnCredentials.saltForPublicKey(session.publicKey.toBase64());
         TurnCredentials credentials = TurnCredentials.rest(config.relaySecret(), expiry, salt);
         List<Relay> out = new ArrayList<>();
         for (RelayEntry r : chosenRelays(config)) {

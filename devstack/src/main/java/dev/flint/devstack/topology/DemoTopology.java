@@ -336,8 +336,7 @@ public final class DemoTopology {
         portalHost.awaitListening(Transport.TCP, PORTAL_LISTEN, READY_TIMEOUT, portal);
         awaitFile(run.resolve(PORTAL_SOCKET), door);
         NamespaceProcess gateway = net.startDetached(gw, GATEWAY_PROCESS, JavaCommand.forMain(GatewayMain.class,
-            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            List.of("--api-url", "ws://" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT,
+            GatewayMain.JVM_OPTIONS, List.of("--api-url", "ws://" + AddressPlan.PORTAL.addressText() + ":" + PORTAL_PORT,
                 "--token-file", run.resolve(GATEWAY_TOKEN).toString(), "--dns", DNS.addressText())),
             run.resolve(GATEWAY_PROCESS + ".log"));
         started.add(gateway);

@@ -16,6 +16,7 @@ import dev.flint.devstack.topology.Role;
 import dev.flint.netns.NatType;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;
+import dev.flint.netns.UdpExchange;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -181,19 +181,11 @@ class ClientTunnelEndToEndTest {
         resources.exec("nft", "delete", "table", "inet", "gwt_bob");
     }
 
+    /** A DNS question from the client namespace, asked again each second as a resolver does. */
     DnsMessage ask(InetAddress server, String name) throws Exception {
-        return client.call(() -> {
-            try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout((int) WAIT.toMillis());
-                byte[] query = DnsCodec.encode(DnsMessage.query(0x6774, name, RecordType.A));
-                socket.send(new DatagramPacket(query, query.length, server, 53));
-                byte[] buffer = new byte[1500];
-                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-                socket.receive(reply);
-                return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(
-                    java.util.Arrays.copyOf(buffer, reply.getLength()))).message();
-            }
-        });
+        byte[] query = DnsCodec.encode(DnsMessage.query(0x6774, name, RecordType.A));
+        byte[] answer = client.call(() -> UdpExchange.ask(new InetSocketAddress(server, 53), query, WAIT));
+        return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(answer)).message();
     }
 
     /** A plain HTTP/1.0 GET from the client namespace; the connect waits while the tunnel comes up. */

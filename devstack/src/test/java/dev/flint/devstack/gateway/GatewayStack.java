@@ -80,8 +80,7 @@ final class GatewayStack implements AutoCloseable {
             state.relaySecret(), sample.relays(), sample.accounts());
         portal = namespace(Role.PORTAL).call(() -> PortalEmulator.start(config));
         gateway = namespace(Role.GATEWAY).start("gateway", JavaCommand.forMain(GatewayMain.class,
-            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
+            GatewayMain.JVM_OPTIONS, List.of("--api-url", API.toString(), "--token", GATEWAY_TOKEN)));
         awaitOutput("Joined the portal");
     }
 
@@ -125,6 +124,17 @@ final class GatewayStack implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
+    }
+
+    /** The path the gateway last said a client is connected on: "relay", "direct path", or null before any. */
+    String lastPath() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Client \\S+ (?:now )?connected via (relay|direct path)")
+            .matcher(gateway.recentOutput());
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
     }
 
     @Override

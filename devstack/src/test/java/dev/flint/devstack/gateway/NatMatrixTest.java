@@ -11,8 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("privileged")
 class NatMatrixTest {
-    private static final Pattern PATH = Pattern.compile("Client \\S+ (?:now )?connected via (relay|direct path)");
 
     @BeforeAll
     static void requirements() {
@@ -60,25 +57,16 @@ class NatMatrixTest {
             if (expected.equals("direct path")) {
                 // A relayed start moves once a direct pair's checks succeed; that is the gateway's last word.
                 TunnelClient.await("a direct path with a " + clientNat.label() + " client NAT and a "
-                    + gatewayNat.label() + " gateway NAT (last said: " + lastPath(stack) + ")",
-                    () -> "direct path".equals(lastPath(stack)));
+                    + gatewayNat.label() + " gateway NAT (last said: " + stack.lastPath() + ")",
+                    () -> "direct path".equals(stack.lastPath()));
             } else {
-                assertThat(lastPath(stack)).as(stack.gateway().recentOutput()).isEqualTo("relay");
+                assertThat(stack.lastPath()).as(stack.gateway().recentOutput()).isEqualTo("relay");
                 assertThat(stack.gateway().recentOutput()).doesNotContain("connected via direct path");
             }
             // Data still flows on the final path.
             assertThat(httpGet(stack.namespace(Role.CLIENT))).contains("200 OK");
             assertThat(alice.stopped.get()).isNull();
         }
-    }
-
-    private static String lastPath(GatewayStack stack) {
-        Matcher m = PATH.matcher(stack.gateway().recentOutput());
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
     }
 
     /** A plain HTTP/1.0 GET of the web resource from the client namespace; the connect waits for the tunnel. */

@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("privileged")
 class PathChangeTest {
-    private static final Pattern PATH = Pattern.compile("Client \\S+ (?:now )?connected via (relay|direct path)");
     private static final int DOWNLOAD = 64 * 1024 * 1024;
     /** The internet is a bridge: its ports' traffic is filtered in the bridge family, not in inet's forward hook. */
     private static final String BLOCK = """
@@ -82,16 +79,7 @@ class PathChangeTest {
     }
 
     private static void awaitPath(GatewayStack stack, String path, String what) throws InterruptedException {
-        TunnelClient.await(what, () -> path.equals(lastPath(stack)));
-    }
-
-    private static String lastPath(GatewayStack stack) {
-        Matcher m = PATH.matcher(stack.gateway().recentOutput());
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
+        TunnelClient.await(what, () -> path.equals(stack.lastPath()));
     }
 
     /** Reads {@code /bytes} slowly while {@code slow} is set, so the one TCP connection spans every path change. */

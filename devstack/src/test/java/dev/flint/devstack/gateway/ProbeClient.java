@@ -59,7 +59,7 @@ final class ProbeClient implements AutoCloseable {
         // The socket and the loop's thread are created inside the namespace; the thread keeps it.
         udp = namespace.call(() -> LinuxUdpSocket.bind(0));
         engine = new PeerNodeEngine(node, this::onPeerEvent, this::onPacket);
-        loop = namespace.call(() -> EventLoop.start("probe", engine, udp, Clock.systemUTC()));
+        loop = namespace.call(() -> EventLoop.start("probe", engine, engine, udp, Clock.systemUTC()));
         group = namespace.call(() -> {
             EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             g.submit(() -> { }).sync();
@@ -140,11 +140,8 @@ final class ProbeClient implements AutoCloseable {
     /** Sets up the connection the portal authorized, as a client does (controlling); on the portal's thread. */
     private void connect(PortalToClient.AuthorizationCreated a) {
         gatewayId = a.gatewayId();
-        loop.execute(() -> node.upsertConnection(a.gatewayId(),
-            WireGuardKey.fromBase64(a.gatewayPublicKey().base64()), WireGuardKey.fromBase64(a.presharedKey().base64()),
-            new IceCredentials(a.clientIceCredentials().username(), a.clientIceCredentials().password()),
-            new IceCredentials(a.gatewayIceCredentials().username(), a.gatewayIceCredentials().password()),
-            IceRole.CONTROLLING, now()));
+        loop.execute(() -> node.upsertConnection(a.gatewayId(), a.gatewayPublicKey(), a.presharedKey(),
+            a.clientIceCredentials(), a.gatewayIceCredentials(), IceRole.CONTROLLING, now()));
     }
 
     PeerEvent.ConnectionEstablished awaitEstablished(Duration timeout) throws InterruptedException {

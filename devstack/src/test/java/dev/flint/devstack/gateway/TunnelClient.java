@@ -71,7 +71,7 @@ final class TunnelClient implements AutoCloseable {
     void configure(TunConfig config) {
         try (RtNetlink netlink = RtNetlink.open()) {
             boolean first = device.get() == null;
-            LinuxTunDevice tun = first ? LinuxTunDevice.open(tunName, 1280, LinuxTunDevice.PacketIo.FFM) : device.get();
+            LinuxTunDevice tun = first ? LinuxTunDevice.open(tunName, 1280, LinuxTunDevice.PacketIo.FFM, true) : device.get();
             int index = RtNetlink.linkIndex(tunName);
             if (first) {
                 netlink.setMtu(index, 1280);

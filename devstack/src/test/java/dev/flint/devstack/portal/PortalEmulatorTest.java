@@ -15,7 +15,7 @@ import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import dev.flint.connlib.portal.Relay;
 import dev.flint.connlib.portal.Resource;
-import dev.flint.connlib.portal.WireGuardKey;
+import dev.flint.connlib.wireguard.WireGuardKey;
 import dev.flint.devstack.portal.PortalConfig.Account;
 import dev.flint.devstack.portal.PortalConfig.ResourceEntry;
 import dev.flint.netns.RealTimeWait;
@@ -69,13 +69,13 @@ class PortalEmulatorTest {
     WireGuardKey newKey() {
         byte[] b = new byte[32];
         random.nextBytes(b);
-        return WireGuardKey.of(b);
+        return WireGuardKey.fromBytes(b);
     }
 
     URI ws(String path, String externalId, WireGuardKey key, String extraQuery) {
         InetSocketAddress a = portal.address();
         return URI.create("ws://127.0.0.1:" + a.getPort() + path + "?external_id=" + externalId + "&name=test-"
-            + externalId + "&public_key=" + URLEncoder.encode(key.base64(), StandardCharsets.UTF_8) + extraQuery);
+            + externalId + "&public_key=" + URLEncoder.encode(key.toBase64(), StandardCharsets.UTF_8) + extraQuery);
     }
 
     PhoenixPeer client(String email, WireGuardKey key) throws Exception {
@@ -193,7 +193,7 @@ class PortalEmulatorTest {
             // Relay credentials: TURN REST, salted with this device's key, expiring with the token.
             assertThat(init.relays()).hasSize(2);
             Relay.Turn turn = (Relay.Turn) init.relays().getFirst();
-            String salt = TurnCredentials.saltForPublicKey(key.base64());
+            String salt = TurnCredentials.saltForPublicKey(key.toBase64());
             TurnCredentials expected = TurnCredentials.rest(config.relaySecret(), turn.expiresAt(), salt);
             assertThat(turn.username()).isEqualTo(turn.expiresAt().getEpochSecond() + ":" + salt);
             assertThat(turn.password()).isEqualTo(expected.password());

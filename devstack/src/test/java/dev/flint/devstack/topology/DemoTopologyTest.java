@@ -200,7 +200,7 @@ class DemoTopologyTest {
         // java.net.Socket creates its file descriptor on connect, so connect inside the namespace.
         Socket socket = namespace.call(() -> {
             Socket s = new Socket();
-            s.connect(new InetSocketAddress(address, 80), 10_000);
+            s.connect(new InetSocketAddress(address, 80), (int) RealTimeWait.GENEROUS.toMillis());
             return s;
         });
         try (socket) {

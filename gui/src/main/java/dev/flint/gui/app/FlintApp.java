@@ -145,7 +145,8 @@ public final class FlintApp extends Application {
 
         ControllerLoop[] ref = new ControllerLoop[1];
         UrlOpener opener = UrlOpener.system();
-        ServiceLink link = new ServiceLink(options.serviceSocket(), e -> ref[0].post(e));
+        ServiceLink link = new ServiceLink(dev.flint.gui.platform.GuiEndpoints.service(options.serviceSocket(),
+                Options.DEFAULT_SOCKET, System.getProperty("os.name", "")), e -> ref[0].post(e));
         LogFiles logs = new LogFiles(dirs.logs(), dirs.serviceLogs());
         List<String> launcher = ProcessHandle.current().info().command().map(List::of).orElse(List.of("flint-gui"));
         Autostart autostart = linux ? DesktopEntries.forCurrentUser(launcher)

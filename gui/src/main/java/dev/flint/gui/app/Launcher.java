@@ -1,5 +1,8 @@
 package dev.flint.gui.app;
 
+import dev.flint.gui.platform.GuiEndpoints;
+import dev.flint.gui.platform.LocalEndpoint;
+import dev.flint.gui.platform.windows.WindowsUser;
 import dev.flint.gui.settings.AppDirs;
 import dev.flint.gui.signin.SingleInstance;
 import dev.flint.ipc.InstanceMessage;
@@ -48,9 +51,17 @@ public final class Launcher {
                     + "(the tunnel service does the privileged work).");
         }
         AppDirs dirs = o.dataDir().map(AppDirs::under).orElseGet(AppDirs::forCurrentUser);
+        String osName = System.getProperty("os.name", "");
+        LocalEndpoint instanceEndpoint;
+        try {
+            instanceEndpoint = GuiEndpoints.instance(dirs, osName, WindowsUser::sid);
+        } catch (IOException e) {
+            System.err.println("flint-gui: Flint can't tell who you are: " + e.getMessage());
+            return 1;
+        }
         if (o.command() == Options.Command.OPEN_DEEP_LINK) {
             try {
-                SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.DeepLink(URI.create(o.deepLink().orElseThrow())),
+                SingleInstance.forward(instanceEndpoint, new InstanceMessage.DeepLink(URI.create(o.deepLink().orElseThrow())),
                         10, Duration.ofSeconds(5));
                 return 0;
             } catch (IOException | IllegalArgumentException e) {
@@ -60,14 +71,14 @@ public final class Launcher {
         }
         Optional<SingleInstance> instance;
         try {
-            instance = SingleInstance.tryAcquire(dirs.launchLock(), dirs.guiSocket());
+            instance = SingleInstance.tryAcquire(dirs.launchLock(), instanceEndpoint);
         } catch (IOException e) {
             System.err.println("flint-gui: Flint can't use its data directory " + dirs.session() + ": " + e.getMessage());
             return 1;
         }
         if (instance.isEmpty()) {
             try {
-                SingleInstance.forward(dirs.guiSocket(), new InstanceMessage.NewInstance(), 3, Duration.ofSeconds(5));
+                SingleInstance.forward(instanceEndpoint, new InstanceMessage.NewInstance(), 3, Duration.ofSeconds(5));
                 return 0;
             } catch (IOException e) {
                 System.err.println("flint-gui: " + e.getMessage());

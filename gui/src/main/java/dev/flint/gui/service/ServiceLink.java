@@ -1,12 +1,12 @@
 package dev.flint.gui.service;
 
 import dev.flint.gui.controller.ControllerEvent;
+import dev.flint.gui.platform.LocalEndpoint;
 import dev.flint.ipc.GuiMessage;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.frame.DecodeResult;
 import dev.flint.ipc.frame.FrameProblem;
 import dev.flint.ipc.transport.IpcConnection;
-import dev.flint.ipc.transport.UnixSocket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GUI's connection to the tunnel service, over the ipc module's Unix socket transport (which
- * also reports the peer's credentials). {@link #connect()} opens the socket and starts a
+ * The GUI's connection to the tunnel service, over the ipc module's Unix socket or named pipe
+ * transport ({@link LocalEndpoint}). {@link #connect()} opens the socket and starts a
  * reader thread that turns frames into controller events; a rejected frame is logged and skipped,
  * a broken stream ends the connection with {@code ServiceLost}.
  */
@@ -23,18 +23,19 @@ public final class ServiceLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceLink.class);
 
-    private final Path socket;
+    private final LocalEndpoint endpoint;
     private final Consumer<ControllerEvent> events;
     private volatile IpcConnection<ServiceMessage, GuiMessage> connection;
     private long generation;
 
     public ServiceLink(Path socket, Consumer<ControllerEvent> events) {
-        this.socket = socket;
-        this.events = events;
+        this(LocalEndpoint.unixSocket(socket), events);
     }
 
-    public Path socket() {
-        return socket;
+    /** Over {@code endpoint}: the service's Unix socket, or its named pipe on Windows. */
+    public ServiceLink(LocalEndpoint endpoint, Consumer<ControllerEvent> events) {
+        this.endpoint = endpoint;
+        this.events = events;
     }
 
     /** Opens the socket; reports {@code ServiceAttached} or {@code ServiceUnreachable}. */
@@ -42,13 +43,13 @@ public final class ServiceLink {
         close();
         IpcConnection<ServiceMessage, GuiMessage> c;
         try {
-            c = IpcConnection.guiSide(UnixSocket.connect(socket));
+            c = IpcConnection.guiSide(endpoint.connect());
         } catch (IOException | RuntimeException e) {
-            events.accept(new ControllerEvent.ServiceUnreachable(socket + ": " + e.getMessage()));
+            events.accept(new ControllerEvent.ServiceUnreachable(endpoint.describe() + ": " + e.getMessage()));
             return;
         }
         connection = c;
-        LOG.info("Connected to the tunnel service at {} ({})", socket, c.peer());
+        LOG.info("Connected to the tunnel service at {} ({})", endpoint.describe(), c.peer());
         long gen = ++generation;
         events.accept(new ControllerEvent.ServiceAttached());
         // A platform thread: the transport blocks in native code, which would pin a virtual thread's carrier.

@@ -1,30 +1,27 @@
 package dev.flint.gui.signin;
 
-import dev.flint.gui.service.FramedConnection;
+import dev.flint.gui.platform.LocalEndpoint;
 import dev.flint.gui.settings.PrivateFiles;
 import dev.flint.ipc.InstanceMessage;
 import dev.flint.ipc.frame.DecodeResult;
-import dev.flint.ipc.frame.MessageCodec;
+import dev.flint.ipc.transport.DuplexStream;
+import dev.flint.ipc.transport.IpcConnection;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One GUI per user. The first process holds an exclusive lock on {@code launch.lock} (the kernel
- * drops it if the process dies) and listens on a per-user socket; a later process connects, hands
- * over its deep link or "new instance", waits for the acknowledgement and exits.
+ * drops it if the process dies) and listens on a per-user endpoint (a socket on Linux and macOS, a
+ * pipe on Windows); a later process connects, hands over its deep link or "new instance", waits for
+ * the acknowledgement and exits.
  */
 public final class SingleInstance implements AutoCloseable {
 
@@ -32,17 +29,23 @@ public final class SingleInstance implements AutoCloseable {
 
     private final FileChannel lockFile;
     private final FileLock lock;
-    private final Path socket;
-    private ServerSocketChannel server;
+    private final LocalEndpoint endpoint;
+    private LocalEndpoint.Listener server;
+    private volatile boolean closed;
 
-    private SingleInstance(FileChannel lockFile, FileLock lock, Path socket) {
+    private SingleInstance(FileChannel lockFile, FileLock lock, LocalEndpoint endpoint) {
         this.lockFile = lockFile;
         this.lock = lock;
-        this.socket = socket;
+        this.endpoint = endpoint;
     }
 
     /** Takes the lock, or returns empty if another instance holds it. */
-    public static java.util.Optional<SingleInstance> tryAcquire(Path lockPath, Path socket) throws IOException {
+    public static Optional<SingleInstance> tryAcquire(Path lockPath, Path socket) throws IOException {
+        return tryAcquire(lockPath, LocalEndpoint.unixSocket(socket));
+    }
+
+    /** Takes the lock for listening on {@code endpoint}, or returns empty if another instance holds it. */
+    public static Optional<SingleInstance> tryAcquire(Path lockPath, LocalEndpoint endpoint) throws IOException {
         PrivateFiles.createPrivateDirectories(lockPath.getParent());
         FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -53,29 +56,23 @@ public final class SingleInstance implements AutoCloseable {
         }
         if (l == null) {
             ch.close();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new SingleInstance(ch, l, socket));
+        return Optional.of(new SingleInstance(ch, l, endpoint));
     }
 
     /** Listens for later instances; each message is handed to {@code handler}, then acknowledged. */
     public void listen(Consumer<InstanceMessage> handler) throws IOException {
-        PrivateFiles.createPrivateDirectories(socket.getParent());
-        Files.deleteIfExists(socket); // stale from a crashed instance: we hold the lock, so it is ours
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        try {
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): the per-user directory protects the socket
-        }
-        Thread.ofVirtual().name("single-instance").start(() -> {
-            while (server.isOpen()) {
+        server = endpoint.listen();
+        LocalEndpoint.Listener listening = server;
+        // A platform thread: the pipe transport blocks in native code, which would pin a virtual thread's carrier.
+        Thread.ofPlatform().daemon().name("single-instance").start(() -> {
+            while (!closed) {
                 try {
-                    SocketChannel ch = server.accept();
-                    Thread.ofVirtual().start(() -> serve(ch, handler));
+                    DuplexStream stream = listening.accept();
+                    Thread.ofPlatform().daemon().name("single-instance-client").start(() -> serve(stream, handler));
                 } catch (IOException e) {
-                    if (server.isOpen()) {
+                    if (!closed) {
                         LOG.warn("Single-instance accept failed: {}", e.toString());
                     }
                     return;
@@ -84,9 +81,9 @@ public final class SingleInstance implements AutoCloseable {
         });
     }
 
-    private static void serve(SocketChannel ch, Consumer<InstanceMessage> handler) {
-        try (var c = new FramedConnection<>(ch, MessageCodec.instanceMessages(), MessageCodec.instanceMessages())) {
-            switch (c.read()) {
+    private static void serve(DuplexStream stream, Consumer<InstanceMessage> handler) {
+        try (IpcConnection<InstanceMessage, InstanceMessage> c = IpcConnection.instance(stream)) {
+            switch (c.receive()) {
                 case DecodeResult.Decoded<InstanceMessage> d -> {
                     if (d.message() instanceof InstanceMessage.Ack) {
                         LOG.warn("Unexpected Ack from another instance");
@@ -102,21 +99,45 @@ public final class SingleInstance implements AutoCloseable {
         }
     }
 
+    /** As {@link #forward(LocalEndpoint, InstanceMessage, int, Duration)} over a Unix socket. */
+    public static void forward(Path socket, InstanceMessage message, int attempts, Duration ackTimeout) throws IOException {
+        forward(LocalEndpoint.unixSocket(socket), message, attempts, ackTimeout);
+    }
+
     /**
      * Hands {@code message} to the running instance: up to {@code attempts} connects 100 ms apart,
      * then waits for the acknowledgement.
      *
      * @throws IOException with a sentence for the user if nothing answered
      */
-    public static void forward(Path socket, InstanceMessage message, int attempts, Duration ackTimeout) throws IOException {
+    public static void forward(LocalEndpoint endpoint, InstanceMessage message, int attempts, Duration ackTimeout)
+            throws IOException {
         IOException last = null;
         for (int i = 0; i < attempts; i++) {
-            try (var c = FramedConnection.connect(socket, MessageCodec.instanceMessages(), MessageCodec.instanceMessages())) {
-                c.send(message);
+            IpcConnection<InstanceMessage, InstanceMessage> c;
+            try {
+                c = IpcConnection.instance(endpoint.connect());
+            } catch (IOException e) {
+                last = e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                continue;
+            }
+            try (c) {
+                try {
+                    c.send(message);
+                } catch (IOException e) {
+                    last = e; // the instance went away between accepting and reading: try again
+                    continue;
+                }
                 var result = new java.util.concurrent.CompletableFuture<DecodeResult<InstanceMessage>>();
-                Thread.ofVirtual().start(() -> {
+                Thread.ofPlatform().daemon().start(() -> {
                     try {
-                        result.complete(c.read());
+                        result.complete(c.receive());
                     } catch (IOException e) {
                         result.completeExceptionally(e);
                     }
@@ -127,21 +148,9 @@ public final class SingleInstance implements AutoCloseable {
                         return;
                     }
                     throw new IOException("Flint is already running but did not accept the request.");
-                } catch (java.util.concurrent.TimeoutException e) {
-                    throw new IOException("Flint is already running but not responding. Please force-stop it first.");
-                } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+                         | InterruptedException e) {
                     throw new IOException("Flint is already running but not responding. Please force-stop it first.", e);
-                }
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("Flint is already running")) {
-                    throw e;
-                }
-                last = e;
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
                 }
             }
         }
@@ -150,11 +159,11 @@ public final class SingleInstance implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
         try {
-            if (server != null) {
-                server.close();
-                Files.deleteIfExists(socket);
-            }
             lock.release();
             lockFile.close();
         } catch (IOException e) {

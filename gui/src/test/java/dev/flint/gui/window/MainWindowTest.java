@@ -32,6 +32,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import javafx.scene.layout.VBox;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,7 +71,17 @@ class MainWindowTest {
     WindowHarness start(FxRobot robot, Optional<String> token, GeneralSettings general) {
         harness = new WindowHarness(token, general, dir);
         robot.interact(() -> window = harness.open(new Stage()));
+        WaitForAsyncUtils.waitForFxEvents();
         return harness;
+    }
+
+    /**
+     * Each test's window goes with it: the robot clicks at screen positions, and a window left behind by an earlier
+     * test could be the one under the pointer while the new one is still being placed.
+     */
+    @AfterEach
+    void closeWindows() throws Exception {
+        FxToolkit.cleanupStages();
     }
 
     void signedIn(FxRobot robot) {

@@ -1,9 +1,6 @@
 package dev.flint.shell.client;
 
-import dev.flint.connlib.ice.Transmit;
-import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerEvent;
-import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.phoenix.ChannelError;
 import dev.flint.connlib.phoenix.ChannelEvent;
 import dev.flint.connlib.portal.ClientToPortal;
@@ -32,9 +29,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -178,7 +173,7 @@ public final class ClientTunnel implements AutoCloseable {
                 udp.setMark(options.socketMark());
             }
             this.session = new ClientSession(WireGuardKey.generatePrivate(random), random, clock.instant());
-            this.loop = EventLoop.start("client", new Engine(), udp, clock);
+            this.loop = EventLoop.start("client", session, new LoopShell(), udp, clock);
         } catch (IOException | RuntimeException e) {
             udp.close();
             throw e;
@@ -376,21 +371,11 @@ public final class ClientTunnel implements AutoCloseable {
 
     // ------------------------------------------------------------------ the session on the loop
 
-    /** The session as the event loop drives it. */
-    private final class Engine implements EventLoop.Engine {
+    /** What the tunnel does on the loop besides the session: portal messages, events, retries, status reports. */
+    private final class LoopShell implements EventLoop.Shell {
         @Override
-        public void handleNetworkInput(InetSocketAddress local, InetSocketAddress from, byte[] data, int offset,
-                                       int length, Instant now) {
-            if (!stopped) {
-                session.handleNetworkInput(local, from, data, offset, length, now);
-            }
-        }
-
-        @Override
-        public void handleTunInput(byte[] packet, Instant now) {
-            if (!stopped) {
-                session.handleTunInput(packet, now);
-            }
+        public Instant pollTimeout() {
+            return retryAt != null && (statusDue == null || retryAt.isBefore(statusDue)) ? retryAt : statusDue;
         }
 
         @Override
@@ -402,37 +387,6 @@ public final class ClientTunnel implements AutoCloseable {
             if (statusDue != null && !statusDue.isAfter(now)) {
                 publishStatus(now);
             }
-            if (!stopped) {
-                session.handleTimeout(now);
-            }
-        }
-
-        @Override
-        public DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
-            return stopped ? null : session.sealTunPacket(packet, out, now);
-        }
-
-        @Override
-        public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
-                                            ByteBuffer out, Instant now) {
-            return stopped ? PeerNode.Opened.NOT_DATA : session.openDatagram(local, from, datagram, out, now);
-        }
-
-        @Override
-        public Transmit pollTransmit() {
-            return session.pollTransmit();
-        }
-
-        @Override
-        public byte[] pollTunPacket() {
-            return session.pollTunPacket();
-        }
-
-        @Override
-        public Instant pollTimeout() {
-            Instant due = session.pollTimeout();
-            due = retryAt != null && (due == null || retryAt.isBefore(due)) ? retryAt : due;
-            return statusDue != null && (due == null || statusDue.isBefore(due)) ? statusDue : due;
         }
 
         @Override

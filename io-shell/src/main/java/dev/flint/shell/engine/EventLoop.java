@@ -3,6 +3,7 @@ package dev.flint.shell.engine;
 import dev.flint.connlib.ice.Transmit;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerNode;
+import dev.flint.connlib.tunnel.TunnelSession;
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
 import dev.flint.shell.linux.DatagramBatch;
@@ -27,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread a tunnel runs on: it owns a sans-IO {@link Engine} and drives it with a UDP socket and a TUN device
+ * The one thread a tunnel runs on: it owns a sans-IO {@link TunnelSession} and drives it with a UDP socket and a TUN device
  * in batches. It waits in a single {@code poll} for the socket, the device, a posted task or the engine's next
  * deadline, then reads what is ready ({@code recvmmsg}, TUN reads of up to 64 packets), hands every datagram and
  * packet to the engine, and writes what the engine produced in the same batched way ({@code sendmmsg} with UDP
@@ -45,49 +46,26 @@ public final class EventLoop implements AutoCloseable {
     /** Batches of one source handled before the other gets its turn, so neither direction starves the other. */
     private static final int BATCHES_PER_TURN = 4;
 
-    /** A sans-IO engine as the loop drives it: inputs, then outputs polled until null. Called on the loop only. */
-    public interface Engine {
-        /** A datagram that arrived on {@code local} (the local address it was sent to) from {@code from}. */
-        void handleNetworkInput(InetSocketAddress local, InetSocketAddress from, byte[] data, int offset, int length,
-                                Instant now);
-
-        /** An IP packet read from the TUN device; the engine may keep the array. */
-        void handleTunInput(byte[] packet, Instant now);
-
-        void handleTimeout(Instant now);
-
-        /** The next datagram to send, or null. */
-        Transmit pollTransmit();
-
-        /** The next packet for the TUN device, or null. */
-        byte[] pollTunPacket();
-
-        /** When {@link #handleTimeout} must run, or null. */
-        Instant pollTimeout();
-
-        /** After every step: the shell takes the engine's events and portal messages. */
+    /**
+     * What the shell around the session does on the loop: after every step it takes the session's events and portal
+     * messages, and it may keep timers of its own (a retry, a status report), which the loop runs beside the
+     * session's. Called on the loop only.
+     */
+    public interface Shell {
         void afterStep(Instant now);
 
-        /**
-         * The copy-free way out: encrypt the TUN packet in {@code packet} straight into {@code out} and say where the
-         * datagram goes, or null (buffers untouched) to take {@link #handleTunInput} with a copy.
-         */
-        default DatagramRoute sealTunPacket(ByteBuffer packet, ByteBuffer out, Instant now) {
+        /** When the shell's own timer is due, or null. */
+        default Instant pollTimeout() {
             return null;
         }
 
-        /**
-         * The copy-free way in: decrypt the datagram straight into {@code out}; {@code PACKET} means {@code out} holds
-         * a packet for the TUN device, {@code NOT_DATA} (datagram untouched) to take {@link #handleNetworkInput}.
-         */
-        default PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram,
-                                             ByteBuffer out, Instant now) {
-            return PeerNode.Opened.NOT_DATA;
+        default void handleTimeout(Instant now) {
         }
     }
 
     private final String name;
-    private final Engine engine;
+    private final TunnelSession session;
+    private final Shell shell;
     private final LinuxUdpSocket udp;
     private final Clock clock;
     private final Poller poller;
@@ -105,9 +83,11 @@ public final class EventLoop implements AutoCloseable {
     private final Map<InetAddress, MemorySegment> encodedSources = new HashMap<>();
     private long tunWriteFailures;
 
-    private EventLoop(String name, Engine engine, LinuxUdpSocket udp, Clock clock) throws IOException {
+    private EventLoop(String name, TunnelSession engine, Shell shell, LinuxUdpSocket udp, Clock clock)
+            throws IOException {
         this.name = name;
-        this.engine = engine;
+        this.session = engine;
+        this.shell = shell;
         this.udp = udp;
         this.clock = clock;
         this.poller = new Poller(udp.fd());
@@ -115,8 +95,10 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Starts the loop on its own thread with the socket; a TUN device may follow later ({@link #attach}). */
-    public static EventLoop start(String name, Engine engine, LinuxUdpSocket udp, Clock clock) throws IOException {
-        EventLoop loop = new EventLoop(name, Objects.requireNonNull(engine), Objects.requireNonNull(udp), clock);
+    public static EventLoop start(String name, TunnelSession session, Shell shell, LinuxUdpSocket udp, Clock clock)
+            throws IOException {
+        EventLoop loop = new EventLoop(name, Objects.requireNonNull(session), Objects.requireNonNull(shell),
+            Objects.requireNonNull(udp), clock);
         loop.thread.start();
         return loop;
     }
@@ -140,7 +122,7 @@ public final class EventLoop implements AutoCloseable {
         return f;
     }
 
-    /** The clock the loop hands to the engine. */
+    /** The clock the loop hands to the session. */
     public Clock clock() {
         return clock;
     }
@@ -198,14 +180,19 @@ public final class EventLoop implements AutoCloseable {
     private void step(DatagramBatch datagramsIn, PacketBatch packetsIn, Output out) throws IOException {
         runTasks(out);
         Instant now = clock.instant();
-        Instant due = engine.pollTimeout();
+        Instant due = session.pollTimeout();
         if (due != null && !due.isAfter(now)) {
-            engine.handleTimeout(now);
+            session.handleTimeout(now);
             out.flush(now);
-            due = engine.pollTimeout();
         }
+        Instant own = shell.pollTimeout();
+        if (own != null && !own.isAfter(now)) {
+            shell.handleTimeout(now);
+            out.flush(now);
+        }
+        due = earlier(session.pollTimeout(), shell.pollTimeout());
         int wait;
-        if (!tasks.isEmpty() || (tun != null && tun.hasBuffered())) {
+        if (!tasks.isEmpty() || (tun != null && tun.hasBuffered()) || datagramsIn.hasStaged()) {
             wait = 0;
         } else {
             Duration left = due == null ? MAX_WAIT : Duration.between(clock.instant(), due);
@@ -213,7 +200,7 @@ public final class EventLoop implements AutoCloseable {
                 MAX_WAIT.toMillis());
         }
         poller.await(wait);
-        if (poller.ready(0)) {
+        if (poller.ready(0) || datagramsIn.hasStaged()) {
             for (int b = 0; b < BATCHES_PER_TURN; b++) {
                 int n = udp.receive(datagramsIn, 0);
                 if (n <= 0) {
@@ -232,7 +219,7 @@ public final class EventLoop implements AutoCloseable {
                     int length = payloads.length(i);
                     MemorySegment.copy(payloads.segment(i), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, scratch, 0,
                         length);
-                    engine.handleNetworkInput(local, from, scratch, 0, length, now);
+                    session.handleNetworkInput(local, from, scratch, 0, length, now);
                     out.collectTun(); // in arrival order with the copy-free ones
                 }
                 out.flush(now);
@@ -257,7 +244,7 @@ public final class EventLoop implements AutoCloseable {
                     }
                     byte[] copy = new byte[packetsIn.length(i)];
                     packet.get(0, copy);
-                    engine.handleTunInput(copy, now);
+                    session.handleTunInput(copy, now);
                     out.collectTransmits(); // in read order with the copy-free ones
                 }
                 out.flush(now);
@@ -266,6 +253,10 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
     private void runTasks(Output out) throws IOException {
@@ -301,7 +292,7 @@ public final class EventLoop implements AutoCloseable {
                         if (tun == device) {
                             Instant now = clock.instant();
                             for (byte[] p : packets) {
-                                engine.handleTunInput(p, now);
+                                session.handleTunInput(p, now);
                             }
                         }
                     });
@@ -336,7 +327,7 @@ public final class EventLoop implements AutoCloseable {
             int slot = payloads.count();
             ByteBuffer into = payloads.buffer(slot);
             into.clear();
-            DatagramRoute route = engine.sealTunPacket(packet, into, now);
+            DatagramRoute route = session.sealTunPacket(packet, into, now);
             if (route == null) {
                 return false;
             }
@@ -355,7 +346,7 @@ public final class EventLoop implements AutoCloseable {
             int slot = packets.count();
             ByteBuffer into = packets.buffer(slot);
             into.clear();
-            PeerNode.Opened opened = engine.openDatagram(local, from, datagram, into, now);
+            PeerNode.Opened opened = session.openDatagram(local, from, datagram, into, now);
             if (opened == PeerNode.Opened.NOT_DATA) {
                 return false;
             }
@@ -371,7 +362,7 @@ public final class EventLoop implements AutoCloseable {
         /** Moves the engine's transmits into the datagram batch, sending whenever it fills. */
         void collectTransmits() throws IOException {
             PacketBatch payloads = datagrams.packets();
-            for (Transmit t = engine.pollTransmit(); t != null; t = engine.pollTransmit()) {
+            for (Transmit t = session.pollTransmit(); t != null; t = session.pollTransmit()) {
                 if (payloads.count() == payloads.capacity()) {
                     sendDatagrams();
                 }
@@ -385,7 +376,7 @@ public final class EventLoop implements AutoCloseable {
 
         /** Moves the engine's packets for the TUN device into the packet batch, writing whenever it fills. */
         void collectTun() {
-            for (byte[] p = engine.pollTunPacket(); p != null; p = engine.pollTunPacket()) {
+            for (byte[] p = session.pollTunPacket(); p != null; p = session.pollTunPacket()) {
                 if (tun == null) {
                     continue;
                 }
@@ -412,7 +403,7 @@ public final class EventLoop implements AutoCloseable {
         void flush(Instant now) throws IOException {
             boolean more;
             do {
-                engine.afterStep(now);
+                shell.afterStep(now);
                 collectTransmits();
                 collectTun();
                 more = datagrams.packets().count() > 0 || packets.count() > 0;

@@ -3,7 +3,9 @@ package dev.flint.shell.engine;
 import dev.flint.connlib.ice.Transmit;
 import dev.flint.connlib.peer.DecryptedPacket;
 import dev.flint.connlib.peer.PeerEvent;
+import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerNode;
+import dev.flint.connlib.tunnel.TunnelSession;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -13,7 +15,7 @@ import java.util.function.Consumer;
  * probes that craft the IP packets they send through a tunnel and look at the ones that come back (the devstack's
  * gateway tests, the NAT matrix). Decrypted packets and events are handed out on the loop's thread.
  */
-public final class PeerNodeEngine implements EventLoop.Engine {
+public final class PeerNodeEngine implements TunnelSession, EventLoop.Shell {
     private final PeerNode node;
     private final Consumer<PeerEvent> events;
     private final Consumer<DecryptedPacket> packets;
@@ -65,6 +67,18 @@ public final class PeerNodeEngine implements EventLoop.Engine {
     @Override
     public Instant pollTimeout() {
         return node.pollTimeout().orElse(null);
+    }
+
+    /** Every datagram takes the copying way: a probe's packets are few. */
+    @Override
+    public DatagramRoute sealTunPacket(java.nio.ByteBuffer packet, java.nio.ByteBuffer out, Instant now) {
+        return null;
+    }
+
+    @Override
+    public PeerNode.Opened openDatagram(InetSocketAddress local, InetSocketAddress from, java.nio.ByteBuffer datagram,
+                                        java.nio.ByteBuffer out, Instant now) {
+        return PeerNode.Opened.NOT_DATA;
     }
 
     @Override

@@ -184,6 +184,14 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /** The staging area for GRO receives, made on first use (a batch that only sends never needs it). */
+    /**
+     * Whether datagrams the kernel already handed over wait in the GRO stage for the next receive: the socket will not
+     * poll readable for them, so a caller that waits must receive first.
+     */
+    public boolean hasStaged() {
+        return stage != null && stage.pending();
+    }
+
     GroStage stage() {
         if (stage == null) {
             stage = new GroStage(arena, capacity());

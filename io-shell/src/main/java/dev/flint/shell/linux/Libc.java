@@ -4,6 +4,10 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,11 +19,19 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The per-packet system calls through the JDK's foreign function API. Every call takes an errno
- * capture segment ({@link #newErrnoState}) owned by the calling thread and returns the raw result;
- * a negative result means {@link #errno} holds the reason.
+ * Linux's libc, the one binding of it: the per-packet system calls through the JDK's foreign
+ * function API, and the control-path calls (opening the TUN device, ioctls, sockets for netlink,
+ * UDP set-up and systemd's notify socket) through JNA direct mapping.
+ *
+ * <p>Every per-packet call takes an errno capture segment ({@link #newErrnoState}) owned by the
+ * calling thread and returns the raw result; a negative result means {@link #errno} holds the
+ * reason. The JNA calls throw {@link LastErrorException} on failure.
  */
 final class Libc {
+
+    static {
+        Native.register(Libc.class, "c");
+    }
 
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -126,4 +138,50 @@ final class Libc {
             throw new AssertionError(t);
         }
     }
+
+    // ---- control path, JNA direct mapping
+
+    static final int O_RDWR = 2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    static native int ioctl(int fd, NativeLong request, byte[] arg) throws LastErrorException;
+
+    static native int ioctl(int fd, NativeLong request, NativeLong arg) throws LastErrorException;
+
+    static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
+
+    static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+
+    static native int getsockopt(int fd, int level, int name, int[] value, int[] len) throws LastErrorException;
+
+    static native NativeLong send(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
+
+    static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
+
+    static native int shutdown(int fd, int how) throws LastErrorException;
+
+    static native int if_nametoindex(String name) throws LastErrorException;
+
+    static native int sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen)
+        throws LastErrorException;
+
+    /** Per-packet calls, for comparing JNA with the foreign function API (see BENCHMARKS.md). */
+    static native NativeLong read(int fd, Pointer buf, NativeLong count);
+
+    static native NativeLong write(int fd, Pointer buf, NativeLong count);
+
+    static native String strerror(int errnum);
 }

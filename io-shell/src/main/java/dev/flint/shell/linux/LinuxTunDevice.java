@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import dev.flint.shell.DeviceGate;
 import dev.flint.shell.PacketBatch;
 import dev.flint.shell.TunDevice;
 import java.io.IOException;
@@ -43,17 +44,19 @@ public final class LinuxTunDevice implements TunDevice {
     private final MemorySegment readErrno = Libc.newErrnoState(arena);
     private final MemorySegment writeErrno = Libc.newErrnoState(arena);
     private final MemorySegment pollfd = arena.allocate(8, 8);
-    private volatile boolean closed;
     private final AtomicLong writeErrors = new AtomicLong();
-    // Calls in progress: the descriptor is released only when none is, so its number cannot be
-    // reused under a thread still reading or writing it.
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final DeviceGate gate = new DeviceGate();
 
     // With offloads: reads land here first (vnet header + up to 64 KiB), writes get a zero header.
     private final boolean offload;
     private final MemorySegment superBuf;
     private final MemorySegment superPacket;
     private final MemorySegment writeIov;
+    // Coalesced writes get their own super-packet buffer: a reader may be using superBuf at the same time.
+    private final MemorySegment coalesceHeader;
+    private final MemorySegment coalesceBuf;
+    private final MemorySegment coalesceIov;
+    private final AtomicLong coalescedWrites = new AtomicLong();
     private int pendingLength;
     private int pendingGso;
     private int pendingNext;
@@ -73,10 +76,19 @@ public final class LinuxTunDevice implements TunDevice {
             writeIov = arena.allocate(32, 8);
             writeIov.set(java.lang.foreign.ValueLayout.ADDRESS, 0, zeroHeader);
             writeIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, TcpSegmentation.VNET_HDR_LEN);
+            coalesceHeader = arena.allocate(TcpSegmentation.VNET_HDR_LEN, 8);
+            coalesceBuf = arena.allocate(TcpCoalescing.MAX_PACKET, 64);
+            coalesceIov = arena.allocate(32, 8);
+            coalesceIov.set(java.lang.foreign.ValueLayout.ADDRESS, 0, coalesceHeader);
+            coalesceIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, TcpSegmentation.VNET_HDR_LEN);
+            coalesceIov.set(java.lang.foreign.ValueLayout.ADDRESS, 16, coalesceBuf);
         } else {
             superBuf = null;
             superPacket = null;
             writeIov = null;
+            coalesceHeader = null;
+            coalesceBuf = null;
+            coalesceIov = null;
         }
     }
 
@@ -121,9 +133,9 @@ public final class LinuxTunDevice implements TunDevice {
         }
         int fd;
         try {
-            fd = JnaLibc.open("/dev/net/tun", JnaLibc.O_RDWR | JnaLibc.O_NONBLOCK | JnaLibc.O_CLOEXEC);
+            fd = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open /dev/net/tun: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot open /dev/net/tun: " + Libc.strerror(e.getErrorCode()));
         }
         byte[] ifreq = new byte[40];
         System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
@@ -131,17 +143,17 @@ public final class LinuxTunDevice implements TunDevice {
         ifreq[16] = (byte) flags;
         ifreq[17] = (byte) (flags >>> 8);
         try {
-            JnaLibc.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
+            Libc.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
         } catch (LastErrorException e) {
-            JnaLibc.close(fd);
-            throw new IOException("cannot create TUN interface " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
+            Libc.close(fd);
+            throw new IOException("cannot create TUN interface " + name + ": " + Libc.strerror(e.getErrorCode()));
         }
         if (offload) {
             try {
-                JnaLibc.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6));
+                Libc.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6));
             } catch (LastErrorException e) {
-                JnaLibc.close(fd);
-                throw new IOException("cannot enable offloads on " + name + ": " + JnaLibc.strerror(e.getErrorCode()));
+                Libc.close(fd);
+                throw new IOException("cannot enable offloads on " + name + ": " + Libc.strerror(e.getErrorCode()));
             }
         }
         int end = 0;
@@ -167,11 +179,13 @@ public final class LinuxTunDevice implements TunDevice {
 
     @Override
     public int read(PacketBatch batch, int timeoutMillis) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            return -1;
+        }
         try {
             return readLocked(batch, timeoutMillis);
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
@@ -199,7 +213,7 @@ public final class LinuxTunDevice implements TunDevice {
             emitPending();
         }
         while (!sink.full && sink.count < batch.capacity()) {
-            if (closed) {
+            if (gate.isClosed()) {
                 return -1;
             }
             long r = Libc.read(readErrno, fd, superBuf, SUPER_PACKET);
@@ -236,10 +250,10 @@ public final class LinuxTunDevice implements TunDevice {
                 continue;
             }
             if (errno != Libc.EAGAIN) {
-                if (closed || errno == Libc.EBADF) {
+                if (gate.isClosed() || errno == Libc.EBADF) {
                     return -1;
                 }
-                throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
+                throw new IOException("reading from " + name + ": " + Libc.strerror(errno));
             }
             if (sink.count > 0) {
                 break;
@@ -249,7 +263,7 @@ public final class LinuxTunDevice implements TunDevice {
             }
         }
         batch.setCount(sink.count);
-        return closed ? -1 : sink.count;
+        return gate.isClosed() ? -1 : sink.count;
     }
 
     private void emitPending() {
@@ -272,7 +286,7 @@ public final class LinuxTunDevice implements TunDevice {
         batch.clear();
         int n = 0;
         while (n < batch.capacity()) {
-            if (closed) {
+            if (gate.isClosed()) {
                 return -1;
             }
             MemorySegment slot = batch.segment(n);
@@ -282,7 +296,7 @@ public final class LinuxTunDevice implements TunDevice {
                 r = Libc.read(readErrno, fd, slot, slot.byteSize());
                 errno = r < 0 ? Libc.errno(readErrno) : 0;
             } else {
-                r = JnaLibc.read(fd, new Pointer(slot.address()), new NativeLong(slot.byteSize())).longValue();
+                r = Libc.read(fd, new Pointer(slot.address()), new NativeLong(slot.byteSize())).longValue();
                 errno = r < 0 ? Native.getLastError() : 0;
             }
             if (r >= 0) {
@@ -294,10 +308,10 @@ public final class LinuxTunDevice implements TunDevice {
                 continue;
             }
             if (errno != Libc.EAGAIN) {
-                if (closed || errno == Libc.EBADF) {
+                if (gate.isClosed() || errno == Libc.EBADF) {
                     return -1;
                 }
-                throw new IOException("reading from " + name + ": " + JnaLibc.strerror(errno));
+                throw new IOException("reading from " + name + ": " + Libc.strerror(errno));
             }
             if (n > 0) {
                 break;
@@ -308,30 +322,73 @@ public final class LinuxTunDevice implements TunDevice {
             }
         }
         batch.setCount(n);
-        return closed ? -1 : n;
+        return gate.isClosed() ? -1 : n;
     }
 
+    /**
+     * Writes the batch in order; with offloads, runs of consecutive segments of one TCP flow go in as one super-packet
+     * ({@link TcpCoalescing}), the way a NIC's GRO would hand them to the kernel.
+     */
     @Override
     public void write(PacketBatch batch) throws IOException {
-        for (int i = 0; i < batch.count(); i++) {
-            write(batch, i);
+        int count = batch.count();
+        for (int i = 0; i < count; ) {
+            int run = offload ? TcpCoalescing.runLength(batch, i, count) : 1;
+            if (run == 1) {
+                write(batch, i);
+            } else {
+                writeCoalesced(batch, i, run);
+            }
+            i += run;
         }
+    }
+
+    private void writeCoalesced(PacketBatch batch, int from, int run) throws IOException {
+        if (!gate.enter()) {
+            throw new IOException(name + " is closed");
+        }
+        try {
+            int length = TcpCoalescing.merge(batch, from, run, coalesceHeader, coalesceBuf);
+            coalesceIov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 24, length);
+            while (true) {
+                long r = Libc.writev(writeErrno, fd, coalesceIov, 2);
+                if (r >= 0) {
+                    coalescedWrites.incrementAndGet();
+                    return;
+                }
+                int errno = Libc.errno(writeErrno);
+                if (errno == Libc.EINTR) {
+                    continue;
+                }
+                if (gate.isClosed() || errno == Libc.EBADF) {
+                    throw new IOException(name + " is closed");
+                }
+                writeErrors.incrementAndGet();
+                return;
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** Super-packets written in place of runs of TCP segments (offload mode only). */
+    public long coalescedWrites() {
+        return coalescedWrites.get();
     }
 
     @Override
     public void write(PacketBatch batch, int slot) throws IOException {
-        inFlight.incrementAndGet();
+        if (!gate.enter()) {
+            throw new IOException(name + " is closed");
+        }
         try {
             writeLocked(batch, slot);
         } finally {
-            inFlight.decrementAndGet();
+            gate.exit();
         }
     }
 
     private void writeLocked(PacketBatch batch, int slot) throws IOException {
-        if (closed) {
-            throw new IOException(name + " is closed");
-        }
         MemorySegment seg = batch.segment(slot);
         int len = batch.length(slot);
         while (true) {
@@ -346,7 +403,7 @@ public final class LinuxTunDevice implements TunDevice {
                 r = Libc.write(writeErrno, fd, seg, len);
                 errno = r < 0 ? Libc.errno(writeErrno) : 0;
             } else {
-                r = JnaLibc.write(fd, new Pointer(seg.address()), new NativeLong(len)).longValue();
+                r = Libc.write(fd, new Pointer(seg.address()), new NativeLong(len)).longValue();
                 errno = r < 0 ? Native.getLastError() : 0;
             }
             if (r >= 0) {
@@ -355,7 +412,7 @@ public final class LinuxTunDevice implements TunDevice {
             if (errno == Libc.EINTR) {
                 continue;
             }
-            if (closed || errno == Libc.EBADF) {
+            if (gate.isClosed() || errno == Libc.EBADF) {
                 throw new IOException(name + " is closed");
             }
             // A packet the kernel refuses (bad header, no buffer space) costs that packet only.
@@ -366,17 +423,12 @@ public final class LinuxTunDevice implements TunDevice {
 
     @Override
     public void close() {
-        if (closed) {
+        // Readers wait in poll with the caller's timeout (the event loop's at most a second) and then see the gate shut.
+        if (!gate.close(java.time.Duration.ofSeconds(2), () -> { })) {
             return;
         }
-        closed = true;
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
         try {
-            JnaLibc.close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // Already gone: nothing left to release.
         }

@@ -112,58 +112,58 @@ public final class LinuxUdpSocket implements AutoCloseable {
     private static LinuxUdpSocket open(int port, UdpOffloads wanted) throws IOException {
         int fd;
         try {
-            fd = JnaLibc.socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            fd = Libc.socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open a UDP socket: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot open a UDP socket: " + Libc.strerror(e.getErrorCode()));
         }
         try {
-            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_V6ONLY, new int[]{0}, 4);
+            Libc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_V6ONLY, new int[]{0}, 4);
             setBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, 4 << 20);
             setBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
             // Both: for an IPv4 datagram on the dual-stack socket, Linux 6.18 sends IPV6_PKTINFO
             // (v4-mapped) when IPV6_RECVPKTINFO is on and IP_PKTINFO when IP_PKTINFO is on, both
             // when both are; older kernels and other stacks differ, so ask for both and read either.
-            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, ControlMessages.IPV6_RECVPKTINFO, new int[]{1}, 4);
-            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IP, ControlMessages.IP_PKTINFO, new int[]{1}, 4);
+            Libc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, ControlMessages.IPV6_RECVPKTINFO, new int[]{1}, 4);
+            Libc.setsockopt(fd, ControlMessages.IPPROTO_IP, ControlMessages.IP_PKTINFO, new int[]{1}, 4);
             preferStableIpv6Source(fd);
             boolean gso = wanted.gso() && kernelHasGso(fd);
             boolean gro = wanted.gro() && enableGro(fd);
             byte[] sa = DatagramBatch.encode(new InetSocketAddress(InetAddress.getByAddress(new byte[16]), port))
                 .toArray(ValueLayout.JAVA_BYTE);
             try {
-                JnaLibc.bind(fd, sa, sa.length);
+                Libc.bind(fd, sa, sa.length);
             } catch (LastErrorException e) {
-                String message = "cannot listen on UDP port " + port + ": " + JnaLibc.strerror(e.getErrorCode());
+                String message = "cannot listen on UDP port " + port + ": " + Libc.strerror(e.getErrorCode());
                 throw e.getErrorCode() == EADDRINUSE ? new PortInUse(message) : new IOException(message);
             }
             byte[] out = new byte[DatagramBatch.SOCKADDR_IN6];
-            JnaLibc.getsockname(fd, out, new int[]{out.length});
+            Libc.getsockname(fd, out, new int[]{out.length});
             int bound = ((out[2] & 0xFF) << 8) | (out[3] & 0xFF);
             LinuxUdpSocket socket = new LinuxUdpSocket(fd, bound, gso, gro);
             LOG.debug("UDP socket on port {}: {}", bound, socket.offloads());
             return socket;
         } catch (LastErrorException e) {
-            JnaLibc.close(fd);
-            throw new IOException("cannot set up a UDP socket for port " + port + ": " + JnaLibc.strerror(e.getErrorCode()));
+            Libc.close(fd);
+            throw new IOException("cannot set up a UDP socket for port " + port + ": " + Libc.strerror(e.getErrorCode()));
         } catch (IOException | RuntimeException e) {
-            JnaLibc.close(fd);
+            Libc.close(fd);
             throw e;
         }
     }
 
     private static void setBuffer(int fd, int force, int plain, int bytes) {
         try {
-            JnaLibc.setsockopt(fd, SOL_SOCKET, force, new int[]{bytes}, 4);
+            Libc.setsockopt(fd, SOL_SOCKET, force, new int[]{bytes}, 4);
         } catch (LastErrorException e) {
             // Without CAP_NET_ADMIN the kernel caps the size at net.core.[rw]mem_max.
-            JnaLibc.setsockopt(fd, SOL_SOCKET, plain, new int[]{bytes}, 4);
+            Libc.setsockopt(fd, SOL_SOCKET, plain, new int[]{bytes}, 4);
         }
     }
 
     /** Firezone's prefer_stable_ipv6_source: privacy (temporary) addresses change under a connection. */
     private static void preferStableIpv6Source(int fd) {
         try {
-            JnaLibc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_ADDR_PREFERENCES,
+            Libc.setsockopt(fd, ControlMessages.IPPROTO_IPV6, IPV6_ADDR_PREFERENCES,
                 new int[]{IPV6_PREFER_SRC_PUBLIC}, 4);
         } catch (LastErrorException e) {
             // Only a preference; the kernel's default choice still works.
@@ -173,7 +173,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
     /** A kernel without UDP_SEGMENT (before 4.18) does not know the option at all. */
     private static boolean kernelHasGso(int fd) {
         try {
-            JnaLibc.getsockopt(fd, ControlMessages.SOL_UDP, ControlMessages.UDP_SEGMENT, new int[1], new int[]{4});
+            Libc.getsockopt(fd, ControlMessages.SOL_UDP, ControlMessages.UDP_SEGMENT, new int[1], new int[]{4});
             return true;
         } catch (LastErrorException e) {
             return false;
@@ -182,7 +182,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
 
     private static boolean enableGro(int fd) {
         try {
-            JnaLibc.setsockopt(fd, ControlMessages.SOL_UDP, ControlMessages.UDP_GRO, new int[]{1}, 4);
+            Libc.setsockopt(fd, ControlMessages.SOL_UDP, ControlMessages.UDP_GRO, new int[]{1}, 4);
             return true;
         } catch (LastErrorException e) {
             return false;
@@ -229,9 +229,9 @@ public final class LinuxUdpSocket implements AutoCloseable {
      */
     void sendWithoutChecksums() throws IOException {
         try {
-            JnaLibc.setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, new int[]{1}, 4);
+            Libc.setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, new int[]{1}, 4);
         } catch (LastErrorException e) {
-            throw new IOException("cannot set SO_NO_CHECK: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot set SO_NO_CHECK: " + Libc.strerror(e.getErrorCode()));
         }
     }
 
@@ -243,9 +243,9 @@ public final class LinuxUdpSocket implements AutoCloseable {
     /** Marks outgoing packets (for policy routing), like {@code wg set fwmark}; 0 clears it. */
     public void setMark(int mark) throws IOException {
         try {
-            JnaLibc.setsockopt(fd, SOL_SOCKET, SO_MARK, new int[]{mark}, 4);
+            Libc.setsockopt(fd, SOL_SOCKET, SO_MARK, new int[]{mark}, 4);
         } catch (LastErrorException e) {
-            throw new IOException("cannot set fwmark " + mark + ": " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot set fwmark " + mark + ": " + Libc.strerror(e.getErrorCode()));
         }
     }
 
@@ -253,9 +253,9 @@ public final class LinuxUdpSocket implements AutoCloseable {
     int mark() throws IOException {
         int[] value = new int[1];
         try {
-            JnaLibc.getsockopt(fd, SOL_SOCKET, SO_MARK, value, new int[]{4});
+            Libc.getsockopt(fd, SOL_SOCKET, SO_MARK, value, new int[]{4});
         } catch (LastErrorException e) {
-            throw new IOException("cannot read fwmark: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot read fwmark: " + Libc.strerror(e.getErrorCode()));
         }
         return value[0];
     }
@@ -303,7 +303,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 if (closed) {
                     return -1;
                 }
-                throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
+                throw new IOException("receiving UDP: " + Libc.strerror(errno));
             }
             if (Libc.pollIn(batch.errno, batch.pollfd, fd, timeoutMillis) == 0) {
                 return 0;
@@ -344,7 +344,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 if (closed) {
                     return filled > 0 ? filled : -1;
                 }
-                throw new IOException("receiving UDP: " + JnaLibc.strerror(errno));
+                throw new IOException("receiving UDP: " + Libc.strerror(errno));
             }
             if (filled > 0) {
                 return filled;
@@ -432,7 +432,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
     private void gsoFailed(int errno) {
         if (!gsoProven && gso) {
             gso = false;
-            LOG.info("UDP GSO turned off on port {}: the first segmented send failed ({})", port, JnaLibc.strerror(errno));
+            LOG.info("UDP GSO turned off on port {}: the first segmented send failed ({})", port, Libc.strerror(errno));
         }
     }
 
@@ -443,7 +443,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
         }
         closed = true;
         try {
-            JnaLibc.shutdown(fd, 2);
+            Libc.shutdown(fd, 2);
         } catch (LastErrorException ignored) {
             // Not connected: nothing to shut down; poll's timeout ends the wait instead.
         }
@@ -452,7 +452,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
             Thread.yield();
         }
         try {
-            JnaLibc.close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // Already gone.
         }

@@ -43,11 +43,11 @@ public final class NetworkNamespaceThreads {
     }
 
     private static void join(String name) {
-        int fd = JnaLibc.open("/run/netns/" + name, JnaLibc.O_CLOEXEC);
+        int fd = Libc.open("/run/netns/" + name, Libc.O_CLOEXEC);
         try {
-            JnaLibc.setns(fd, CLONE_NEWNET);
+            Libc.setns(fd, CLONE_NEWNET);
         } finally {
-            JnaLibc.close(fd);
+            Libc.close(fd);
         }
     }
 }

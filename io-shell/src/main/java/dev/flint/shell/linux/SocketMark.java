@@ -42,10 +42,10 @@ public final class SocketMark {
     /** Marks the socket with descriptor {@code fd}, for libraries that expose it (Netty's epoll channels). */
     public static void apply(int fd, int mark) throws IOException {
         try {
-            JnaLibc.setsockopt(fd, SOL_SOCKET, SO_MARK, new int[] {mark}, 4);
+            Libc.setsockopt(fd, SOL_SOCKET, SO_MARK, new int[] {mark}, 4);
         } catch (LastErrorException e) {
             throw new IOException("cannot set fwmark 0x" + Integer.toHexString(mark) + ": "
-                + JnaLibc.strerror(e.getErrorCode()));
+                + Libc.strerror(e.getErrorCode()));
         }
     }
 
@@ -58,9 +58,9 @@ public final class SocketMark {
     public static int read(int fd) throws IOException {
         int[] value = new int[1];
         try {
-            JnaLibc.getsockopt(fd, SOL_SOCKET, SO_MARK, value, new int[] {4});
+            Libc.getsockopt(fd, SOL_SOCKET, SO_MARK, value, new int[] {4});
         } catch (LastErrorException e) {
-            throw new IOException("cannot read the fwmark: " + JnaLibc.strerror(e.getErrorCode()));
+            throw new IOException("cannot read the fwmark: " + Libc.strerror(e.getErrorCode()));
         }
         return value[0];
     }
@@ -104,11 +104,11 @@ public final class SocketMark {
         byte[] address = new byte[128];
         int[] length = {address.length};
         try {
-            JnaLibc.getsockopt(fd, SOL_SOCKET, SO_TYPE, socketType, new int[] {4});
+            Libc.getsockopt(fd, SOL_SOCKET, SO_TYPE, socketType, new int[] {4});
             if (socketType[0] != type) {
                 return false;
             }
-            JnaLibc.getsockname(fd, address, length);
+            Libc.getsockname(fd, address, length);
         } catch (LastErrorException e) {
             return false;
         }

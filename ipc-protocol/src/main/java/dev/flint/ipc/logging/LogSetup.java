@@ -32,8 +32,13 @@ public final class LogSetup {
             throw new IllegalStateException("SLF4J is not bound to logback but to " + factory.getClass().getName());
         }
         if (!Files.isDirectory(settings.directory())) {
-            Files.createDirectories(settings.directory(),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+            // Windows has no POSIX modes: the directory inherits its parent's ACL there.
+            if (settings.directory().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(settings.directory(),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+            } else {
+                Files.createDirectories(settings.directory());
+            }
         }
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

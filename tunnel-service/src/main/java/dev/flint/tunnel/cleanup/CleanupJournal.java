@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -32,7 +31,7 @@ public record CleanupJournal(String interfaceName, DnsMode dnsMode, Optional<Pat
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        dev.flint.tunnel.os.OwnerOnlyFile.create(temporary, "rw-------");
         Files.write(temporary, JSON.writeValueAsBytes(node), StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

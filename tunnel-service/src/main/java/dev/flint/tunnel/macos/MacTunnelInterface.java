@@ -1,10 +1,12 @@
 package dev.flint.tunnel.macos;
 
 import dev.flint.shell.TunDevice;
+import dev.flint.shell.macos.UtunDevice;
+import dev.flint.shell.macos.UtunSyscalls;
 import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.service.Cidr;
-import dev.flint.tunnel.service.InterfaceConfig;
-import dev.flint.tunnel.service.TunnelInterface;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -49,11 +51,6 @@ public final class MacTunnelInterface implements TunnelInterface {
         this.sys = sys;
         this.commands = commands;
         this.leftoverDns = leftoverDns;
-    }
-
-    public static MacTunnelInterface system(String requestedName) {
-        return new MacTunnelInterface(requestedName, new DarwinUtunSyscalls(), CommandRunner.processes(),
-                ScutilDnsControl.system());
     }
 
     /** The utun name once up; the requested name before. */

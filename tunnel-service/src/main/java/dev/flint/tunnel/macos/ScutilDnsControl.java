@@ -29,6 +29,11 @@ public final class ScutilDnsControl implements DnsControl {
         this.scutil = scutil;
     }
 
+    /** The scutil this control runs. */
+    public Scutil scutil() {
+        return scutil;
+    }
+
     /** The real {@code /usr/sbin/scutil}. Not yet run on macOS. */
     public static ScutilDnsControl system() {
         return new ScutilDnsControl(script -> {

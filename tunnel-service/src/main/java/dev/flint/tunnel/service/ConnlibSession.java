@@ -10,6 +10,8 @@ import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.Site;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.client.TunnelStatus;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;

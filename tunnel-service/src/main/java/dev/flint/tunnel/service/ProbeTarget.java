@@ -2,6 +2,7 @@ package dev.flint.tunnel.service;
 
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.Resource;
+import dev.flint.tunnel.os.Cidr;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,10 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.ipc.AdvancedSettings;
+import dev.flint.ipc.ClientCertificate;
 import dev.flint.ipc.FlintVersion;
+import dev.flint.ipc.InvalidFieldException;
+import dev.flint.ipc.ManagedSettings;
 import dev.flint.ipc.logging.LogControl;
 import dev.flint.ipc.logging.LogSettings;
 import dev.flint.ipc.logging.LogSetup;
@@ -8,15 +12,16 @@ import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.portal.DeviceIdentity;
 import dev.flint.shell.portal.PortalUrl;
 import dev.flint.shell.portal.UserAgent;
-import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.dns.DnsMode;
-import dev.flint.ipc.AdvancedSettings;
-import dev.flint.ipc.ClientCertificate;
-import dev.flint.ipc.InvalidFieldException;
-import dev.flint.ipc.ManagedSettings;
 import dev.flint.shell.tls.ClientIdentity;
 import dev.flint.shell.tls.TlsSettings;
+import dev.flint.tunnel.dns.DnsControl;
+import dev.flint.tunnel.dns.DnsMode;
 import dev.flint.tunnel.headless.SignInCommand;
+import dev.flint.tunnel.linux.PolicyRouting;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.ServiceOs;
+import dev.flint.tunnel.os.ServicePaths;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,18 +32,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * {@code flint-tunnel run | run-interactive | headless}: parses the flags, sets up logging and the
  * platform pieces, runs the service until SIGTERM or SIGINT, and turns failures into sentences.
  */
 public final class ServiceCommand {
-    public static final String CLIENT_GROUP = "flint-client";
 
     /** Parsed command line. */
-    record Options(String mode, ServicePaths paths, DnsMode dnsMode, boolean allowAnyPeerExe,
+    public record Options(String mode, ServicePaths paths, DnsMode dnsMode, boolean allowAnyPeerExe,
                    Optional<Path> staticInterface, Optional<Path> tokenFile, String interfaceName,
                    Optional<URI> apiUrl, Optional<ClientCertificate> clientCertificate,
                    boolean activateInternetResource) {}
@@ -86,7 +88,8 @@ public final class ServiceCommand {
         }
         try (logs) {
             return mode.equals("headless") ? headless(options, logs, env, err)
-                    : serve(options, logs, env, err, Optional.empty());
+                    : serve(options, Platform.forCurrentOs(), executableDirectory(), Optional.of(logs), env, err,
+                        Optional.empty());
         }
     }
 
@@ -110,19 +113,25 @@ public final class ServiceCommand {
     /** {@code flint-tunnel headless sign-in ...}; see {@link SignInCommand}. */
     public static int signIn(List<String> args, Map<String, String> env, java.io.BufferedReader in, PrintStream out,
                              PrintStream err) {
-        StateFiles state = new StateFiles(ServicePaths.system(), Optional.empty());
-        URI authUrl = java.nio.file.Files.isReadable(ServicePaths.system().advancedSettingsFile())
+        ServicePaths paths = Platform.forCurrentOs().paths(env);
+        StateFiles state = new StateFiles(paths, Optional.empty());
+        URI authUrl = java.nio.file.Files.isReadable(paths.advancedSettingsFile())
                 ? state.advancedSettings().authUrl() : AdvancedSettings.DEFAULT_AUTH_URL;
         return SignInCommand.run(args, env, in, out, err, authUrl, SignInCommand::xdgOpen);
     }
 
     static Options parse(String mode, List<String> args, Map<String, String> env) {
-        ServicePaths paths = ServicePaths.system();
-        DnsMode dns = DnsMode.SYSTEMD_RESOLVED;
+        return parse(mode, args, env, Platform.forCurrentOs());
+    }
+
+    /** The command line as {@code platform} reads it: its directories, DNS modes and interface name by default. */
+    public static Options parse(String mode, List<String> args, Map<String, String> env, Platform platform) {
+        ServicePaths paths = platform.paths(env);
+        DnsMode dns = platform.defaultDnsMode();
         boolean anyExe = false;
         Optional<Path> staticInterface = Optional.empty();
         Optional<Path> tokenFile = Optional.empty();
-        String name = LinuxTunnelInterface.DEFAULT_NAME;
+        String name = platform.defaultInterfaceName();
         Optional<URI> apiUrl = Optional.empty();
         String certificate = null;
         String key = null;
@@ -130,8 +139,8 @@ public final class ServiceCommand {
         boolean internet = "true".equalsIgnoreCase(env.getOrDefault("FLINT_ACTIVATE_INTERNET_RESOURCE", ""));
         Optional<String> envDns = Optional.ofNullable(env.get("FLINT_DNS_CONTROL"));
         if (envDns.isPresent()) {
-            dns = DnsMode.parse(envDns.get()).orElseThrow(() ->
-                    new IllegalArgumentException("FLINT_DNS_CONTROL must be systemd-resolved, etc-resolv-conf or disabled"));
+            dns = DnsMode.parse(envDns.get()).filter(platform.dnsModes()::contains).orElseThrow(() ->
+                    new IllegalArgumentException("FLINT_DNS_CONTROL must be " + platform.dnsModeNames()));
         }
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -148,8 +157,9 @@ public final class ServiceCommand {
             }
             String value = args.get(++i);
             switch (flag) {
-                case "--dns-control" -> dns = DnsMode.parse(value).orElseThrow(() -> new IllegalArgumentException(
-                        "--dns-control must be systemd-resolved, etc-resolv-conf or disabled, not '" + value + "'"));
+                case "--dns-control" -> dns = DnsMode.parse(value).filter(platform.dnsModes()::contains)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                        "--dns-control must be " + platform.dnsModeNames() + ", not '" + value + "'"));
                 case "--state-dir" -> paths = paths.withStateDir(Path.of(value));
                 case "--runtime-dir" -> paths = paths.withRuntimeDir(Path.of(value));
                 case "--log-dir" -> paths = paths.withLogDir(Path.of(value));
@@ -164,10 +174,6 @@ public final class ServiceCommand {
                 case "--client-certificate-password" -> password = value;
                 default -> throw new IllegalArgumentException("'" + flag + "' is not a known flag");
             }
-        }
-        if (dns == DnsMode.NRPT || dns == DnsMode.SCUTIL) {
-            throw new IllegalArgumentException("the " + dns.cliName() + " DNS mode is for Windows or macOS; on Linux use "
-                    + "systemd-resolved, etc-resolv-conf or disabled");
         }
         if (certificate == null && (key != null || password != null)) {
             throw new IllegalArgumentException("--client-key and --client-certificate-password need --client-certificate");
@@ -228,7 +234,7 @@ public final class ServiceCommand {
         }
     }
 
-    private static Session.Factory sessions(Options options, StateFiles state, DnsControl dns) {
+    private static Session.Factory sessions(Options options, StateFiles state, DnsControl dns, ServiceOs os) {
         return (token, internet) -> {
             if (options.staticInterface().isPresent()) {
                 try {
@@ -239,6 +245,10 @@ public final class ServiceCommand {
             }
             if (token.isBlank()) {
                 throw new Session.UnavailableException("Sign in first: the connection request carried no token.");
+            }
+            Optional<String> missing = os.missingDataPlane();
+            if (missing.isPresent()) {
+                throw new Session.UnavailableException(missing.get());
             }
             URI api = options.apiUrl().orElseGet(() -> state.advancedSettings().apiUrl());
             String deviceId;
@@ -260,58 +270,58 @@ public final class ServiceCommand {
         };
     }
 
-    private static TunnelService build(Options options, Optional<LogControl> logs) {
-        Optional<Long> gid = PeerPolicy.groupId(Path.of("/etc/group"), CLIENT_GROUP);
-        PeerPolicy policy = new PeerPolicy(gid,
-                options.allowAnyPeerExe() ? Optional.empty() : Optional.of(PeerPolicy.INSTALLED_GUI), Path.of("/proc"));
-        Optional<String> group = gid.map(g -> CLIENT_GROUP);
-        StateFiles state = new StateFiles(options.paths(), group);
-        Platform platform = Platform.forCurrentOs();
+    private static TunnelService build(Options options, Platform platform, Optional<LogControl> logs) {
+        ServiceOs os = platform.pieces();
+        StateFiles state = new StateFiles(options.paths(), os.clientGroup());
         DnsControl dns = platform.dnsControl(options.dnsMode(), options.paths());
-        TunnelService service = new TunnelService(options.paths(), state, policy,
-                platform.tunnelInterface(options.interfaceName()), dns, sessions(options, state, dns), logs, group);
+        TunnelService service = TunnelService.on(os, options.paths(), state, options.allowAnyPeerExe(),
+                options.interfaceName(), dns, sessions(options, state, dns, os), logs);
         options.clientCertificate().ifPresent(c -> service.setManagedSettings(new ManagedSettings(null, null, null, null,
                 null, null, null, null, c)));
         return service;
     }
 
-    private static int serve(Options options, LogControl logs, Map<String, String> env, PrintStream err,
-                             Optional<String> headlessToken) {
-        if (!Files.exists(Path.of("/dev/net/tun"))) {
-            err.println("flint-tunnel: this machine has no /dev/net/tun, so no tunnel can be created.");
+    /** Where the running executable lies: the installers put wintun.dll (Windows) and the GUI beside it. */
+    static Path executableDirectory() {
+        return ProcessHandle.current().info().command().map(Path::of).map(Path::getParent)
+                .orElse(Path.of(".").toAbsolutePath());
+    }
+
+    /**
+     * Runs the service under {@code platform}'s service manager until it asks for the stop (SIGTERM,
+     * Ctrl+C, or the Windows SCM's STOP). Everything OS-specific comes from {@code platform}, so each
+     * OS's start path runs here with that OS's fakes.
+     */
+    public static int serve(Options options, Platform platform, Path executableDirectory, Optional<LogControl> logs,
+                     Map<String, String> env, PrintStream err, Optional<String> headlessToken) {
+        Optional<String> missing = platform.missingPrerequisite(executableDirectory);
+        if (missing.isPresent()) {
+            err.println("flint-tunnel: " + missing.get());
             return 1;
         }
-        TunnelService service = build(options, Optional.of(logs));
-        try {
-            service.start(headlessToken.isEmpty());
-        } catch (IOException e) {
-            err.println("flint-tunnel: the service could not start: " + e.getMessage());
-            service.close();
-            return 1;
-        }
-        CountDownLatch signalled = new CountDownLatch(1);
-        onTermination(signalled);
-        if (headlessToken.isPresent()) {
-            Optional<String> failure = service.startHeadless(headlessToken.get(), options.activateInternetResource());
-            if (failure.isPresent()) {
-                err.println("flint-tunnel: " + failure.get());
+        return platform.serviceHost(options.mode(), env, err).run(lifecycle -> {
+            TunnelService service = build(options, platform, logs);
+            try {
+                service.start(headlessToken.isEmpty());
+            } catch (IOException e) {
+                err.println("flint-tunnel: the service could not start: " + e.getMessage());
                 service.close();
                 return 1;
             }
-        }
-        try {
-            SystemdNotify.send(env, "READY=1");
-        } catch (IOException e) {
-            err.println("flint-tunnel: " + e.getMessage());
-        }
-        awaitQuietly(signalled);
-        try {
-            SystemdNotify.send(env, "STOPPING=1");
-        } catch (IOException ignored) {
-            // systemd is going away or was never there; stopping proceeds either way.
-        }
-        service.close();
-        return 0;
+            if (headlessToken.isPresent()) {
+                Optional<String> failure = service.startHeadless(headlessToken.get(), options.activateInternetResource());
+                if (failure.isPresent()) {
+                    err.println("flint-tunnel: " + failure.get());
+                    service.close();
+                    return 1;
+                }
+            }
+            lifecycle.ready();
+            lifecycle.awaitStop();
+            lifecycle.stopping();
+            service.close();
+            return 0;
+        });
     }
 
     private static int headless(Options options, LogControl logs, Map<String, String> env, PrintStream err) {
@@ -329,24 +339,8 @@ public final class ServiceCommand {
             return 2;
         }
         // Like Firezone's headless client: no IPC socket, the session lives until SIGTERM/SIGINT.
-        return serve(options, logs, env, err, Optional.of(token));
-    }
-
-    private static void onTermination(CountDownLatch signalled) {
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), s -> signalled.countDown());
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        while (true) {
-            try {
-                latch.await();
-                return;
-            } catch (InterruptedException ignored) {
-                // Only a signal ends the service.
-            }
-        }
+        return serve(options, Platform.forCurrentOs(), executableDirectory(), Optional.of(logs), env, err,
+                Optional.of(token));
     }
 
     static List<String> versionLine() {

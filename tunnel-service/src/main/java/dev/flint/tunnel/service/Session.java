@@ -5,6 +5,7 @@ import dev.flint.ipc.GatewayUnreachableReason;
 import dev.flint.ipc.RelayView;
 import dev.flint.ipc.ResourceView;
 import dev.flint.shell.TunDevice;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.ipc.AdvancedSettings;
 import dev.flint.ipc.ClientCertificate;
+import dev.flint.tunnel.os.OwnerOnlyFile;
+import dev.flint.tunnel.os.ServicePaths;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
 import java.util.UUID;
@@ -90,7 +91,7 @@ public final class StateFiles {
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
+        OwnerOnlyFile.create(temporary, mode);
         if (mode.charAt(3) == 'r' && group.isPresent()) {
             try {
                 GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService()

@@ -1,5 +1,7 @@
 package dev.flint.tunnel.service;
 
+import dev.flint.tunnel.os.InterfaceConfig;
+
 import java.util.List;
 
 /**

@@ -10,15 +10,20 @@ import dev.flint.ipc.ResourceView;
 import dev.flint.ipc.ServiceMessage;
 import dev.flint.ipc.frame.DecodeResult;
 import dev.flint.ipc.logging.LogControl;
+import dev.flint.ipc.transport.DuplexStream;
 import dev.flint.ipc.transport.IpcConnection;
-import dev.flint.ipc.transport.SocketFilePolicy;
-import dev.flint.ipc.transport.UnixSocket;
-import dev.flint.ipc.transport.UnixSocketServer;
 import dev.flint.shell.TunDevice;
 import dev.flint.tunnel.cleanup.CleanupJournal;
 import dev.flint.tunnel.cleanup.Repair;
 import dev.flint.tunnel.dns.DnsControl;
 import dev.flint.tunnel.dns.ResolvConfDns;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.IpcListener;
+import dev.flint.tunnel.os.NetworkMonitor;
+import dev.flint.tunnel.os.PeerCheck;
+import dev.flint.tunnel.os.ServiceOs;
+import dev.flint.tunnel.os.ServicePaths;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -45,19 +50,20 @@ public final class TunnelService implements AutoCloseable {
 
     private final ServicePaths paths;
     private final StateFiles stateFiles;
-    private final PeerPolicy policy;
+    private final IpcListener.Binder ipc;
+    private final PeerCheck policy;
     private final TunnelInterface tunnel;
     private final DnsControl dns;
+    private final NetworkMonitor.Factory networkMonitors;
     private final Session.Factory sessions;
     private final Optional<LogControl> logs;
-    private final Optional<String> socketGroup;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private UnixSocketServer server;
+    private IpcListener server;
     private UUID deviceId;
     private AdvancedSettings settings;
     private Thread acceptor;
-    private NetworkChangeMonitor networkChanges;
+    private NetworkMonitor networkChanges;
 
     // Guarded by this.
     private IpcConnection<GuiMessage, ServiceMessage> gui;
@@ -72,17 +78,31 @@ public final class TunnelService implements AutoCloseable {
     private boolean owner;
     private ManagedSettings managed = ManagedSettings.none();
 
-    public TunnelService(ServicePaths paths, StateFiles stateFiles, PeerPolicy policy, TunnelInterface tunnel,
-                         DnsControl dns, Session.Factory sessions, Optional<LogControl> logs,
-                         Optional<String> socketGroup) {
+    /**
+     * @param ipc             the endpoint the GUI connects to (a Unix socket, or a named pipe on Windows)
+     * @param policy          who may connect to it
+     * @param networkMonitors how the OS tells of network changes; started once the service has started
+     */
+    public TunnelService(ServicePaths paths, StateFiles stateFiles, IpcListener.Binder ipc, PeerCheck policy,
+                         TunnelInterface tunnel, DnsControl dns, NetworkMonitor.Factory networkMonitors,
+                         Session.Factory sessions, Optional<LogControl> logs) {
         this.paths = paths;
         this.stateFiles = stateFiles;
+        this.ipc = ipc;
         this.policy = policy;
         this.tunnel = tunnel;
         this.dns = dns;
+        this.networkMonitors = networkMonitors;
         this.sessions = sessions;
         this.logs = logs;
-        this.socketGroup = socketGroup;
+    }
+
+    /** The service for {@code os}'s pieces: its endpoint, peer check, tunnel interface and network monitor. */
+    public static TunnelService on(ServiceOs os, ServicePaths paths, StateFiles stateFiles, boolean anyPeerExecutable,
+                                   String interfaceName, DnsControl dns, Session.Factory sessions,
+                                   Optional<LogControl> logs) {
+        return new TunnelService(paths, stateFiles, os.ipc(paths), os.peerCheck(anyPeerExecutable),
+                os.tunnelInterface(interfaceName), dns, os.networkMonitors(), sessions, logs);
     }
 
     /** Repairs what a dead predecessor left, loads the state files and binds the socket. */
@@ -90,13 +110,11 @@ public final class TunnelService implements AutoCloseable {
         start(true);
     }
 
-    /** As {@link #start()}; without {@code serveIpc} (headless mode) no socket is bound. */
+    /** As {@link #start()}; without {@code serveIpc} (headless mode) no endpoint is bound. */
     public void start(boolean serveIpc) throws IOException {
         if (serveIpc) {
             // Bind first: it fails while another service is listening, which must not be "repaired".
-            SocketFilePolicy base = SocketFilePolicy.tunnelService();
-            server = UnixSocketServer.bind(paths.socket(),
-                    new SocketFilePolicy(base.socketMode(), socketGroup, base.directoryMode()));
+            server = ipc.bind();
         }
         synchronized (this) {
             owner = true;
@@ -107,14 +125,13 @@ public final class TunnelService implements AutoCloseable {
         deviceId = stateFiles.deviceId();
         settings = stateFiles.advancedSettings();
         logs.ifPresent(l -> l.applyFilter(settings.logFilter()));
-        networkChanges = NetworkChangeMonitor.start(tunnel.name(), java.time.Duration.ofMillis(500),
-                changed -> networkChanged());
+        networkChanges = networkMonitors.start(tunnel.name(), this::networkChanged);
         if (!serveIpc) {
             LOG.info("Tunnel service {} running headless", FlintVersion.current());
             return;
         }
         acceptor = Thread.ofPlatform().name("ipc-accept").start(this::acceptLoop);
-        LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), paths.socket());
+        LOG.info("Tunnel service {} listening on {}", FlintVersion.current(), server.address());
     }
 
     /** What the administrator enforces (on Linux: the service's command line); sent in every {@code Hello}. */
@@ -137,7 +154,7 @@ public final class TunnelService implements AutoCloseable {
 
     private void acceptLoop() {
         while (true) {
-            UnixSocket socket;
+            DuplexStream socket;
             try {
                 socket = server.accept();
             } catch (IOException e) {

@@ -1,6 +1,6 @@
 package dev.flint.tunnel.windows;
 
-import dev.flint.tunnel.service.Cidr;
+import dev.flint.tunnel.os.Cidr;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package dev.flint.tunnel.windows;
 
-import dev.flint.tunnel.service.ServiceHost;
+import dev.flint.tunnel.os.ServiceHost;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,12 @@
 package dev.flint.tunnel.windows;
 
 import dev.flint.shell.TunDevice;
+import dev.flint.shell.windows.WintunApi;
+import dev.flint.shell.windows.WintunTunDevice;
 import dev.flint.tunnel.dns.DnsControl;
-import dev.flint.tunnel.service.Cidr;
-import dev.flint.tunnel.service.InterfaceConfig;
-import dev.flint.tunnel.service.TunnelInterface;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.util.ArrayList;
@@ -55,12 +57,6 @@ public final class WindowsTunnelInterface implements TunnelInterface {
         this.ipHelper = ipHelper;
         this.ringCapacity = ringCapacity;
         this.leftoverDns = leftoverDns;
-    }
-
-    /** The installed adapter: wintun.dll beside the executable, iphlpapi, NRPT in the registry. */
-    public static WindowsTunnelInterface system(String name) {
-        return new WindowsTunnelInterface(name, () -> WintunDll.load(WintunDll.besideExecutable()),
-                new IphlpapiIpHelper(), WintunTunDevice.DEFAULT_RING_CAPACITY, new NrptDnsControl(new Advapi32Registry()));
     }
 
     @Override

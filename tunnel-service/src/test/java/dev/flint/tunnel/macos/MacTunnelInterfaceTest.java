@@ -3,8 +3,9 @@ package dev.flint.tunnel.macos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flint.tunnel.service.Cidr;
-import dev.flint.tunnel.service.InterfaceConfig;
+import dev.flint.shell.fake.FakeUtunKernel;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -20,11 +20,14 @@ import dev.flint.devstack.portal.PortalMain;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
+import dev.flint.netns.UdpExchange;
 import dev.flint.netns.VethPair;
 import dev.flint.shell.client.ClientTunnel;
 import dev.flint.shell.linux.LinuxTunDevice;
 import dev.flint.shell.linux.RtNetlink;
 import dev.flint.shell.portal.UserAgent;
+import dev.flint.tunnel.linux.PolicyRouting;
+import dev.flint.tunnel.os.Cidr;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -187,9 +190,10 @@ class ClientTunnelNamespaceTest {
             });
             return null;
         });
-        await("resources", () -> !resourceLists.isEmpty() && !resourceLists.getLast().isEmpty());
-        assertThat(resourceLists.getLast()).extracting(r -> r.getClass().getSimpleName())
-            .contains("Dns", "Cidr", "Internet");
+        // The list can grow in steps (the resources first, then what the session adds): wait for all of it.
+        await("resources of every kind (DNS, CIDR, Internet)", () -> !resourceLists.isEmpty()
+            && resourceLists.getLast().stream().map(r -> r.getClass().getSimpleName()).toList()
+                .containsAll(List.of("Dns", "Cidr", "Internet")));
         await("the TUN device", () -> device.get() != null);
         TunConfig config = configs.getLast();
         assertThat(config.ipv4().getHostAddress()).startsWith("100.");
@@ -226,22 +230,16 @@ class ClientTunnelNamespaceTest {
         return clientNs.exec("ss", "-tnH", "state", "established", "dst", "10.77.0.1");
     }
 
+    /** A DNS question from the client namespace, asked again each second as a resolver does. */
     DnsMessage ask(InetAddress server, String name) throws Exception {
-        return clientNs.call(() -> {
-            try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout((int) WAIT.toMillis());
-                byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
-                socket.send(new DatagramPacket(query, query.length, server, 53));
-                byte[] buffer = new byte[1500];
-                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-                socket.receive(reply);
-                return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(
-                    java.util.Arrays.copyOf(buffer, reply.getLength()))).message();
-            }
-        });
+        byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
+        byte[] answer = clientNs.call(() -> UdpExchange.ask(new InetSocketAddress(server, 53), query, WAIT));
+        return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(answer)).message();
     }
 
     void await(String what, BooleanSupplier condition) {
-        RealTimeWait.until(what, WAIT, condition, () -> "waits for the network " + waits + ", stopped " + stopped.get());
+        RealTimeWait.until(what, WAIT, condition, () -> "resource lists " + resourceLists.stream()
+            .map(l -> l.stream().map(r -> r.getClass().getSimpleName()).toList()).toList()
+            + ", waits for the network " + waits + ", stopped " + stopped.get());
     }
 }

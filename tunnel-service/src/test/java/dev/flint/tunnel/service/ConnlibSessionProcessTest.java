@@ -25,8 +25,10 @@ import dev.flint.netns.NamespaceProcess;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
+import dev.flint.netns.UdpExchange;
 import dev.flint.netns.VethPair;
 import dev.flint.tunnel.FlintTunnel;
+import dev.flint.tunnel.linux.PolicyRouting;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -215,19 +217,11 @@ class ConnlibSessionProcessTest {
         return m.group(1);
     }
 
+    /** A DNS question from the namespace, asked again each second as a resolver does (the session may reset). */
     DnsMessage ask(InetAddress server, String name) throws Exception {
-        return ns.call(() -> {
-            try (DatagramSocket s = new DatagramSocket()) {
-                s.setSoTimeout((int) WAIT.toMillis());
-                byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
-                s.send(new DatagramPacket(query, query.length, server, 53));
-                byte[] buffer = new byte[1500];
-                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-                s.receive(reply);
-                return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(Arrays.copyOf(buffer, reply.getLength())))
-                        .message();
-            }
-        });
+        byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
+        byte[] answer = ns.call(() -> UdpExchange.ask(new InetSocketAddress(server, 53), query, WAIT));
+        return ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(answer)).message();
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
 import dev.flint.connlib.tunnel.TunConfig;
 import dev.flint.ipc.ResourceView;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -58,7 +58,7 @@ class ServiceManagerFilesTest {
         assertThat(ServiceCommand.parse(arguments.get(1), arguments.subList(2, arguments.size()), Map.of()).mode())
                 .isEqualTo("run");
         assertThat(daemon.get("UserName").getTextContent()).isEqualTo("root");
-        assertThat(daemon.get("GroupName").getTextContent()).isEqualTo(ServiceCommand.CLIENT_GROUP);
+        assertThat(daemon.get("GroupName").getTextContent()).isEqualTo(dev.flint.tunnel.os.UnixSocketListener.CLIENT_GROUP);
         assertThat(daemon.get("KeepAlive").getTagName()).isEqualTo("true");
         Path logs = new Platform(Platform.Os.MACOS).paths(Map.of()).logDir();
         assertThat(Path.of(daemon.get("StandardErrorPath").getTextContent()).getParent()).isEqualTo(logs);

@@ -24,11 +24,11 @@ import dev.flint.netns.NatType;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.RealTimeWait;
 import dev.flint.netns.Topology;
+import dev.flint.netns.UdpExchange;
 import dev.flint.tunnel.FlintTunnel;
+import dev.flint.tunnel.linux.PolicyRouting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -36,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -139,19 +138,11 @@ class ServiceThroughGatewayTest {
         });
     }
 
+    /** A DNS question from {@code ns}, asked again each second as a resolver does. */
     static InetAddress resolve(NetworkNamespace ns, InetAddress server, String name) throws Exception {
-        return ns.call(() -> {
-            try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout((int) WAIT.toMillis());
-                byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
-                socket.send(new DatagramPacket(query, query.length, server, 53));
-                byte[] buffer = new byte[1500];
-                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-                socket.receive(reply);
-                DnsMessage answer = ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(
-                        Arrays.copyOf(buffer, reply.getLength()))).message();
-                return ((RData.A) answer.answers().getFirst().data()).address();
-            }
-        });
+        byte[] query = DnsCodec.encode(DnsMessage.query(0x5e5, name, RecordType.A));
+        byte[] reply = ns.call(() -> UdpExchange.ask(new InetSocketAddress(server, 53), query, WAIT));
+        DnsMessage answer = ((DnsCodec.DecodeResult.Decoded) DnsCodec.decode(reply)).message();
+        return ((RData.A) answer.answers().getFirst().data()).address();
     }
 }

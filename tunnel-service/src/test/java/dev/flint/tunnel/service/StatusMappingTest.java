@@ -16,6 +16,7 @@ import dev.flint.ipc.GatewayConnection;
 import dev.flint.ipc.PathKind;
 import dev.flint.ipc.ResourceStatus;
 import dev.flint.shell.client.TunnelStatus;
+import dev.flint.tunnel.os.Cidr;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;

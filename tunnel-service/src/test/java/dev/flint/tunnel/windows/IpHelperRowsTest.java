@@ -2,7 +2,7 @@ package dev.flint.tunnel.windows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flint.tunnel.service.Cidr;
+import dev.flint.tunnel.os.Cidr;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -3,9 +3,11 @@ package dev.flint.tunnel.windows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flint.shell.fake.FakeWintun;
+import dev.flint.shell.windows.WintunTunDevice;
 import dev.flint.tunnel.dns.DisabledDns;
-import dev.flint.tunnel.service.Cidr;
-import dev.flint.tunnel.service.InterfaceConfig;
+import dev.flint.tunnel.os.Cidr;
+import dev.flint.tunnel.os.InterfaceConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -2,6 +2,9 @@ package dev.flint.connlib.tunnel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flint.connlib.ice.NominatedPair;
+import dev.flint.connlib.ice.PathType;
+import dev.flint.connlib.sim.VirtualNetwork.Nat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +13,11 @@ class SimulationScenariosTest {
     private Simulation sim;
 
     private List<Object> run(Transition... transitions) {
-        sim = new Simulation();
+        return run(Simulation.Net.DEFAULT, transitions);
+    }
+
+    private List<Object> run(Simulation.Net net, Transition... transitions) {
+        sim = new Simulation(net);
         for (Transition t : transitions) {
             sim.apply(t);
         }
@@ -99,6 +106,85 @@ class SimulationScenariosTest {
                 new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.11")),
                 new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")),
                 new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.13")));
+    }
+
+    @Test
+    void symmetricNatsEverywhereAndTenPercentLossGoThroughTheRelays() {
+        List<Object> o = run(Simulation.Net.everywhere(Nat.SYMMETRIC, 0.1, 4),
+                new Transition.AddDnsResource(0, 2, false, 0, 0), // **.a.test @A
+                new Transition.DnsQuery(0, 0, false, false), // app.a.test A: answered locally
+                new Transition.Probe(0, 0), // ping through a relay (sent again until answered)
+                new Transition.Probe(4, 3), // TCP 80 to the first v6 proxy
+                new Transition.DnsQuery(0, 3, false, true), // TXT: recursed through the tunnel to the site
+                new Transition.DnsQuery(2, 2, true, false), // x.y.a.test SRV over TCP, through the site too
+                new Transition.AddCidrResource(2, 0), new Transition.Probe(2, 1, 1), // 10.0.2.99 @B, other client
+                new Transition.ChangeRelays(), // the relay in use may die: connections move to the new one
+                new Transition.Probe(0, 4), new Transition.Probe(2, 2, 1));
+        assertThat(o).containsExactly(
+                new Outcome.DnsAnswer(0, List.of("A 100.96.0.1", "A 100.96.0.2", "A 100.96.0.3", "A 100.96.0.4")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")),
+                new Outcome.Delivered(World.SITE_A, World.ip("fd10:a::10")),
+                new Outcome.DnsAnswer(0, List.of("TXT [site-a app]")),
+                new Outcome.DnsAnswer(0, List.of("SRV 0 5 5432 db.a.test")),
+                new Outcome.Delivered(World.SITE_B, World.ip("10.0.2.99")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")),
+                new Outcome.Delivered(World.SITE_B, World.ip("10.0.2.99")));
+        assertThat(sim.paths).isNotEmpty().allSatisfy(p ->
+                assertThat(p.pair().pathType()).isEqualTo(PathType.RELAYED));
+        assertThat(sim.network.lost).isGreaterThan(sim.network.sent / 20);
+    }
+
+    @Test
+    void aRoamingClientComesBackFromItsNewAddressWithANewKey() {
+        List<Object> o = run(new Transition.AddCidrResource(1, 0), // 10.0.3.0/24 @A, gateway A1 on a public address
+                new Transition.Probe(1, 0), new Transition.Roam(0), new Transition.Probe(1, 3),
+                new Transition.Probe(1, 1));
+        assertThat(o).containsExactly(new Outcome.Delivered(World.SITE_A, World.ip("10.0.3.5")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.3.5")),
+                new Outcome.Delivered(World.SITE_A, World.ip("10.0.3.5")));
+        // Client 0 sits behind a port-restricted NAT whose public address changes with the network.
+        List<NominatedPair> paths = sim.pathsOf(World.CLIENT, World.GW_A1);
+        assertThat(paths).hasSize(2);
+        assertThat(paths.get(0).local().address().getAddress()).isEqualTo(World.ip("198.18.1.1"));
+        assertThat(paths.get(1).local().address().getAddress()).isEqualTo(World.ip("198.18.1.2"));
+    }
+
+    @Test
+    void aRoamingClientBehindASymmetricNatComesBackThroughTheRelay() {
+        Simulation.Net net = new Simulation.Net(List.of(Nat.SYMMETRIC, Nat.NONE),
+                List.of(Nat.SYMMETRIC, Nat.NONE, Nat.NONE, Nat.NONE), 0, 5);
+        List<Object> o = run(net, new Transition.AddCidrResource(0, 0), new Transition.Probe(0, 0),
+                new Transition.Roam(0), new Transition.Probe(0, 2), new Transition.Roam(0), new Transition.Probe(0, 4));
+        assertThat(o).containsOnly(new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")));
+        assertThat(sim.pathsOf(World.CLIENT, World.GW_A1)).hasSize(3)
+                .allSatisfy(p -> assertThat(p.pathType()).isEqualTo(PathType.RELAYED));
+    }
+
+    @Test
+    void clientsOfACrashedGatewayFindOutThroughIceAndAskAgain() {
+        List<Object> o = run(new Transition.AddCidrResource(2, 0), // 10.0.2.0/25 @B: gateway B1 only
+                new Transition.Probe(2, 0, 0), new Transition.Probe(2, 0, 1), new Transition.Idle(30),
+                new Transition.CrashGateway(2), new Transition.Probe(2, 3, 0), new Transition.Probe(2, 1, 1));
+        assertThat(o).containsOnly(new Outcome.Delivered(World.SITE_B, World.ip("10.0.2.99")));
+        assertThat(sim.log).anyMatch(l -> l.matches(".*client 0 lost gateway b1: .*"))
+                .anyMatch(l -> l.matches(".*client 1 lost gateway b1: .*"));
+        assertThat(sim.pathsOf(World.CLIENT, World.GW_B1)).hasSize(2);
+    }
+
+    @Test
+    void sameNetworkAndTransitionsSameRun() {
+        Simulation.Net net = new Simulation.Net(List.of(Nat.FULL_CONE, Nat.SYMMETRIC),
+                List.of(Nat.PORT_RESTRICTED, Nat.SYMMETRIC, Nat.NONE, Nat.FULL_CONE), 0.05, 9);
+        Transition[] ts = {new Transition.AddDnsResource(1, 1, false, 0, 0), new Transition.AddCidrResource(2, 0),
+                new Transition.DnsQuery(0, 0, false, false, 1), new Transition.Probe(0, 0, 1),
+                new Transition.Probe(2, 3, 0), new Transition.Roam(1), new Transition.ChangeRelays(),
+                new Transition.Probe(1, 1, 1), new Transition.Idle(90), new Transition.Probe(2, 0, 0)};
+        run(net, ts);
+        List<String> first = List.copyOf(sim.log);
+        long sent = sim.network.sent;
+        run(net, ts);
+        assertThat(sim.log).isEqualTo(first);
+        assertThat(sim.network.sent).isEqualTo(sent);
     }
 
     @Test

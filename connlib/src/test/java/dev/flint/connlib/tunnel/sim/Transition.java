@@ -48,7 +48,11 @@ sealed interface Transition {
 
     record ReconnectPortal() implements Transition {}
 
+    /** The gateway process restarts (with a new key), saying goodbye to its clients on the way out. */
     record RestartGateway(int gateway) implements Transition {}
+
+    /** The gateway process dies and comes back (with a new key): clients notice only when ICE gives up. */
+    record CrashGateway(int gateway) implements Transition {}
 
     /** Relays are below this layer: connections migrate and nothing observable may change. */
     record ChangeRelays() implements Transition {}

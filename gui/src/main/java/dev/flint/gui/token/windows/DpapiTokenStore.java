@@ -1,6 +1,5 @@
 package dev.flint.gui.token.windows;
 
-import com.sun.jna.platform.win32.Crypt32Util;
 import dev.flint.gui.settings.PrivateFiles;
 import dev.flint.gui.token.TokenStore;
 import dev.flint.gui.token.TokenStoreException;
@@ -21,9 +20,15 @@ public final class DpapiTokenStore implements TokenStore {
     static final byte[] ENTROPY = "dev.flint.client/token".getBytes(StandardCharsets.UTF_8);
 
     private final Path file;
+    private final Dpapi dpapi;
 
     public DpapiTokenStore(Path file) {
+        this(file, Dpapi.crypt32());
+    }
+
+    public DpapiTokenStore(Path file, Dpapi dpapi) {
         this.file = file;
+        this.dpapi = dpapi;
     }
 
     @Override
@@ -37,7 +42,7 @@ public final class DpapiTokenStore implements TokenStore {
             throw new TokenStoreException("Flint could not read your saved sign-in.", e);
         }
         try {
-            byte[] clear = Crypt32Util.cryptUnprotectData(blob, ENTROPY, 0, null);
+            byte[] clear = dpapi.unprotect(blob, ENTROPY);
             return Optional.of(new String(clear, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new TokenStoreException("Your saved sign-in could not be decrypted; please sign in again.", e);
@@ -47,8 +52,7 @@ public final class DpapiTokenStore implements TokenStore {
     @Override
     public void save(String token) throws TokenStoreException {
         try {
-            byte[] blob = Crypt32Util.cryptProtectData(token.getBytes(StandardCharsets.UTF_8), ENTROPY, 0,
-                    "Flint sign-in token", null);
+            byte[] blob = dpapi.protect(token.getBytes(StandardCharsets.UTF_8), ENTROPY, "Flint sign-in token");
             PrivateFiles.writeAtomically(file, blob);
         } catch (IOException | RuntimeException e) {
             throw new TokenStoreException("Flint could not save your sign-in; you will have to sign in again after it restarts.", e);
