@@ -51,7 +51,7 @@ class CoreScenariosTest {
     static final boolean LONG = Boolean.getBoolean("flint.scenarios.long");
     static final long MB = 1_000_000;
     static final long DOWNLOAD = 50 * MB;
-    static final long CONCURRENT = (LONG ? 50 : 20) * MB;
+    static final long CONCURRENT = (LONG ? 50 : 10) * MB;
     static final long LOSSY = (LONG ? 50 : 20) * MB;
     /** Through 20% loss each way TCP itself crawls (retransmission timeouts back off): a small download, long run only. */
     static final long LOSSY_BOTH_WAYS = 2 * MB;
@@ -408,19 +408,38 @@ class CoreScenariosTest {
     @Test
     @Order(31)
     void aGatewayRestartIsReauthorizedAndFlowsRecover() throws Exception {
+        restartGatewayDuringADownload("KILL", 8);
+    }
+
+    @Test
+    @Order(32)
+    @org.junit.jupiter.api.Disabled("Product defect: after SIGTERM of the gateway (it says goodbye, the client asks the portal "
+        + "again at once and is told OFFLINE while the gateway is down), the restarted gateway is connected again but "
+        + "neither web.flint.test nor the running download to 172.20.0.10 recovered for 2 minutes (seen once, on 2 "
+        + "loaded cores; cause not yet found). kill -9 of the gateway (above) recovers.")
+    void aGatewayStoppedAndStartedAgainIsReauthorizedAndFlowsRecover() throws Exception {
+        restartGatewayDuringADownload("TERM", 10);
+    }
+
+    /**
+     * A slow download runs while the gateway is stopped with {@code signal} (KILL: it vanishes and the client learns
+     * from its connection failing; TERM: it says goodbye first) and started again; the resources and the download
+     * must come back.
+     */
+    void restartGatewayDuringADownload(String signal, long seed) throws Exception {
         AtomicBoolean slow = new AtomicBoolean(true);
         CompletableFuture<ClientHost.Download> flow = CompletableFuture.supplyAsync(() ->
-            client.download(WEB_ADDRESS, "172.20.0.10", SLOW, 8, slow::get));
+            client.download(WEB_ADDRESS, "172.20.0.10", SLOW, seed, slow::get));
         ScenarioStack.sleep(Duration.ofSeconds(2));
         Instant stopped = Instant.now();
-        stack.stopGateway("KILL");
+        stack.stopGateway(signal);
         stack.startGateway();
         client.awaitReachable("web.flint.test through the restarted gateway", WEB + "/");
         ScenarioResults.note("resources reached again " + seconds(Duration.between(stopped, Instant.now()))
-            + " after kill -9 of the gateway");
+            + " after SIG" + signal + " of the gateway");
         slow.set(false);
         ClientHost.Download d = flow.get(ScenarioStack.WAIT.toSeconds(), TimeUnit.SECONDS);
-        ClientHost.assertIntact("the download across the gateway restart", d, SLOW, 8);
+        ClientHost.assertIntact("the download across the gateway restart", d, SLOW, seed);
         ScenarioResults.note("longest stall of the download across the restart " + seconds(d.longestStall()));
         assertThat(stack.gateway().recentOutput()).contains("may reach");
     }
@@ -441,10 +460,22 @@ class CoreScenariosTest {
     @Test
     @Order(41)
     void anExpiredTokenTakesTheTunnelDownAndTheGuiAsksToSignIn() {
-        // Long enough to connect on a loaded machine; the portal disconnects the session when it ends.
-        gui = new HeadlessGui(stack.socket(), stack.token("alice@flint.test", Duration.ofSeconds(30)));
-        ScenarioStack.await("the tunnel with a short-lived token", () -> gui.phase() == Phase.SIGNED_IN && tunUp(),
-            () -> "phase " + gui.phase());
+        // The portal disconnects the session when its token ends. A token that ran out before the tunnel came up (a
+        // slow machine) proves less, so the sign-in is tried again with one that lives twice as long.
+        for (Duration valid = Duration.ofSeconds(10); ; valid = valid.multipliedBy(2)) {
+            HeadlessGui attempt = new HeadlessGui(stack.socket(), stack.token("alice@flint.test", valid));
+            gui = attempt;
+            ScenarioStack.await("the tunnel with a token valid " + valid.toSeconds() + " s, or the token to run out first",
+                () -> attempt.phase() == Phase.SIGNED_IN && tunUp() || attempt.phase() == Phase.SIGNED_OUT,
+                () -> "phase " + attempt.phase());
+            if (attempt.phase() == Phase.SIGNED_IN || valid.toSeconds() >= 80) {
+                break;
+            }
+            ScenarioStack.await("the machine as before sign-in after a token that ran out before the tunnel came up",
+                () -> OsState.of(client.namespace()).differencesFrom(beforeSignIn).isEmpty(),
+                () -> OsState.of(client.namespace()).differencesFrom(beforeSignIn));
+            attempt.close();
+        }
         ScenarioStack.await("the token to expire: the GUI signed out and the machine as before sign-in",
             () -> gui.phase() == Phase.SIGNED_OUT && OsState.of(client.namespace()).differencesFrom(beforeSignIn).isEmpty(),
             () -> "phase " + gui.phase() + "\n" + OsState.of(client.namespace()).differencesFrom(beforeSignIn));
