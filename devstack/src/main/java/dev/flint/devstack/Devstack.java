@@ -26,6 +26,7 @@ public final class Devstack {
                      --route-resources    let the internet route to the resource network directly (plain
                                           routing without a tunnel; needs gateway NAT none)
                      --ipv4-only          no IPv6 on the internet, the sites and the relay
+                     --second-relay       a second coturn (relay2, 198.18.0.11), listed to devices beside the first
                      --mtls               a test CA (in the run directory) and the portal's mutual-TLS listener
                                           on :8443, requiring a client certificate (client.pem/client.key)
                      --doh                a DoH server in the resource network; the portal gives it to clients
@@ -85,6 +86,7 @@ public final class Devstack {
         boolean ipv6 = true;
         boolean mtls = false;
         boolean doh = false;
+        boolean secondRelay = false;
         Path state = DemoTopology.DEFAULT_STATE;
         while (!args.isEmpty()) {
             String option = args.removeFirst();
@@ -99,12 +101,14 @@ public final class Devstack {
                 case "--ipv4-only" -> ipv6 = false;
                 case "--mtls" -> mtls = true;
                 case "--doh" -> doh = true;
+                case "--second-relay" -> secondRelay = true;
                 case "--state" -> state = Path.of(value(option, args));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "' for up");
             }
         }
         requireRoot();
-        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd", true, mtls, doh);
+        var options = new DemoTopology.Options(clientNat, gatewayNat, routeResources, ipv6, "fd", true, mtls, doh,
+            secondRelay);
         DevstackState built = DemoTopology.up(options, state, System.out);
         System.out.println();
         System.out.print(DemoTopology.status(state));

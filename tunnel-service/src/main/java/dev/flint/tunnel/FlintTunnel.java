@@ -19,6 +19,8 @@ public final class FlintTunnel {
                 dev.flint.tunnel.service.ServiceCommand.signIn(argv.subList(2, argv.size()), System.getenv(),
                     new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
                         java.nio.charset.StandardCharsets.UTF_8)), System.out, System.err));
+            case "repair" -> System.exit(dev.flint.tunnel.service.ServiceCommand.repair(argv.subList(1, argv.size()),
+                System.getenv(), System.out, System.err));
             case "run", "run-interactive", "headless" -> System.exit(dev.flint.tunnel.service.ServiceCommand.run(
                 command, argv.subList(1, argv.size()), System.getenv(), System.err));
             case "wireguard" -> System.exit(dev.flint.tunnel.wireguard.WireGuardCommand.run(

@@ -105,6 +105,7 @@ public final class ClientSession implements TunnelSession {
         switch (message) {
             case PortalToClient.Init init -> {
                 state.handlePortalMessage(init, now);
+                state.requestAuthorizationsAgain(now);
                 relays.update(node, List.of(), init.relays(), true, now);
                 // Every join repeats the configuration and the resources, changed or not: it tells the shell the
                 // tunnel is connected again.
@@ -177,11 +178,13 @@ public final class ClientSession implements TunnelSession {
 
     /**
      * The network changed: every connection closes, relays start over and the device gets a new WireGuard key
-     * (Firezone does the same); the shell reconnects to the portal with {@link #publicKey()}. Resources are
-     * authorized again on their next packet.
+     * (Firezone does the same); the shell reconnects to the portal with {@link #publicKey()}. The resources that
+     * were connected are asked for again as soon as the portal's {@code init} arrives, not on their next packet
+     * (their flows may be downloads that send none); asking before would go out under the old key.
      */
     public void reset(Instant now) {
         lastNow = now;
+        portalJoined = false;
         node.reset(now);
         for (UUID gateway : List.copyOf(gateways)) {
             state.handleConnectionFailed(gateway, now);
@@ -281,7 +284,10 @@ public final class ClientSession implements TunnelSession {
         switch (event) {
             case ClientEvent.RequestAuthorization(UUID resource, List<UUID> connected) -> {
                 statusChanged = true;
-                portalOut.add(ClientToPortal.RequestAuthorization.of(resource, connected));
+                // Not joined: the channel would drop it; the next init asks again for everything still waiting.
+                if (portalJoined) {
+                    portalOut.add(ClientToPortal.RequestAuthorization.of(resource, connected));
+                }
             }
             case ClientEvent.CloseConnection(UUID gateway) -> {
                 gateways.remove(gateway);

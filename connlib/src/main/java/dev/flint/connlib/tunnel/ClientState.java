@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -66,6 +67,8 @@ public final class ClientState {
 
     private final Map<UUID, GatewayConnection> gateways = new HashMap<>();
     private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
+    /** Resources asked for again after losing their connection, until it is back or their application sends. */
+    private final Set<UUID> askedAgain = new java.util.HashSet<>();
     private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
     /** The latest failure per resource since its last authorization; only for {@link #resourceStates()}. */
     private final Map<UUID, FailureRecord> failures = new HashMap<>();
@@ -237,18 +240,58 @@ public final class ClientState {
     public void handleConnectionEstablished(UUID gatewayId, Instant now) {
         GatewayConnection g = gateways.get(gatewayId);
         if (g != null) {
+            askedAgain.removeAll(resourcesOf(gatewayId));
             g.establish();
         }
     }
 
-    /** The connection failed (ICE/WireGuard gave up): forget the gateway; the next packet re-authorizes. */
-    public void handleConnectionFailed(UUID gatewayId, Instant now) {
-        gatewayByResource.forEach((resource, gateway) -> {
-            if (gateway.equals(gatewayId)) {
-                failures.put(resource, new FailureRecord(ResourceState.Failure.CONNECTION_FAILED, now));
+    /**
+     * The portal channel was joined (again). Requests made while it was away went nowhere (a channel that is not
+     * joined drops what it is given), so every authorization still waiting is asked for again at once.
+     */
+    public void requestAuthorizationsAgain(Instant now) {
+        pendingAuthorizations.forEach((id, pending) -> {
+            if (resources.containsKey(id)) {
+                pending.lastRequested = null;
+                requestAuthorization(id, pending, now);
             }
         });
+    }
+
+    /**
+     * The connection failed (ICE/WireGuard gave up, or a reset closed it): forget the gateway and ask for its
+     * resources again ({@link #askAgain}).
+     */
+    public void handleConnectionFailed(UUID gatewayId, Instant now) {
+        Set<UUID> lost = resourcesOf(gatewayId);
+        lost.forEach(resource -> failures.put(resource, new FailureRecord(ResourceState.Failure.CONNECTION_FAILED, now)));
         forgetGateway(gatewayId);
+        askAgain(lost, now);
+    }
+
+    private Set<UUID> resourcesOf(UUID gatewayId) {
+        Set<UUID> out = new java.util.HashSet<>();
+        gatewayByResource.forEach((resource, gateway) -> {
+            if (gateway.equals(gatewayId)) {
+                out.add(resource);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Resources whose connection went away (a failure, a reset, the gateway's goodbye) are asked for again at once,
+     * not on their next packet as Firezone does: a flow whose application only receives, such as a download, sends
+     * no packet, and a gateway never calls a client back, so the flow would stall for good. Once per loss: a resource
+     * is asked again only after its new connection came up or its application sent a packet, so an unreachable
+     * gateway does not make an idle client ask for ever.
+     */
+    private void askAgain(Set<UUID> lost, Instant now) {
+        for (UUID id : lost) {
+            if (resources.containsKey(id) && !gatewayByResource.containsKey(id) && askedAgain.add(id)) {
+                requestAuthorization(id, pendingAuthorizations.computeIfAbsent(id, k -> new PendingAuthorization()), now);
+            }
+        }
     }
 
     /** A decrypted packet from a gateway. */
@@ -409,6 +452,7 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = connectionOf(r.resource().id());
+        askedAgain.remove(r.resource().id());
         if (g == null) {
             PendingAuthorization pending = pendingAuthorization(r.resource().id());
             pending.packets.add(p.bytes());
@@ -524,8 +568,10 @@ public final class ClientState {
             case P2pControlEvent.Event(P2pControlEvent.DomainStatus(UUID res, String domain, boolean active)) ->
                     dnsNat.domainStatus(g, res, domain, active);
             case P2pControlEvent.Event(P2pControlEvent.Goodbye bye) -> {
+                Set<UUID> lost = resourcesOf(g.id);
                 forgetGateway(g.id);
                 events.add(new ClientEvent.CloseConnection(g.id));
+                askAgain(lost, now);
             }
             case P2pControlEvent.Event(P2pControlEvent.AssignedIps a) -> counters.malformedControlPackets++;
             case P2pControlEvent.UnknownType u -> counters.unknownControlEvents++;

@@ -115,6 +115,44 @@ class ClientStateTest {
     }
 
     @Test
+    void aLostConnectionsResourcesAreAskedForAgainAtOnceButOncePerLoss() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+
+        // The connection fails (or a reset closes it) while its application only receives: no packet will come,
+        // so the resource is asked for at once.
+        client.handleConnectionFailed(GW, T0.plusSeconds(10));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).extracting(ClientEvent.RequestAuthorization::resourceId)
+                .containsExactly(CIDR);
+        // The new connection fails before it came up, nothing was sent meanwhile: not asked again (an unreachable
+        // gateway does not make an idle client ask for ever).
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(11));
+        client.handleConnectionFailed(GW, T0.plusSeconds(30));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).isEmpty();
+        // An application packet asks as usual, and re-arms the next loss.
+        client.handleTunInput(ping("10.0.0.5", 2), T0.plusSeconds(31));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
+    }
+
+    @Test
+    void whenThePortalIsBackEveryAuthorizationStillWaitingIsAskedForAgain() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleTunInput(ping("10.0.1.5", 1), T0);
+        assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(2);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusMillis(100));
+        // The portal's init after a rejoin, well within the 2 s between requests: what still waits goes again.
+        client.requestAuthorizationsAgain(T0.plusMillis(500));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).extracting(ClientEvent.RequestAuthorization::resourceId)
+                .containsExactly(CIDR2);
+    }
+
+    @Test
     void resourceStatesFollowAuthorizationConnectionAndFailure() {
         client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
         client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
@@ -130,7 +168,8 @@ class ClientStateTest {
         assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, GW, true, false, null, null));
 
         client.handleConnectionFailed(GW, T0.plusSeconds(9));
-        assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, null, false, false,
+        // Asked for again at once (its flows may only receive), so pending with the failure remembered.
+        assertThat(client.resourceStates().getFirst()).isEqualTo(new ResourceState(CIDR, null, false, true,
                 ResourceState.Failure.CONNECTION_FAILED, T0.plusSeconds(9)));
 
         client.handleTunInput(ping("10.0.1.5", 2), T0.plusSeconds(10));

@@ -50,24 +50,41 @@ final class ConfigReload {
                 pushResourceChanges(s, next);
             }
         }
-        Set<UUID> nextRelayIds = new HashSet<>();
-        ConfigView.chosenRelays(next).forEach(r -> nextRelayIds.add(r.id()));
-        List<UUID> gone = ConfigView.chosenRelays(previous).stream().map(RelayEntry::id)
-            .filter(id -> !nextRelayIds.contains(id)).toList();
-        if (!ConfigView.chosenRelays(previous).equals(ConfigView.chosenRelays(next))
-            || !previous.relaySecret().equals(next.relaySecret())) {
-            for (DeviceSession s : devices.clients()) {
-                if (s.joined) {
-                    s.push(new PortalToClient.RelaysPresence(gone, view.relaysFor(s)));
-                }
-            }
-            for (DeviceSession s : devices.gateways()) {
-                if (s.joined) {
-                    s.push(new PortalToGateway.RelaysPresence(gone, view.relaysFor(s)));
-                }
-            }
+        List<RelayEntry> before = view.chosenRelays(previous);
+        if (!before.equals(view.chosenRelays(next)) || !previous.relaySecret().equals(next.relaySecret())) {
+            tellRelays(before, view.chosenRelays(next));
         }
         LOG.info("config reloaded: {} account(s), {} relay(s)", next.accounts().size(), next.relays().size());
+    }
+
+    /**
+     * A relay stopped answering (or answers again): Firezone's relays hold a connection to the portal, which tells
+     * every device {@code relays_presence} when one goes, so devices move their connections to another relay at once
+     * instead of waiting for their own timeouts. The emulator learns it from {@link RelayWatch}'s probes.
+     */
+    void relayPresence(UUID relayId, boolean answering) {
+        List<RelayEntry> before = view.chosenRelays(view.config());
+        if (view.relayAnswers(relayId, answering)) {
+            LOG.info("relay {} {}; telling every device", relayId, answering ? "answers again" : "stopped answering");
+            tellRelays(before, view.chosenRelays(view.config()));
+        }
+    }
+
+    /** Tells every joined device its relays now, and which of those it had are gone. */
+    private void tellRelays(List<RelayEntry> before, List<RelayEntry> now) {
+        Set<UUID> kept = new HashSet<>();
+        now.forEach(r -> kept.add(r.id()));
+        List<UUID> gone = before.stream().map(RelayEntry::id).filter(id -> !kept.contains(id)).toList();
+        for (DeviceSession s : devices.clients()) {
+            if (s.joined) {
+                s.push(new PortalToClient.RelaysPresence(gone, view.relaysFor(s)));
+            }
+        }
+        for (DeviceSession s : devices.gateways()) {
+            if (s.joined) {
+                s.push(new PortalToGateway.RelaysPresence(gone, view.relaysFor(s)));
+            }
+        }
     }
 
     private void pushResourceChanges(DeviceSession client, PortalConfig next) {

@@ -15,7 +15,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The current config and what it tells each device: the resources a client's user may see, its interface, the
@@ -32,6 +35,8 @@ final class ConfigView {
     private FlowLogTokens flowLogTokens;
     private String flowLogsApiUrl = "http://127.0.0.1/";
     private List<String> upstreamDoh = List.of();
+    /** Relays {@link RelayWatch} found silent: not given to devices until they answer again. */
+    private final Set<UUID> silentRelays = new HashSet<>();
 
     ConfigView(PortalConfig config) {
         apply(config);
@@ -113,8 +118,14 @@ final class ConfigView {
         return new FlowLogsConfig(flowLogsApiUrl, 0, 1000);
     }
 
-    static List<RelayEntry> chosenRelays(PortalConfig config) {
-        return config.relays().stream().limit(MAX_RELAYS).toList();
+    /** The relays devices are given: the config's, less those that stopped answering, at most {@link #MAX_RELAYS}. */
+    List<RelayEntry> chosenRelays(PortalConfig config) {
+        return config.relays().stream().filter(r -> !silentRelays.contains(r.id())).limit(MAX_RELAYS).toList();
+    }
+
+    /** Whether a relay answers its probes; true if that changed what the view knew. */
+    boolean relayAnswers(UUID relayId, boolean answering) {
+        return answering ? silentRelays.remove(relayId) : silentRelays.add(relayId);
     }
 
     /** TURN REST credentials coturn accepts: {@code <expiry>:<salt of the device key>}, realm {@code firezone}. */

@@ -4,8 +4,6 @@ import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,8 +24,12 @@ final class Devices {
     private final Map<UUID, DeviceSession> clients = new LinkedHashMap<>();
     private final Map<UUID, DeviceSession> gateways = new LinkedHashMap<>();
     private final Map<UUID, byte[]> pskBases = new HashMap<>();
-    private final Map<UUID, Integer> addressIndex = new HashMap<>();
+    private final AddressBook addresses;
     private final SecureRandom secureRandom = new SecureRandom();
+
+    Devices(AddressBook addresses) {
+        this.addresses = addresses;
+    }
 
     /** Registers a session; returns the same device's previous one, which it replaces. */
     DeviceSession register(DeviceSession session) {
@@ -109,37 +111,12 @@ final class Devices {
         });
     }
 
-    /** Tunnel addresses are allocated per device once and kept for the emulator's lifetime. */
-    private int index(UUID deviceId) {
-        return addressIndex.computeIfAbsent(deviceId, id -> addressIndex.size() + 2);
-    }
-
+    /** The device's tunnel addresses: one pair per device for good (see {@link AddressBook}). */
     Inet4Address ipv4(UUID deviceId) {
-        int n = index(deviceId);
-        byte[] b = {100, (byte) (64 + (n >>> 16 & 0x1f)), (byte) (n >>> 8), (byte) n};
-        try {
-            return (Inet4Address) InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return addresses.ipv4(deviceId);
     }
 
     Inet6Address ipv6(UUID deviceId) {
-        int n = index(deviceId);
-        byte[] b = new byte[16];
-        b[0] = (byte) 0xfd;
-        b[1] = 0x00;
-        b[2] = 0x20;
-        b[3] = 0x21;
-        b[4] = 0x11;
-        b[5] = 0x11;
-        b[13] = (byte) (n >>> 16);
-        b[14] = (byte) (n >>> 8);
-        b[15] = (byte) n;
-        try {
-            return (Inet6Address) InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return addresses.ipv6(deviceId);
     }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -82,10 +83,11 @@ final class Portal {
     private final GatewayChannel gatewayChannel;
     private final SignIn signIn;
     private final ConfigReload configReload;
-    private final Devices devices = new Devices();
+    private final Devices devices;
 
-    Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random) {
+    Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random, AddressBook addresses) {
         this.clock = clock;
+        this.devices = new Devices(addresses);
         this.view = new ConfigView(config);
         this.authorizations = new Authorizations(devices, view, scheduler, clock, random);
         this.clientChannel = new ClientChannel(devices, view, authorizations, scheduler, clock);
@@ -96,6 +98,11 @@ final class Portal {
 
     PortalConfig config() {
         return view.config();
+    }
+
+    /** See {@link ConfigReload#relayPresence}. */
+    void relayPresence(UUID relayId, boolean answering) {
+        configReload.relayPresence(relayId, answering);
     }
 
     ClientTokens tokens() {

@@ -39,6 +39,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
@@ -74,11 +75,12 @@ public final class PortalEmulator implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Portal portal;
     private final SignInPage signIn;
+    private RelayWatch relayWatch;
 
-    private PortalEmulator(PortalConfig config, Clock clock) throws InterruptedException {
+    private PortalEmulator(PortalConfig config, Clock clock, AddressBook addresses) throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Portal.Scheduler scheduler = (delay, task) -> group.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        portal = new Portal(config, clock, scheduler, RandomGenerator.getDefault());
+        portal = new Portal(config, clock, scheduler, RandomGenerator.getDefault(), addresses);
         signIn = new SignInPage(portal);
         try {
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -128,6 +130,20 @@ public final class PortalEmulator implements AutoCloseable {
         return bound;
     }
 
+    /**
+     * Probes the configured relays every second and tells devices {@code relays_presence} when one stops answering
+     * or answers again, as Firezone's portal does for its relays (which stay connected to it).
+     */
+    public void watchRelays() {
+        if (relayWatch == null) {
+            relayWatch = new RelayWatch(() -> call(() -> portal.config().relays()),
+                (id, answering) -> call(() -> {
+                    portal.relayPresence(id, answering);
+                    return null;
+                }));
+        }
+    }
+
     /** Every account's clients get these DNS-over-HTTPS upstreams ({@code upstream_doh}); empty for none. */
     public void setUpstreamDoh(List<String> urls) {
         call(() -> {
@@ -136,9 +152,20 @@ public final class PortalEmulator implements AutoCloseable {
         });
     }
 
-    /** Binds {@code config.listen()} (port 0 picks a free port) and starts serving. */
+    /**
+     * Binds {@code config.listen()} (port 0 picks a free port) and starts serving. Tunnel addresses are derived from
+     * device ids, so a restarted emulator gives every device the addresses it had.
+     */
     public static PortalEmulator start(PortalConfig config) throws InterruptedException {
-        return new PortalEmulator(config, Clock.systemUTC());
+        return new PortalEmulator(config, Clock.systemUTC(), AddressBook.inMemory());
+    }
+
+    /**
+     * As {@link #start(PortalConfig)}, keeping the tunnel addresses handed out in {@code addressBook} (read at start,
+     * written on every new device), so they also survive a restart that resolved a collision of derived addresses.
+     */
+    public static PortalEmulator start(PortalConfig config, Path addressBook) throws InterruptedException, IOException {
+        return new PortalEmulator(config, Clock.systemUTC(), AddressBook.open(addressBook));
     }
 
     public InetSocketAddress address() {
@@ -186,6 +213,9 @@ public final class PortalEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relayWatch != null) {
+            relayWatch.close();
+        }
         server.close().syncUninterruptibly();
         if (mtlsServer != null) {
             mtlsServer.close().syncUninterruptibly();

@@ -36,6 +36,11 @@ public final class PortalMain {
                                  also listen with TLS there, requiring a client certificate issued by CLIENT_CA
                                  (the portal's mutual-TLS host); CERT/KEY are the server's PEM certificate and key
           --upstream-doh URL     give every client this DNS-over-HTTPS upstream (repeatable; "Secure DNS")
+          --watch-relays         probe the relays every second and tell devices relays_presence when one stops
+                                 answering (or answers again), as Firezone's portal knows its connected relays
+          --address-book FILE    keep the tunnel addresses given to each device in FILE, so every device has the
+                                 same addresses after a restart (`flint devstack up` keeps it in its run directory);
+                                 without it addresses are derived from device ids, which only a collision changes
         """;
 
     private PortalMain() {
@@ -54,6 +59,8 @@ public final class PortalMain {
         Path state = DemoTopology.DEFAULT_STATE;
         List<String> mtls = null;
         List<String> doh = new ArrayList<>();
+        Path addressBook = null;
+        boolean watchRelays = false;
         try {
             while (!rest.isEmpty()) {
                 String option = rest.removeFirst();
@@ -63,6 +70,8 @@ public final class PortalMain {
                     case "--relay-secret" -> relaySecret = value(rest, option);
                     case "--devstack" -> fromDevstack = true;
                     case "--state" -> state = Path.of(value(rest, option));
+                    case "--address-book" -> addressBook = Path.of(value(rest, option));
+                    case "--watch-relays" -> watchRelays = true;
                     case "--mtls" -> mtls = List.of(value(rest, option), value(rest, option), value(rest, option),
                         value(rest, option));
                     case "--upstream-doh" -> {
@@ -89,7 +98,11 @@ public final class PortalMain {
                     new IllegalArgumentException("no devstack state at " + stateFile + " (run flint devstack up)"));
             }
             PortalConfig config = load(file, listen, relaySecret);
-            try (PortalEmulator portal = PortalEmulator.start(config)) {
+            try (PortalEmulator portal = addressBook == null ? PortalEmulator.start(config)
+                : PortalEmulator.start(config, addressBook)) {
+                if (watchRelays) {
+                    portal.watchRelays();
+                }
                 if (!doh.isEmpty()) {
                     portal.setUpstreamDoh(doh);
                     System.out.println("portal emulator: clients resolve through DNS over HTTPS at " + doh);

@@ -23,6 +23,8 @@ public final class AddressPlan {
     public static final IpPrefix GATEWAY_NAT_WAN = INTERNET.host(3);
     public static final IpPrefix PORTAL = INTERNET.host(5);
     public static final IpPrefix RELAY = INTERNET.host(10);
+    /** The second relay, when the devstack has two (relay failover). */
+    public static final IpPrefix RELAY2 = INTERNET.host(11);
 
     /** The internet's IPv6 network (documentation prefix); host n is written ::n, as in IPv4. */
     public static final IpPrefix INTERNET6 = IpPrefix.parse("2001:db8:18::/64");
@@ -31,6 +33,7 @@ public final class AddressPlan {
     public static final IpPrefix GATEWAY_NAT_WAN6 = IpPrefix.parse("2001:db8:18::3/64");
     public static final IpPrefix PORTAL6 = IpPrefix.parse("2001:db8:18::5/64");
     public static final IpPrefix RELAY6 = IpPrefix.parse("2001:db8:18::10/64");
+    public static final IpPrefix RELAY2_6 = IpPrefix.parse("2001:db8:18::11/64");
 
     /** The client's home network behind its NAT router. */
     public static final IpPrefix CLIENT_LAN = IpPrefix.parse("10.10.1.0/24");
@@ -54,6 +57,8 @@ public final class AddressPlan {
     public static final IpPrefix DNS = RESOURCES.host(53);
 
     public static final int WEB_PORT = 80;
+    /** The web server's port that answers every request with a response cut short by a TCP reset. */
+    public static final int RESET_PORT = 8080;
     public static final int IPERF_PORT = 5201;
     public static final int DNS_PORT = 53;
     public static final int PORTAL_PORT = 8081;
@@ -82,13 +87,14 @@ public final class AddressPlan {
         return row.formatted("internet", INTERNET, INTERNET6, "bridge in the internet namespace, router ::1 / .1")
             + row.formatted("  relay", a(RELAY), a(RELAY6), "coturn udp/" + RELAY_PORT + ", relay ports "
                 + RELAY_MIN_PORT + "-" + RELAY_MAX_PORT + ", realm firezone")
+            + row.formatted("  relay2", a(RELAY2), a(RELAY2_6), "a second coturn with --second-relay (failover)")
             + row.formatted("  portal", a(PORTAL), a(PORTAL6), "portal emulator http+ws tcp/" + PORTAL_PORT)
             + row.formatted("  client NAT", a(CLIENT_NAT_WAN), a(CLIENT_NAT_WAN6), "lan side .1 / ::1")
             + row.formatted("  gateway NAT", a(GATEWAY_NAT_WAN), a(GATEWAY_NAT_WAN6), "lan side .1 / ::1")
             + row.formatted("client LAN", CLIENT_LAN, CLIENT_LAN6, "client " + a(CLIENT) + ", " + a(CLIENT6))
             + row.formatted("gateway LAN", GATEWAY_LAN, GATEWAY_LAN6, "gateway " + a(GATEWAY) + ", " + a(GATEWAY6))
             + row.formatted("resources", RESOURCES, "-", "gateway side " + a(GATEWAY_RESOURCE_SIDE))
-            + row.formatted("  web", a(WEB), "", "http tcp/" + WEB_PORT + "  web." + DOMAIN + ", *." + WILDCARD_DOMAIN)
+            + row.formatted("  web", a(WEB), "", "http tcp/" + WEB_PORT + ", resets tcp/" + RESET_PORT + "  web." + DOMAIN + ", *." + WILDCARD_DOMAIN)
             + row.formatted("  iperf3", a(IPERF), "", "tcp/" + IPERF_PORT + "  iperf." + DOMAIN)
             + row.formatted("  dns", a(DNS), "", "dnsmasq udp+tcp/" + DNS_PORT + "  dns." + DOMAIN + ", zone "
                 + DOMAIN);

@@ -45,6 +45,7 @@ public final class DemoTopology {
     public static final Path DEFAULT_STATE = Topology.RUN_ROOT.resolve("devstack.state");
 
     public static final String COTURN = "coturn";
+    public static final String COTURN2 = "coturn2";
     public static final String DNSMASQ = "dnsmasq";
     public static final String WEB_SERVER = "web";
     public static final String IPERF3 = "iperf3";
@@ -66,6 +67,8 @@ public final class DemoTopology {
 
     /** In the run directory: the portal emulator's config (this run's relay secret and gateway token). */
     public static final String PORTAL_CONFIG = "portal.json";
+    /** In the run directory: the tunnel addresses the portal gave each device, kept across portal restarts. */
+    public static final String PORTAL_ADDRESSES = "portal-addresses";
     /** In the run directory: the gateway's token, for {@code flint devstack gateway --token-file}. */
     public static final String GATEWAY_TOKEN = "gateway-token";
     /** In the run directory: a Unix socket that reaches the portal emulator from any namespace (the host's too). */
@@ -84,7 +87,13 @@ public final class DemoTopology {
      * {@code tag} starts the namespace names (tests use their own).
      */
     public record Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
-                          boolean portalAndGateway, boolean mtls, boolean doh) {
+                          boolean portalAndGateway, boolean mtls, boolean doh, boolean secondRelay) {
+
+        /** With one relay. */
+        public Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
+                       boolean portalAndGateway, boolean mtls, boolean doh) {
+            this(clientNat, gatewayNat, routeResources, ipv6, tag, portalAndGateway, mtls, doh, false);
+        }
 
         /** Without the mutual-TLS portal listener and without DoH. */
         public Options(NatType clientNat, NatType gatewayNat, boolean routeResources, boolean ipv6, String tag,
@@ -106,6 +115,14 @@ public final class DemoTopology {
         /** What {@code flint devstack up} builds: everything, the portal emulator and the gateway included. */
         public static Options defaults() {
             return new Options(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE, false, true, "fd", true);
+        }
+
+        /**
+         * The same with a second coturn ({@code relay2}, 198.18.0.11 and 2001:db8:18::11, same secret) that the
+         * portal lists beside the first: devices get both, and lose only one when one relay dies.
+         */
+        public Options withSecondRelay() {
+            return new Options(clientNat, gatewayNat, routeResources, ipv6, tag, portalAndGateway, mtls, doh, true);
         }
     }
 
@@ -176,10 +193,13 @@ public final class DemoTopology {
             options.gatewayNat(), index(GATEWAY_NAT_WAN), GATEWAY_LAN, options.ipv6() ? GATEWAY_LAN6 : null);
         save.run();
         NetworkNamespace relayHost = internet.attachHost(Role.RELAY.shortName(), index(RELAY));
+        NetworkNamespace relay2Host = options.secondRelay()
+            ? internet.attachHost(Role.RELAY2.shortName(), index(RELAY2)) : null;
         portalHost = internet.attachHost(Role.PORTAL.shortName(), index(PORTAL));
         NetworkNamespace resources = net.namespace(Role.RESOURCES.shortName());
         save.run();
-        out.println("flint devstack: namespaces " + net.prefix() + "-{inet,portal,relay,natc,client,natg,gw,res}");
+        out.println("flint devstack: namespaces " + net.prefix() + "-{inet,portal,relay,"
+            + (options.secondRelay() ? "relay2," : "") + "natc,client,natg,gw,res}");
 
         NetworkNamespace gw = gateway.host();
         net.veth(resources, "eth0", gw, "res").up();
@@ -223,13 +243,30 @@ public final class DemoTopology {
         started.add(net.startDetached(relayHost, COTURN,
             Coturn.commandLine(relay, run, COTURN), run.resolve(COTURN + ".log")));
         save.run();
+        Coturn.Config relay2 = new Coturn.Config(
+            options.ipv6() ? List.of(RELAY2.address(), RELAY2_6.address()) : List.of(RELAY2.address()),
+            secret, RELAY_MIN_PORT, RELAY_MAX_PORT);
+        NamespaceProcess coturn2 = null;
+        if (relay2Host != null) {
+            coturn2 = net.startDetached(relay2Host, COTURN2, Coturn.commandLine(relay2, run, COTURN2),
+                run.resolve(COTURN2 + ".log"));
+            started.add(coturn2);
+            save.run();
+        }
 
         resources.awaitListening(Transport.UDP, DNS_PORT, READY_TIMEOUT, started.get(0));
         resources.awaitListening(Transport.TCP, WEB_PORT, READY_TIMEOUT, started.get(1));
+        resources.awaitListening(Transport.TCP, RESET_PORT, READY_TIMEOUT, started.get(1));
         resources.awaitListening(Transport.TCP, IPERF_PORT, READY_TIMEOUT, started.get(2));
         for (InetAddress address : relay.addresses()) {
             relayHost.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
                 started.get(3));
+        }
+        if (coturn2 != null) {
+            for (InetAddress address : relay2.addresses()) {
+                relay2Host.awaitListening(Transport.UDP, new InetSocketAddress(address, RELAY_PORT), READY_TIMEOUT,
+                    coturn2);
+            }
         }
         TestCa ca = null;
         if (options.mtls() || options.doh()) {
@@ -258,7 +295,7 @@ public final class DemoTopology {
             if (options.doh()) {
                 extra.addAll(List.of("--upstream-doh", DOH_URL));
             }
-            startPortalAndGateway(net, portalHost, gw, secret, save, started, extra);
+            startPortalAndGateway(net, portalHost, gw, secret, options.secondRelay(), save, started, extra);
             if (options.mtls()) {
                 portalHost.awaitListening(Transport.TCP, PORTAL_MTLS_LISTEN, READY_TIMEOUT, started.get(started.size() - 3));
             }
@@ -275,16 +312,18 @@ public final class DemoTopology {
      * which is up once it has joined the portal.
      */
     private static void startPortalAndGateway(Topology net, NetworkNamespace portalHost, NetworkNamespace gw,
-                                              String secret, Runnable save, List<NamespaceProcess> started,
+                                              String secret, boolean secondRelay, Runnable save,
+                                              List<NamespaceProcess> started,
                                               List<String> portalOptions) {
         Path run = net.runDirectory();
         String gatewayToken = randomSecret();
         writePrivate(run.resolve(GATEWAY_TOKEN), gatewayToken + "\n");
         Path portalConfig = run.resolve(PORTAL_CONFIG);
-        writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret()));
+        writePrivate(portalConfig, portalConfig(secret, gatewayToken, randomSecret(), secondRelay));
         NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
             List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-            java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString()),
+            java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString(),
+                    "--address-book", run.resolve(PORTAL_ADDRESSES).toString(), "--watch-relays"),
                 portalOptions.stream()).toList()),
             run.resolve(PORTAL_PROCESS + ".log"));
         started.add(portal);
@@ -326,20 +365,29 @@ public final class DemoTopology {
 
     /**
      * The bundled sample config with this run's secrets: the relay secret coturn checks, the gateway token and a
-     * fresh signing secret. Text replacement keeps the sample's comments, which explain the file to whoever opens it.
+     * fresh signing secret; with {@code secondRelay} the second relay listed after the first. Text replacement keeps
+     * the sample's comments, which explain the file to whoever opens it.
      */
-    static String portalConfig(String relaySecret, String gatewayToken, String signingSecret) {
+    public static String portalConfig(String relaySecret, String gatewayToken, String signingSecret,
+                                      boolean secondRelay) {
         String sample = PortalMain.sample();
         for (String placeholder : List.of("change-me-devstack-relay-secret", "change-me-gateway-token",
-            "change-me-devstack-signing-secret")) {
-            if (!sample.contains('"' + placeholder + '"')) {
-                throw new IllegalStateException("the sample portal config has no \"" + placeholder + "\" any more");
+            "change-me-devstack-signing-secret", FIRST_RELAY)) {
+            if (!sample.contains(placeholder)) {
+                throw new IllegalStateException("the sample portal config has no " + placeholder + " any more");
             }
         }
-        return sample.replace("\"change-me-devstack-relay-secret\"", '"' + relaySecret + '"')
+        String config = sample.replace("\"change-me-devstack-relay-secret\"", '"' + relaySecret + '"')
             .replace("\"change-me-gateway-token\"", '"' + gatewayToken + '"')
             .replace("\"change-me-devstack-signing-secret\"", '"' + signingSecret + '"');
+        return secondRelay ? config.replace(FIRST_RELAY, FIRST_RELAY + ",\n    {\"name\": \"relay2\", \"addresses\": [\""
+            + RELAY2.addressText() + ":" + RELAY_PORT + "\", \"[" + RELAY2_6.addressText() + "]:" + RELAY_PORT + "\"]}")
+            : config;
     }
+
+    /** The sample's relay entry, after which a second relay is listed. */
+    private static final String FIRST_RELAY =
+        "{\"name\": \"relay\", \"addresses\": [\"198.18.0.10:3478\", \"[2001:db8:18::10]:3478\"]}";
 
     private static void writePrivate(Path file, String text) {
         try {
@@ -516,6 +564,7 @@ public final class DemoTopology {
         }
         text.append("relay: ").append(RELAY.addressText()).append(':').append(RELAY_PORT)
             .append(state.ipv6() ? ", [" + RELAY6.addressText() + "]:" + RELAY_PORT : "")
+            .append(state.hasSecondRelay() ? "; relay2 " + RELAY2.addressText() + ":" + RELAY_PORT : "")
             .append(" realm firezone, static auth secret ").append(state.relaySecret()).append('\n');
         text.append("addresses:\n").append(describe().indent(2));
         return text.toString();

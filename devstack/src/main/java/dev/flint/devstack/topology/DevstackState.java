@@ -36,12 +36,21 @@ public record DevstackState(RunPrefix prefix, NatType clientNat, NatType gateway
         return NetworkNamespace.existing(prefix.name(role.shortName()));
     }
 
+    /** The namespaces this topology has (a second relay only when it was built with one). */
     public Map<Role, NetworkNamespace> namespaces() {
         Map<Role, NetworkNamespace> result = new EnumMap<>(Role.class);
         for (Role role : Role.values()) {
-            result.put(role, namespace(role));
+            if (role != Role.RELAY2 || hasSecondRelay()) {
+                result.put(role, namespace(role));
+            }
         }
         return result;
+    }
+
+    /** Whether the topology was built with a second relay (its namespace was recorded). */
+    public boolean hasSecondRelay() {
+        String name = prefix.name(Role.RELAY2.shortName());
+        return created.stream().anyMatch(c -> c instanceof Created.Namespace(String n) && n.equals(name));
     }
 
     /** The recorded processes, by label. */

@@ -5,6 +5,8 @@ public enum Role {
     INTERNET("inet"),
     PORTAL("portal"),
     RELAY("relay"),
+    /** Only with {@link DemoTopology.Options#secondRelay()}. */
+    RELAY2("relay2"),
     CLIENT_NAT("natc"),
     CLIENT("client"),
     GATEWAY_NAT("natg"),

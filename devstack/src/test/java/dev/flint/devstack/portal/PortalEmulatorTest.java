@@ -103,6 +103,76 @@ class PortalEmulatorTest {
     }
 
     @Test
+    void devicesKeepTheirTunnelAddressesAcrossARestartWhicheverRejoinsFirst() throws Exception {
+        WireGuardKey gatewayKey = newKey();
+        WireGuardKey clientKey = newKey();
+        List<InetAddress> before;
+        try (PhoenixPeer gw = gateway(gatewayKey); PhoenixPeer alice = client("alice@flint.test", clientKey)) {
+            before = List.of(gatewayInit(gw).iface().ipv4(), clientInit(alice).iface().ipv4());
+        }
+        portal.close();
+        portal = PortalEmulator.start(config);
+        // This time the client is first: it must not be handed the address the gateway had.
+        try (PhoenixPeer alice = client("alice@flint.test", clientKey)) {
+            InetAddress clientAgain = clientInit(alice).iface().ipv4();
+            try (PhoenixPeer gw = gateway(gatewayKey)) {
+                assertThat(List.of(gatewayInit(gw).iface().ipv4(), clientAgain)).isEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void aRelayThatStopsAnsweringIsTakenAwayFromDevicesAndGivenBackWhenItAnswers() throws Exception {
+        java.net.DatagramSocket fakeRelay = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+        java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread responder = Thread.ofPlatform().daemon().start(() -> {
+            byte[] b = new byte[1500];
+            while (!fakeRelay.isClosed()) {
+                try {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(b, b.length);
+                    fakeRelay.receive(p);
+                    if (answering.get()) {
+                        b[0] = 0x01;
+                        b[1] = 0x01; // Binding success, same cookie and transaction id
+                        fakeRelay.send(new java.net.DatagramPacket(b, 20, p.getSocketAddress()));
+                    }
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        });
+        UUID relayId = UUID.randomUUID();
+        portal.close();
+        config = config.withRelays(List.of(new PortalConfig.RelayEntry(relayId, "fake",
+            List.of((InetSocketAddress) fakeRelay.getLocalSocketAddress()))));
+        portal = PortalEmulator.start(config);
+        portal.watchRelays();
+        try (PhoenixPeer alice = client("alice@flint.test", newKey())) {
+            assertThat(clientInit(alice).relays()).extracting(Relay::id).containsExactly(relayId);
+            answering.set(false);
+            PortalToClient.RelaysPresence gone = ok(PortalCodec.decodePortalToClient("relays_presence",
+                alice.await("relays_presence", WAIT)), PortalToClient.RelaysPresence.class);
+            assertThat(gone.disconnectedIds()).containsExactly(relayId);
+            assertThat(gone.connected()).isEmpty();
+            answering.set(true);
+            PortalToClient.RelaysPresence back = ok(PortalCodec.decodePortalToClient("relays_presence",
+                alice.await("relays_presence", WAIT)), PortalToClient.RelaysPresence.class);
+            assertThat(back.connected()).extracting(Relay::id).containsExactly(relayId);
+        } finally {
+            fakeRelay.close();
+            responder.join(5000);
+        }
+    }
+
+    PortalToClient.Init clientInit(PhoenixPeer client) throws Exception {
+        return ok(PortalCodec.decodePortalToClient("init", client.await("init", WAIT)), PortalToClient.Init.class);
+    }
+
+    PortalToGateway.Init gatewayInit(PhoenixPeer gateway) throws Exception {
+        return ok(PortalCodec.decodePortalToGateway("init", gateway.await("init", WAIT)), PortalToGateway.Init.class);
+    }
+
+    @Test
     void clientJoinsWithV1FramingAndReceivesInitWithItsResourcesAndRelays() throws Exception {
         WireGuardKey key = newKey();
         try (PhoenixPeer alice = client("alice@flint.test", key)) {

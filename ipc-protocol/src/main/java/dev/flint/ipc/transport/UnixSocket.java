@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class UnixSocket implements DuplexStream {
     private static final LibC C = LibC.INSTANCE;
+    private static final Path PROC = Path.of("/proc");
 
     private final SocketPlatform platform;
     private final int fd;
@@ -179,6 +180,9 @@ public final class UnixSocket implements DuplexStream {
         writeLock.lock();
         try {
             closeQuietly(fd);
+            if (peer instanceof PeerCredentials credentials) {
+                credentials.process().ifPresent(PeerProcess::close);
+            }
         } finally {
             writeLock.unlock();
             readLock.unlock();
@@ -193,11 +197,19 @@ public final class UnixSocket implements DuplexStream {
     private static PeerIdentity readPeer(SocketPlatform platform, int fd) {
         try {
             if (platform.linux()) {
+                long acceptedTicks = PeerProcess.StartTime.uptimeTicks(PROC);
                 int[] ucred = new int[3];
                 C.getsockopt(fd, platform.solSocket(), platform.soPeercred(), ucred, new IntByReference(12));
                 // pid 0: the peer lives in a pid namespace we cannot see into.
+                if (ucred[0] <= 0) {
+                    return new PeerCredentials(Integer.toUnsignedLong(ucred[1]), Integer.toUnsignedLong(ucred[2]),
+                            OptionalLong.empty());
+                }
+                // The pidfd pins the process for good (Linux 6.5+); before that, the pid with its start time.
+                PeerProcess process = PeerProcess.PidFd.ofPeer(fd).<PeerProcess>map(p -> p)
+                        .orElseGet(() -> PeerProcess.StartTime.atAccept(ucred[0], PROC, acceptedTicks));
                 return new PeerCredentials(Integer.toUnsignedLong(ucred[1]), Integer.toUnsignedLong(ucred[2]),
-                        ucred[0] > 0 ? OptionalLong.of(ucred[0]) : OptionalLong.empty());
+                        OptionalLong.of(ucred[0]), java.util.Optional.of(process));
             }
             IntByReference uid = new IntByReference();
             IntByReference gid = new IntByReference();

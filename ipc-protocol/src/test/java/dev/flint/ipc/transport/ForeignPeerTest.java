@@ -128,7 +128,11 @@ class ForeignPeerTest {
             });
             Process probe = probeAsNobody(socket);
             try (UnixSocket peer = accepted.get(120, TimeUnit.SECONDS)) {
-                assertThat(peer.peer()).isEqualTo(new PeerCredentials(NOBODY, NOBODY, OptionalLong.of(probe.pid())));
+                assertThat(peer.peer()).usingRecursiveComparison().ignoringFields("process")
+                    .isEqualTo(new PeerCredentials(NOBODY, NOBODY, OptionalLong.of(probe.pid())));
+                PeerProcess process = ((PeerCredentials) peer.peer()).process().orElseThrow();
+                assertThat(process.pid()).isEqualTo(probe.pid());
+                assertThat(process.stillSame()).as("the probe still runs").isTrue();
             }
             assertThat(firstLine(probe)).isEqualTo("connected");
             assertThat(probe.waitFor(120, TimeUnit.SECONDS)).isTrue();

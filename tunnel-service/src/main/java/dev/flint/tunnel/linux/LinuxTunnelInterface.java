@@ -7,7 +7,10 @@ import dev.flint.shell.linux.RtNetlink;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -48,13 +51,15 @@ public final class LinuxTunnelInterface implements TunnelInterface {
     }
 
     /**
-     * Brings the device up, or changes the routes of the running one: only new addresses (the portal
-     * assigned others, so every connection on the old ones is gone anyway) recreate it.
+     * Brings the device up, or changes the running one in place: new tunnel addresses (a portal that restarted
+     * may hand out others) replace the old ones on the same device and routes are added and removed one by one, so
+     * the descriptor the data plane reads, the policy rules and every flow that does not depend on the old address
+     * carry on.
      */
     @Override
     public synchronized void up(InterfaceConfig config) throws IOException {
-        if (device != null && current != null && current.ipv4().equals(config.ipv4())
-                && current.ipv6().equals(config.ipv6())) {
+        if (device != null && current != null) {
+            readdress(config);
             reroute(config);
             return;
         }
@@ -86,6 +91,44 @@ public final class LinuxTunnelInterface implements TunnelInterface {
         }
         current = config;
         LOG.info("{} is up with {} route(s)", name, config.routes().size());
+    }
+
+    /**
+     * The portal's new addresses on the running device: each new one added before the old one of its family is
+     * removed, so the device never has none; the device keeps exactly the portal's addresses (an old one left
+     * behind would make packets for it, now another device's, local to this machine).
+     */
+    private void readdress(InterfaceConfig config) throws IOException {
+        List<InetAddress> before = addresses(current);
+        List<InetAddress> after = addresses(config);
+        if (before.equals(after)) {
+            return;
+        }
+        int index = RtNetlink.linkIndex(name);
+        try (RtNetlink netlink = RtNetlink.open()) {
+            for (InetAddress address : after) {
+                if (!before.contains(address)) {
+                    netlink.addAddress(index, address, address.getAddress().length * 8);
+                }
+            }
+            for (InetAddress address : before) {
+                if (!after.contains(address)) {
+                    netlink.deleteAddress(index, address, address.getAddress().length * 8);
+                }
+            }
+        }
+        LOG.info("{} now has the addresses {} (was {})", name, text(after), text(before));
+    }
+
+    private static List<InetAddress> addresses(InterfaceConfig config) {
+        List<InetAddress> out = new ArrayList<>();
+        config.ipv4().ifPresent(out::add);
+        config.ipv6().ifPresent(out::add);
+        return out;
+    }
+
+    private static String text(List<InetAddress> addresses) {
+        return addresses.stream().map(InetAddress::getHostAddress).toList().toString();
     }
 
     private void reroute(InterfaceConfig config) throws IOException {

@@ -2,6 +2,7 @@ package dev.flint.tunnel.linux;
 
 import dev.flint.ipc.transport.PeerCredentials;
 import dev.flint.ipc.transport.PeerIdentity;
+import dev.flint.ipc.transport.PeerProcess;
 import dev.flint.tunnel.os.PeerCheck;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,12 +42,25 @@ public final class PeerPolicy implements PeerCheck {
         }
     }
 
-    /** Empty when the peer is admitted, otherwise why not. */
+    /**
+     * Empty when the peer is admitted, otherwise why not. What is read under {@code /proc/<pid>} (executable,
+     * groups) is only believed if the peer process still holds that pid afterwards ({@link PeerProcess}: a pidfd on
+     * Linux 6.5+, else the pid's start time); otherwise a peer that exited could have its pid handed to another
+     * program, say the installed GUI, and be admitted as that program.
+     */
     @Override
     public Optional<String> check(PeerIdentity peer) {
-        if (!(peer instanceof PeerCredentials(long uid, long gid, OptionalLong pid))) {
+        if (!(peer instanceof PeerCredentials(long uid, long gid, OptionalLong pid, Optional<PeerProcess> process))) {
             return Optional.of("the operating system did not say who the peer is");
         }
+        Optional<String> refusal = checkFacts(uid, gid, pid);
+        if (refusal.isEmpty() && pid.isPresent() && process.isPresent() && !process.get().stillSame()) {
+            return Optional.of("the peer (pid " + pid.getAsLong() + ") exited while it was being checked");
+        }
+        return refusal;
+    }
+
+    private Optional<String> checkFacts(long uid, long gid, OptionalLong pid) {
         if (uid != 0 && !inClientGroup(gid, pid)) {
             return Optional.of(clientGroupId.isEmpty()
                     ? "only root may connect while the flint-client group does not exist"

@@ -26,7 +26,7 @@ public final class MacPeerCheck implements PeerCheck {
 
     @Override
     public Optional<String> check(PeerIdentity peer) {
-        if (!(peer instanceof PeerCredentials(long uid, long gid, OptionalLong pid))) {
+        if (!(peer instanceof PeerCredentials(long uid, long gid, OptionalLong pid, var process))) {
             return Optional.of("the operating system did not say who the peer is");
         }
         if (requiredExecutable.isEmpty()) {

@@ -21,6 +21,7 @@ import dev.flint.tunnel.linux.PolicyRouting;
 import dev.flint.tunnel.os.InterfaceConfig;
 import dev.flint.tunnel.os.ServiceOs;
 import dev.flint.tunnel.os.ServicePaths;
+import dev.flint.tunnel.os.TunnelInterface;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -55,6 +56,8 @@ public final class ServiceCommand {
               headless [FLAGS] [--token-file FILE] [--activate-internet-resource]
                                   connect without a GUI; the token comes from FILE or $FLINT_TOKEN; the
                                   Internet Resource is used when activated (or $FLINT_ACTIVATE_INTERNET_RESOURCE=true)
+              repair [FLAGS]      undo what a service that is no longer running left behind: DNS, the tunnel
+                                  device, the policy routing rules (systemd runs it after every stop)
             """ + SignInCommand.USAGE + """
                 Service flags: --dns-control systemd-resolved|etc-resolv-conf|disabled
                   --state-dir DIR --runtime-dir DIR --log-dir DIR --resolv-conf FILE
@@ -88,6 +91,23 @@ public final class ServiceCommand {
                     : serve(options, Platform.forCurrentOs(), executableDirectory(), Optional.of(logs), env, err,
                         Optional.empty());
         }
+    }
+
+    /**
+     * {@code flint-tunnel repair [FLAGS]}: the service's start-up repair without the service, for systemd's
+     * {@code ExecStopPost=}; takes the service's path and interface flags so it repairs what that service did.
+     */
+    public static int repair(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse("repair", args, env);
+        } catch (IllegalArgumentException e) {
+            err.println("flint-tunnel: " + e.getMessage());
+            return 2;
+        }
+        TunnelInterface tunnel = Platform.forCurrentOs().tunnelInterface(options.interfaceName());
+        return dev.flint.tunnel.cleanup.RepairCommand.run(options.paths().cleanupJournal(), options.paths().socket(),
+                options.interfaceName(), tunnel::removeIfPresent, Path.of("/proc/net/unix"), out, err);
     }
 
     /** {@code flint-tunnel headless sign-in ...}; see {@link SignInCommand}. */
