@@ -12,6 +12,7 @@ import dev.flint.connlib.packet.P2pControlFrame;
 import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
 import dev.flint.connlib.packet.UnreachableReason;
+import dev.flint.connlib.portal.FailureReason;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.Interface;
 import dev.flint.connlib.portal.IpStack;
@@ -68,7 +69,7 @@ public final class ClientState {
     private final Map<UUID, GatewayConnection> gateways = new HashMap<>();
     private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
     /** Resources asked for again after losing their connection, until it is back or their application sends. */
-    private final Set<UUID> askedAgain = new java.util.HashSet<>();
+    private final LostResources lostResources = new LostResources();
     private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
     /** The latest failure per resource since its last authorization; only for {@link #resourceStates()}. */
     private final Map<UUID, FailureRecord> failures = new HashMap<>();
@@ -192,7 +193,12 @@ public final class ClientState {
             case PortalToClient.ResourceDeleted d -> removeResource(d.id(), now);
             case PortalToClient.AuthorizationCreated a -> handleAuthorizationCreated(a.resourceId(), a.siteId(),
                     a.gatewayId(), a.gatewayIpv4(), a.gatewayIpv6(), now);
-            case PortalToClient.AuthorizationCreationFailed f -> handleAuthorizationFailed(f.resourceId(), now);
+            case PortalToClient.AuthorizationCreationFailed f -> {
+                handleAuthorizationFailed(f.resourceId(), now);
+                if (f.kind() == FailureReason.OFFLINE) {
+                    lostResources.offline(f.resourceId(), now); // a restarting gateway: ask again soon
+                }
+            }
             default -> {
                 return false;
             }
@@ -240,7 +246,7 @@ public final class ClientState {
     public void handleConnectionEstablished(UUID gatewayId, Instant now) {
         GatewayConnection g = gateways.get(gatewayId);
         if (g != null) {
-            askedAgain.removeAll(resourcesOf(gatewayId));
+            resourcesOf(gatewayId).forEach(lostResources::found);
             g.establish();
         }
     }
@@ -280,15 +286,12 @@ public final class ClientState {
     }
 
     /**
-     * Resources whose connection went away (a failure, a reset, the gateway's goodbye) are asked for again at once,
-     * not on their next packet as Firezone does: a flow whose application only receives, such as a download, sends
-     * no packet, and a gateway never calls a client back, so the flow would stall for good. Once per loss: a resource
-     * is asked again only after its new connection came up or its application sent a packet, so an unreachable
-     * gateway does not make an idle client ask for ever.
+     * Resources whose connection went away are asked for again at once, and again while the portal says their
+     * gateways are offline ({@link LostResources}), not only on their next packet: a download sends none.
      */
     private void askAgain(Set<UUID> lost, Instant now) {
         for (UUID id : lost) {
-            if (resources.containsKey(id) && !gatewayByResource.containsKey(id) && askedAgain.add(id)) {
+            if (resources.containsKey(id) && !gatewayByResource.containsKey(id) && lostResources.lost(id, now)) {
                 requestAuthorization(id, pendingAuthorizations.computeIfAbsent(id, k -> new PendingAuthorization()), now);
             }
         }
@@ -452,7 +455,7 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = connectionOf(r.resource().id());
-        askedAgain.remove(r.resource().id());
+        lostResources.found(r.resource().id());
         if (g == null) {
             PendingAuthorization pending = pendingAuthorization(r.resource().id());
             pending.packets.add(p.bytes());
@@ -647,10 +650,19 @@ public final class ClientState {
 
     public void handleTimeout(Instant now) {
         dns.handleTimeout(now);
+        for (UUID id : lostResources.due(now)) {
+            if (resources.containsKey(id) && !gatewayByResource.containsKey(id)) {
+                requestAuthorization(id, pendingAuthorization(id), now);
+            } else {
+                lostResources.found(id);
+            }
+        }
     }
 
     public Instant pollTimeout() {
-        return dns.pollTimeout();
+        Instant dnsDue = dns.pollTimeout();
+        Instant retry = lostResources.nextRetry();
+        return dnsDue == null ? retry : retry == null || dnsDue.isBefore(retry) ? dnsDue : retry;
     }
 
     public byte[] pollTunPacket() {

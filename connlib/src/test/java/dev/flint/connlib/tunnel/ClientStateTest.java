@@ -19,6 +19,7 @@ import dev.flint.connlib.portal.Interface;
 import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.IpStack;
 import dev.flint.connlib.portal.PoolDevice;
+import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.Resource;
 import dev.flint.connlib.portal.Site;
 import java.net.Inet4Address;
@@ -269,6 +270,57 @@ class ClientStateTest {
         client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
         assertThat(events(ClientEvent.CloseConnection.class)).containsExactly(new ClientEvent.CloseConnection(GW));
         assertThat(client.gatewayOf(CIDR)).isEmpty();
+    }
+
+    private void offline(Instant at) {
+        client.handlePortalMessage(new PortalToClient.AuthorizationCreationFailed(CIDR, "offline", List.of()), at);
+    }
+
+    @Test
+    void aResourceWhoseGatewayLeftIsAskedForAgainWhileItsGatewaysAreOfflineWithoutAnyPacket() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        // The gateway stops (SIGTERM): its goodbye, then the portal says it is offline while it restarts.
+        client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
+        assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
+        offline(T0);
+        assertThat(client.pollTimeout()).isEqualTo(T0.plusSeconds(1));
+        client.handleTimeout(T0.plusSeconds(1));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).as("asked again after 1 s").hasSize(1);
+        offline(T0.plusSeconds(1));
+        assertThat(client.pollTimeout()).isEqualTo(T0.plusSeconds(3));
+        client.handleTimeout(T0.plusSeconds(3));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).as("then after 2 s").hasSize(1);
+        // The gateway is back: the portal authorizes, the connection comes up, nothing more is asked.
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(3));
+        client.handleConnectionEstablished(GW, T0.plusSeconds(3));
+        assertThat(client.pollTimeout()).isNull();
+        assertThat(client.gatewayOf(CIDR)).contains(GW);
+    }
+
+    @Test
+    void aGatewayGoneForGoodIsNotAskedForAfterFiveMinutes() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
+        events(Object.class);
+        Instant now = T0;
+        int asked = 0;
+        offline(now);
+        for (Instant due = client.pollTimeout(); due != null; due = client.pollTimeout()) {
+            now = due;
+            client.handleTimeout(now);
+            asked += events(ClientEvent.RequestAuthorization.class).size();
+            offline(now);
+        }
+        assertThat(asked).as("1, 2, 4, 8, 16 s, then every 30 s").isBetween(10, 14);
+        assertThat(now).isBefore(T0.plus(LostResources.GIVE_UP).plusSeconds(31));
+        assertThat(client.pollTimeout()).as("then only a packet asks again").isNull();
     }
 
     @Test
