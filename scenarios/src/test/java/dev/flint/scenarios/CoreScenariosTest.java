@@ -423,11 +423,6 @@ class CoreScenariosTest {
 
     @Test
     @Order(33)
-    @org.junit.jupiter.api.Disabled("Product defect (ClientState): after SIGTERM of the gateway its goodbye makes the client "
-        + "ask the portal again at once, once per loss, and the portal answers OFFLINE while the gateway is down; a "
-        + "download sends nothing, so its resource is never asked for again and the flow stalls for good (and "
-        + "web.flint.test took 2 minutes to come back; seen on 2 loaded cores). kill -9 of the gateway (above) "
-        + "recovers, because the client asks only when its connection fails, by which time the gateway is back.")
     void aGatewayStoppedAndStartedAgainIsReauthorizedAndFlowsRecover() throws Exception {
         restartGatewayDuringADownload("TERM", 10, true);
     }

@@ -455,7 +455,6 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = connectionOf(r.resource().id());
-        lostResources.found(r.resource().id());
         if (g == null) {
             PendingAuthorization pending = pendingAuthorization(r.resource().id());
             pending.packets.add(p.bytes());

@@ -285,6 +285,8 @@ class ClientStateTest {
         events(Object.class);
         // The gateway stops (SIGTERM): its goodbye, then the portal says it is offline while it restarts.
         client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
+        // The download's last acknowledgements, sent just after: the last packets its application sends.
+        client.handleTunInput(ping("10.0.0.5", 2), T0);
         assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
         offline(T0);
         assertThat(client.pollTimeout()).isEqualTo(T0.plusSeconds(1));
