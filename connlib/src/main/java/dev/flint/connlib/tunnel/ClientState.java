@@ -217,6 +217,9 @@ public final class ClientState {
                 id -> new GatewayConnection(id, gatewayIpv4, gatewayIpv6, gatewayOut));
         failures.remove(resourceId);
         UUID previous = gatewayByResource.put(resourceId, gatewayId);
+        if (g.established()) {
+            lostResources.found(resourceId); // authorized onto a connection that is already up: nothing is lost
+        }
         if (previous != null && !previous.equals(gatewayId)) {
             dnsNat.forget(previous, resourceId);
         }
@@ -455,6 +458,7 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = connectionOf(r.resource().id());
+        lostResources.found(r.resource().id()); // its packets ask by themselves from here on
         if (g == null) {
             PendingAuthorization pending = pendingAuthorization(r.resource().id());
             pending.packets.add(p.bytes());

@@ -285,8 +285,6 @@ class ClientStateTest {
         events(Object.class);
         // The gateway stops (SIGTERM): its goodbye, then the portal says it is offline while it restarts.
         client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
-        // The download's last acknowledgements, sent just after: the last packets its application sends.
-        client.handleTunInput(ping("10.0.0.5", 2), T0);
         assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
         offline(T0);
         assertThat(client.pollTimeout()).isEqualTo(T0.plusSeconds(1));
@@ -301,6 +299,27 @@ class ClientStateTest {
         client.handleConnectionEstablished(GW, T0.plusSeconds(3));
         assertThat(client.pollTimeout()).isNull();
         assertThat(client.gatewayOf(CIDR)).contains(GW);
+    }
+
+    @Test
+    void aResourceAuthorizedOntoAConnectionAlreadyUpIsAskedForAgainAtItsNextLoss() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        client.handleTunInput(ping("10.0.1.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR2, SITE, GW, GW4, GW6, T0);
+        // Both lost; the first comes back on a new connection, the second is authorized onto it once it is up.
+        client.handleConnectionFailed(GW, T0.plusSeconds(10));
+        events(Object.class);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(10));
+        client.handleConnectionEstablished(GW, T0.plusSeconds(10));
+        client.handleAuthorizationCreated(CIDR2, SITE, GW, GW4, GW6, T0.plusSeconds(11));
+        // The next loss (roaming, say) asks for both again, though neither sent a packet since.
+        client.handleConnectionFailed(GW, T0.plusSeconds(20));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).extracting(ClientEvent.RequestAuthorization::resourceId)
+            .containsExactlyInAnyOrder(CIDR, CIDR2);
     }
 
     @Test
