@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -279,7 +280,7 @@ public final class ClientState {
     }
 
     private Set<UUID> resourcesOf(UUID gatewayId) {
-        Set<UUID> out = new java.util.HashSet<>();
+        Set<UUID> out = new HashSet<>();
         gatewayByResource.forEach((resource, gateway) -> {
             if (gateway.equals(gatewayId)) {
                 out.add(resource);
