@@ -48,6 +48,14 @@ final class ClientHost {
         return ns;
     }
 
+    /**
+     * Runs {@code task} on a thread of its own. Not the common pool: on two cores it has one thread, so a slow
+     * download there would keep every later command's output readers waiting until it ends.
+     */
+    static <T> java.util.concurrent.CompletableFuture<T> inBackground(java.util.function.Supplier<T> task) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(task, command -> Thread.ofVirtual().start(command));
+    }
+
     /** {@code curl -sS} with {@code args}; curl's own limit keeps a hang from lasting beyond {@code maxTime}. */
     Command.Result curl(Duration maxTime, String... args) {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", Long.toString(maxTime.toSeconds())));
@@ -65,10 +73,8 @@ final class ClientHost {
         args.addAll(List.of(command));
         try {
             Process process = new ProcessBuilder(args).start();
-            java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> read(process.getInputStream()));
-            java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> read(process.getErrorStream()));
+            java.util.concurrent.CompletableFuture<String> out = inBackground(() -> read(process.getInputStream()));
+            java.util.concurrent.CompletableFuture<String> err = inBackground(() -> read(process.getErrorStream()));
             if (!process.waitFor(limit.toSeconds() + 15, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("'" + String.join(" ", command) + "' outlived its " + limit.toSeconds()

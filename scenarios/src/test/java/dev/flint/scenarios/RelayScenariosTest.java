@@ -93,7 +93,7 @@ class RelayScenariosTest {
             : AddressPlan.RELAY.addressText();
 
         AtomicBoolean slow = new AtomicBoolean(true);
-        CompletableFuture<ClientHost.Download> flow = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<ClientHost.Download> flow = ClientHost.inBackground(() ->
             client.download(WEB_ADDRESS, "172.20.0.10", SLOW, 12, slow::get));
         ScenarioStack.sleep(Duration.ofSeconds(2));
         Instant killed = Instant.now();
