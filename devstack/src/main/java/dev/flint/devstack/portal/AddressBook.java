@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,21 +24,27 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One pair of tunnel addresses per device, for good, as Firezone's portal keeps them: a device (by its id, which the
+ * One pair of tunnel addresses and one PSK base per device, for good, as Firezone's portal keeps them: a device (by its id, which the
  * portal derives from its account and external id, or the gateway's entry) gets the same 100.64.0.0/11 and
  * fd00:2021:1111::/107 addresses on every join, whatever order devices join in and however often the emulator
  * restarts. Two things make that so: the address is derived from the device id (host number = a hash of the id,
  * the next free one on a collision), so an emulator without a file still hands out the same addresses after a
  * restart; and with a file every allocation is written down before it is handed out, so even a collision resolved
- * one way stays resolved that way. The file has one line per device: {@code <device id> <IPv4> <IPv6>}.
+ * one way stays resolved that way. The PSK base (the random half of every preshared key the device's connections
+ * get) is kept too: a restarted portal that drew a new one would give an authorization of a connection that is up
+ * another key, and the gateway would rebuild that connection, cutting its flows. The file has one line per device:
+ * {@code <device id> <IPv4> <IPv6> <PSK base, base64>}; a line without the last word gets a PSK base on first use.
  */
 final class AddressBook {
     /** Host numbers 1 .. 2^21-2 of 100.64.0.0/11; 0 and the last are left out as network and broadcast look-alikes. */
     static final int HOSTS = (1 << 21) - 2;
+    static final int PSK_BASE_BYTES = 32;
 
     private final Optional<Path> file;
     private final Map<UUID, Integer> hostByDevice = new LinkedHashMap<>();
     private final Map<Integer, UUID> deviceByHost = new HashMap<>();
+    private final Map<UUID, byte[]> pskBases = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
 
     private AddressBook(Optional<Path> file) {
         this.file = file;
@@ -78,6 +87,14 @@ final class AddressBook {
                 }
                 book.hostByDevice.put(device, host);
                 book.deviceByHost.put(host, device);
+                if (words.length > 3) {
+                    byte[] base = Base64.getDecoder().decode(words[3]);
+                    if (base.length != PSK_BASE_BYTES) {
+                        throw new IllegalArgumentException("the PSK base is " + base.length + " bytes, not "
+                            + PSK_BASE_BYTES);
+                    }
+                    book.pskBases.put(device, base);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + " line " + number + ": " + e.getMessage());
             }
@@ -95,6 +112,20 @@ final class AddressBook {
         byte[] b = {(byte) 0xfd, 0x00, 0x20, 0x21, 0x11, 0x11, 0, 0, 0, 0, 0, 0, 0,
             (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
         return (Inet6Address) address(b);
+    }
+
+    /** The device's PSK base: the one it had, else 32 fresh random bytes, written down before they are used. */
+    byte[] pskBase(UUID device) {
+        byte[] known = pskBases.get(device);
+        if (known != null) {
+            return known.clone();
+        }
+        host(device);
+        byte[] base = new byte[PSK_BASE_BYTES];
+        random.nextBytes(base);
+        pskBases.put(device, base);
+        file.ifPresent(this::save);
+        return base.clone();
     }
 
     /** The device's host number: the one it had, else the first free one from the number its id hashes to. */
@@ -143,13 +174,21 @@ final class AddressBook {
     /** Written whole to a temporary file and renamed over the old one, so a crash never leaves half a book. */
     private void save(Path target) {
         StringBuilder text = new StringBuilder(
-            "# Tunnel addresses the devstack portal gave each device (device id, IPv4, IPv6); kept across restarts.\n");
+            "# What the devstack portal gave each device (device id, IPv4, IPv6, PSK base); kept across restarts.\n");
         for (Map.Entry<UUID, Integer> e : hostByDevice.entrySet()) {
             text.append(e.getKey()).append(' ').append(ipv4(e.getKey()).getHostAddress()).append(' ')
-                .append(ipv6(e.getKey()).getHostAddress()).append('\n');
+                .append(ipv6(e.getKey()).getHostAddress());
+            byte[] base = pskBases.get(e.getKey());
+            if (base != null) {
+                text.append(' ').append(Base64.getEncoder().encodeToString(base));
+            }
+            text.append('\n');
         }
         try {
             Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+            Files.deleteIfExists(temporary);
+            // Owner-only: the PSK bases are halves of secrets.
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, text, StandardCharsets.UTF_8);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

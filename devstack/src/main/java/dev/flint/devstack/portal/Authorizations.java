@@ -57,13 +57,22 @@ final class Authorizations {
     /** (client id, resource id) → ref of the newest pending request, which replaces older ones. */
     private final Map<List<UUID>, String> pendingByResource = new HashMap<>();
     private final Map<List<UUID>, Grant> grants = new LinkedHashMap<>();
+    private final GrantBook book;
 
-    Authorizations(Devices devices, ConfigView view, Portal.Scheduler scheduler, Clock clock, RandomGenerator random) {
+    Authorizations(Devices devices, ConfigView view, Portal.Scheduler scheduler, Clock clock, RandomGenerator random,
+                   GrantBook book) {
         this.devices = devices;
         this.view = view;
         this.scheduler = scheduler;
         this.clock = clock;
         this.random = random;
+        this.book = book;
+        Instant now = clock.instant();
+        for (Grant g : book.loaded()) {
+            if (g.expiresAt().isAfter(now)) {
+                grants.put(List.of(g.clientId(), g.resourceId()), g);
+            }
+        }
     }
 
     List<Grant> grants() {
@@ -94,6 +103,7 @@ final class Authorizations {
                 || now.get().ipStack() != old.get().ipStack() || !now.get().siteId().equals(old.get().siteId()));
             if (!allowed || reshaped) {
                 grants.remove(List.of(grant.clientId(), grant.resourceId()));
+                book.save(grants.values());
                 devices.toGateway(grant.gatewayId(),
                     new PortalToGateway.RejectAccess(grant.clientId(), grant.resourceId()));
             } else if (old.isPresent() && !old.get().filters().equals(now.get().filters())) {
@@ -183,6 +193,8 @@ final class Authorizations {
         gateway.flush();
         grants.put(List.of(p.client().deviceId, p.resource().id()), new Grant(p.client().deviceId, p.client().user.id(),
             p.resource().id(), gateway.deviceId, p.expiresAt()));
+        grants.values().removeIf(g -> !g.expiresAt().isAfter(clock.instant()));
+        book.save(grants.values());
         DeviceSession client = p.client();
         if (!devices.live(client)) {
             return;

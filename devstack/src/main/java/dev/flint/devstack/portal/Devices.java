@@ -4,9 +4,7 @@ import dev.flint.connlib.portal.PortalToClient;
 import dev.flint.connlib.portal.PortalToGateway;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +21,7 @@ final class Devices {
 
     private final Map<UUID, DeviceSession> clients = new LinkedHashMap<>();
     private final Map<UUID, DeviceSession> gateways = new LinkedHashMap<>();
-    private final Map<UUID, byte[]> pskBases = new HashMap<>();
     private final AddressBook addresses;
-    private final SecureRandom secureRandom = new SecureRandom();
 
     Devices(AddressBook addresses) {
         this.addresses = addresses;
@@ -103,12 +99,9 @@ final class Devices {
 
     // ---- per-device allocations ----------------------------------------------------------------------
 
+    /** The device's PSK base: one per device for good (see {@link AddressBook}). */
     byte[] pskBase(UUID deviceId) {
-        return pskBases.computeIfAbsent(deviceId, id -> {
-            byte[] b = new byte[32];
-            secureRandom.nextBytes(b);
-            return b;
-        });
+        return addresses.pskBase(deviceId);
     }
 
     /** The device's tunnel addresses: one pair per device for good (see {@link AddressBook}). */

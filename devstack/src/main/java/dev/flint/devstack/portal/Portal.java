@@ -85,11 +85,12 @@ final class Portal {
     private final ConfigReload configReload;
     private final Devices devices;
 
-    Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random, AddressBook addresses) {
+    Portal(PortalConfig config, Clock clock, Scheduler scheduler, RandomGenerator random, AddressBook addresses,
+           GrantBook grants) {
         this.clock = clock;
         this.devices = new Devices(addresses);
         this.view = new ConfigView(config);
-        this.authorizations = new Authorizations(devices, view, scheduler, clock, random);
+        this.authorizations = new Authorizations(devices, view, scheduler, clock, random, grants);
         this.clientChannel = new ClientChannel(devices, view, authorizations, scheduler, clock);
         this.gatewayChannel = new GatewayChannel(devices, view, authorizations);
         this.signIn = new SignIn(view, devices, clock);

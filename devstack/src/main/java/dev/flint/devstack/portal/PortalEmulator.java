@@ -77,10 +77,11 @@ public final class PortalEmulator implements AutoCloseable {
     private final SignInPage signIn;
     private RelayWatch relayWatch;
 
-    private PortalEmulator(PortalConfig config, Clock clock, AddressBook addresses) throws InterruptedException {
+    private PortalEmulator(PortalConfig config, Clock clock, AddressBook addresses, GrantBook grants)
+            throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Portal.Scheduler scheduler = (delay, task) -> group.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        portal = new Portal(config, clock, scheduler, RandomGenerator.getDefault(), addresses);
+        portal = new Portal(config, clock, scheduler, RandomGenerator.getDefault(), addresses, grants);
         signIn = new SignInPage(portal);
         try {
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -157,15 +158,18 @@ public final class PortalEmulator implements AutoCloseable {
      * device ids, so a restarted emulator gives every device the addresses it had.
      */
     public static PortalEmulator start(PortalConfig config) throws InterruptedException {
-        return new PortalEmulator(config, Clock.systemUTC(), AddressBook.inMemory());
+        return new PortalEmulator(config, Clock.systemUTC(), AddressBook.inMemory(), GrantBook.inMemory());
     }
 
     /**
-     * As {@link #start(PortalConfig)}, keeping the tunnel addresses handed out in {@code addressBook} (read at start,
-     * written on every new device), so they also survive a restart that resolved a collision of derived addresses.
+     * As {@link #start(PortalConfig)}, keeping what Firezone's portal keeps in its database across restarts: the
+     * tunnel addresses and PSK bases handed out, in {@code addressBook} (read at start, written on every new device),
+     * and the confirmed grants, in {@code grantBook} (written on every change), so a device rejoining the restarted
+     * emulator keeps its addresses, keys and authorizations, and its flows.
      */
-    public static PortalEmulator start(PortalConfig config, Path addressBook) throws InterruptedException, IOException {
-        return new PortalEmulator(config, Clock.systemUTC(), AddressBook.open(addressBook));
+    public static PortalEmulator start(PortalConfig config, Path addressBook, Path grantBook)
+            throws InterruptedException, IOException {
+        return new PortalEmulator(config, Clock.systemUTC(), AddressBook.open(addressBook), GrantBook.open(grantBook));
     }
 
     public InetSocketAddress address() {

@@ -38,9 +38,12 @@ public final class PortalMain {
           --upstream-doh URL     give every client this DNS-over-HTTPS upstream (repeatable; "Secure DNS")
           --watch-relays         probe the relays every second and tell devices relays_presence when one stops
                                  answering (or answers again), as Firezone's portal knows its connected relays
-          --address-book FILE    keep the tunnel addresses given to each device in FILE, so every device has the
-                                 same addresses after a restart (`flint devstack up` keeps it in its run directory);
-                                 without it addresses are derived from device ids, which only a collision changes
+          --address-book FILE    keep the tunnel addresses and PSK bases given to each device in FILE, so every
+                                 device has the same addresses and keys after a restart (`flint devstack up` keeps
+                                 it in its run directory); without it addresses are derived from device ids, which
+                                 only a collision changes, and keys are new on every start
+          --grants FILE          keep the confirmed authorizations in FILE, so a gateway rejoining after a restart
+                                 keeps them and their flows (goes with --address-book)
         """;
 
     private PortalMain() {
@@ -60,6 +63,7 @@ public final class PortalMain {
         List<String> mtls = null;
         List<String> doh = new ArrayList<>();
         Path addressBook = null;
+        Path grantBook = null;
         boolean watchRelays = false;
         try {
             while (!rest.isEmpty()) {
@@ -71,6 +75,7 @@ public final class PortalMain {
                     case "--devstack" -> fromDevstack = true;
                     case "--state" -> state = Path.of(value(rest, option));
                     case "--address-book" -> addressBook = Path.of(value(rest, option));
+                    case "--grants" -> grantBook = Path.of(value(rest, option));
                     case "--watch-relays" -> watchRelays = true;
                     case "--mtls" -> mtls = List.of(value(rest, option), value(rest, option), value(rest, option),
                         value(rest, option));
@@ -98,8 +103,12 @@ public final class PortalMain {
                     new IllegalArgumentException("no devstack state at " + stateFile + " (run flint devstack up)"));
             }
             PortalConfig config = load(file, listen, relaySecret);
+            if ((addressBook == null) != (grantBook == null)) {
+                throw new IllegalArgumentException("--address-book and --grants go together: a portal that kept "
+                    + "one and forgot the other would hand rejoining devices keys or grants that do not match");
+            }
             try (PortalEmulator portal = addressBook == null ? PortalEmulator.start(config)
-                : PortalEmulator.start(config, addressBook)) {
+                : PortalEmulator.start(config, addressBook, grantBook)) {
                 if (watchRelays) {
                     portal.watchRelays();
                 }

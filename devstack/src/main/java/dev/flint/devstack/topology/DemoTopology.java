@@ -67,8 +67,10 @@ public final class DemoTopology {
 
     /** In the run directory: the portal emulator's config (this run's relay secret and gateway token). */
     public static final String PORTAL_CONFIG = "portal.json";
-    /** In the run directory: the tunnel addresses the portal gave each device, kept across portal restarts. */
+    /** In the run directory: the tunnel addresses and PSK bases the portal gave each device, kept across restarts. */
     public static final String PORTAL_ADDRESSES = "portal-addresses";
+    /** In the run directory: the authorizations the portal confirmed, kept across portal restarts. */
+    public static final String PORTAL_GRANTS = "portal-grants";
     /** In the run directory: the gateway's token, for {@code flint devstack gateway --token-file}. */
     public static final String GATEWAY_TOKEN = "gateway-token";
     /** In the run directory: a Unix socket that reaches the portal emulator from any namespace (the host's too). */
@@ -323,7 +325,8 @@ public final class DemoTopology {
         NamespaceProcess portal = net.startDetached(portalHost, PORTAL_PROCESS, JavaCommand.forMain(PortalMain.class,
             List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             java.util.stream.Stream.concat(java.util.stream.Stream.of("--config", portalConfig.toString(),
-                    "--address-book", run.resolve(PORTAL_ADDRESSES).toString(), "--watch-relays"),
+                    "--address-book", run.resolve(PORTAL_ADDRESSES).toString(),
+                    "--grants", run.resolve(PORTAL_GRANTS).toString(), "--watch-relays"),
                 portalOptions.stream()).toList()),
             run.resolve(PORTAL_PROCESS + ".log"));
         started.add(portal);

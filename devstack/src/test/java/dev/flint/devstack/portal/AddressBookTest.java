@@ -54,6 +54,26 @@ class AddressBookTest {
     }
 
     @Test
+    void aPskBaseIsDrawnOnceAndKeptAcrossRestartsAndBooksWithoutOneGetOne() throws IOException {
+        Path file = dir.resolve("addresses");
+        Files.write(file, List.of(gateway + " 100.64.0.9 fd00:2021:1111::9"));
+        AddressBook book = AddressBook.open(file);
+        byte[] gatewayBase = book.pskBase(gateway);
+        byte[] clientBase = book.pskBase(client);
+        assertThat(gatewayBase).hasSize(32).isNotEqualTo(clientBase);
+        assertThat(book.pskBase(gateway)).isEqualTo(gatewayBase);
+
+        AddressBook restarted = AddressBook.open(file);
+        assertThat(restarted.pskBase(client)).isEqualTo(clientBase);
+        assertThat(restarted.pskBase(gateway)).isEqualTo(gatewayBase);
+        assertThat(restarted.ipv4(gateway).getHostAddress()).isEqualTo("100.64.0.9");
+
+        Files.write(file, List.of(client + " 100.64.0.9 fd00:2021:1111::9 AAAA"));
+        assertThatThrownBy(() -> AddressBook.open(file)).hasMessageContaining("line 1")
+            .hasMessageContaining("3 bytes, not 32");
+    }
+
+    @Test
     void aDamagedFileIsRefusedNamingTheLine() throws IOException {
         Path file = dir.resolve("addresses");
         Files.write(file, List.of("# comment", client + " 100.64.0.9 fd00:2021:1111::9", gateway + " 10.0.0.1"));

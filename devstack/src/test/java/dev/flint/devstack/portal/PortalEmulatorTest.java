@@ -30,6 +30,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The emulator over real sockets, driven by connlib's client channel (V1 framing) as Firezone peers drive it. */
 class PortalEmulatorTest {
@@ -376,6 +380,50 @@ class PortalEmulatorTest {
                 assertThat(init.authorizations()).extracting(a -> a.resourceId()).containsExactly(web.id());
             }
         }
+    }
+
+    @Test
+    void aPortalRestartedWithItsBooksKeepsGrantsAndPresharedKeys(@TempDir Path books) throws Exception {
+        // Firezone's portal keeps devices and flows in its database; the emulator keeps them in its books, so a
+        // gateway rejoining after a restart keeps the connection (same preshared key) and the authorization.
+        portal.close();
+        portal = PortalEmulator.start(config, books.resolve("addresses"), books.resolve("grants"));
+        WireGuardKey gatewayKey = newKey();
+        WireGuardKey clientKey = newKey();
+        ResourceEntry web = resource("Web by name");
+        PortalToGateway.CreateAuthorization first;
+        try (PhoenixPeer gw = gateway(gatewayKey); PhoenixPeer alice = client("alice@flint.test", clientKey)) {
+            gw.await("init", WAIT);
+            alice.await("init", WAIT);
+            first = authorize(gw, alice, web);
+        }
+        assertThat(Files.readString(books.resolve("grants"))).contains(web.id().toString());
+        assertThat(Files.getPosixFilePermissions(books.resolve("addresses"))).isEqualTo(
+            PosixFilePermissions.fromString("rw-------"));
+        portal.close();
+        portal = PortalEmulator.start(config, books.resolve("addresses"), books.resolve("grants"));
+        try (PhoenixPeer gw = gateway(gatewayKey); PhoenixPeer alice = client("alice@flint.test", clientKey)) {
+            PortalToGateway.Init init = ok(PortalCodec.decodePortalToGateway("init", gw.await("init", WAIT)),
+                PortalToGateway.Init.class);
+            assertThat(init.authorizations()).extracting(a -> a.resourceId()).containsExactly(web.id());
+            assertThat(init.authorizations()).extracting(a -> a.clientId()).containsExactly(first.client().id());
+            alice.await("init", WAIT);
+            PortalToGateway.CreateAuthorization again = authorize(gw, alice, web);
+            assertThat(again.client().presharedKey()).isEqualTo(first.client().presharedKey());
+            assertThat(again.client().ipv4()).isEqualTo(first.client().ipv4());
+        }
+    }
+
+    /** The client asks for {@code resource}, the gateway confirms; returns what the gateway was asked. */
+    PortalToGateway.CreateAuthorization authorize(PhoenixPeer gw, PhoenixPeer client, ResourceEntry resource)
+            throws Exception {
+        client.send("request_authorization", JSON.createObjectNode()
+            .put("resource_id", resource.id().toString()).set("connected_gateway_ids", JSON.createArrayNode()));
+        PortalToGateway.CreateAuthorization create = ok(PortalCodec.decodePortalToGateway("create_authorization",
+            gw.await("create_authorization", WAIT)), PortalToGateway.CreateAuthorization.class);
+        gw.send("authorization_created", JSON.createObjectNode().put("ref", create.ref()));
+        client.await("authorization_created", WAIT);
+        return create;
     }
 
     @Test
