@@ -186,10 +186,20 @@ public final class ClientState {
     public boolean handlePortalMessage(PortalToClient message, Instant now) {
         switch (message) {
             case PortalToClient.Init init -> {
+                boolean moved = movesAddresses(init.iface());
                 setInterface(init.iface());
                 setResources(init.resources(), now);
+                if (moved) {
+                    reconnectEveryGateway(now);
+                }
             }
-            case PortalToClient.ConfigChanged c -> setInterface(c.iface());
+            case PortalToClient.ConfigChanged c -> {
+                boolean moved = movesAddresses(c.iface());
+                setInterface(c.iface());
+                if (moved) {
+                    reconnectEveryGateway(now);
+                }
+            }
             case PortalToClient.ResourceCreatedOrUpdated u -> upsertResource(u.resource(), now);
             case PortalToClient.ResourceDeleted d -> removeResource(d.id(), now);
             case PortalToClient.AuthorizationCreated a -> handleAuthorizationCreated(a.resourceId(), a.siteId(),
@@ -205,6 +215,28 @@ public final class ClientState {
             }
         }
         return true;
+    }
+
+    private boolean movesAddresses(Interface next) {
+        return iface != null && (!iface.ipv4().equals(next.ipv4()) || !iface.ipv6().equals(next.ipv6()));
+    }
+
+    /**
+     * The portal gave this client other tunnel addresses: gateways know a client and check its packets by the
+     * addresses they were told in its authorization, so every connection says goodbye and its resources are asked for
+     * again, which tells each gateway the new ones.
+     */
+    private void reconnectEveryGateway(Instant now) {
+        for (UUID gid : List.copyOf(gateways.keySet())) {
+            Set<UUID> lost = resourcesOf(gid);
+            GatewayConnection g = gateways.get(gid);
+            if (g.established()) {
+                g.send(new P2pControlEvent.Goodbye().encode());
+            }
+            forgetGateway(gid);
+            events.add(new ClientEvent.CloseConnection(gid));
+            askAgain(lost, now);
+        }
     }
 
     /** The portal's {@code authorization_created}; the shell also sets up the connection to the gateway. */
@@ -459,7 +491,6 @@ public final class ClientState {
             return;
         }
         GatewayConnection g = connectionOf(r.resource().id());
-        lostResources.found(r.resource().id()); // its packets ask by themselves from here on
         if (g == null) {
             PendingAuthorization pending = pendingAuthorization(r.resource().id());
             pending.packets.add(p.bytes());

@@ -13,8 +13,9 @@ import java.util.UUID;
  * download, sends no packet, and a gateway never calls a client back. A gateway that is restarting is offline for a
  * while, so an {@code offline} answer is asked again after 1, 2, 4... up to 30 seconds, for at most {@link #GIVE_UP}
  * after the loss; then the resource waits for its next packet, so a gateway that is gone for good does not make an
- * idle client ask for ever. A resource leaves this list when its connection is back (or it is authorized onto one that
- * is up), or when its application sends a packet, which asks by itself.
+ * idle client ask for ever. A resource leaves this list only when its connection is back (or it is authorized onto one
+ * that is up): not when its application sends a packet, because a download's last acknowledgements, sent just after
+ * the gateway's goodbye, ask once, hear {@code offline}, and then nothing more comes from the application.
  */
 final class LostResources {
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -38,7 +39,7 @@ final class LostResources {
         return lost.putIfAbsent(resource, new Lost(now)) == null;
     }
 
-    /** The connection is back, or the application sent a packet (which asks by itself): nothing more to do. */
+    /** The connection is back: nothing more to do. */
     void found(UUID resource) {
         lost.remove(resource);
     }

@@ -134,9 +134,54 @@ class ClientStateTest {
         client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(11));
         client.handleConnectionFailed(GW, T0.plusSeconds(30));
         assertThat(events(ClientEvent.RequestAuthorization.class)).isEmpty();
-        // An application packet asks as usual, and re-arms the next loss.
+        // An application packet asks as usual.
         client.handleTunInput(ping("10.0.0.5", 2), T0.plusSeconds(31));
         assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
+    }
+
+    @Test
+    void newTunnelAddressesFromThePortalStartEveryConnectionAgainSoGatewaysLearnThem() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        transmits();
+        // The same addresses again (every rejoin repeats them): nothing happens.
+        client.handlePortalMessage(new PortalToClient.ConfigChanged(
+            new Interface(ME4, ME6, List.of(), List.of(), List.of(), null)), T0.plusSeconds(1));
+        assertThat(events(ClientEvent.CloseConnection.class)).isEmpty();
+        // Another IPv4 address: the gateway checks packets against the old one, so the connection starts again.
+        client.handlePortalMessage(new PortalToClient.ConfigChanged(
+            new Interface((Inet4Address) ip("100.64.250.7"), ME6, List.of(), List.of(), List.of(), null)),
+            T0.plusSeconds(2));
+        assertThat(transmits()).as("a goodbye to the gateway").hasSize(1);
+        List<Object> after = events(Object.class);
+        assertThat(after).contains(new ClientEvent.CloseConnection(GW));
+        assertThat(after).filteredOn(ClientEvent.RequestAuthorization.class::isInstance)
+            .extracting(e -> ((ClientEvent.RequestAuthorization) e).resourceId()).containsExactly(CIDR);
+        assertThat(client.gatewayOf(CIDR)).isEmpty();
+    }
+
+    @Test
+    void aDownloadsLastAcknowledgementsAfterTheGoodbyeDoNotEndTheAsking() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
+        assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
+        // The application's last packets (a download's acknowledgements) come just after; then it only waits.
+        client.handleTunInput(ping("10.0.0.5", 2), T0.plusMillis(10));
+        offline(T0.plusMillis(20));
+        assertThat(client.pollTimeout()).as("the asking goes on after the application fell silent")
+            .isEqualTo(T0.plusMillis(20).plusSeconds(1));
+        client.handleTimeout(T0.plusMillis(20).plusSeconds(1));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).isNotEmpty();
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(2));
+        client.handleConnectionEstablished(GW, T0.plusSeconds(2));
+        assertThat(client.pollTimeout()).as("the connection is back: nothing more to ask").isNull();
     }
 
     @Test
