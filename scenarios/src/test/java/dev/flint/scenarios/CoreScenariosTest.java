@@ -56,6 +56,8 @@ class CoreScenariosTest {
     /** Through 20% loss each way TCP itself crawls (retransmission timeouts back off): a small download, long run only. */
     static final long LOSSY_BOTH_WAYS = 2 * MB;
     static final long SLOW = 8 * MB;
+    /** Read slowly (about 0.8 MB/s, 75 s) it outlasts both restarts of the short form; the web server's largest. */
+    static final long ACROSS_RESTARTS = 60 * MB;
     static final int RESTARTS = LONG ? 10 : 2;
     static final Duration FREEZE = Duration.ofSeconds(LONG ? 40 : 10);
     static final String WEB = "http://web.flint.test";
@@ -156,7 +158,7 @@ class CoreScenariosTest {
             "http://dl.wild.flint.test/random?n=" + CONCURRENT + "&seed=3",
             "http://172.20.0.10/random?n=" + CONCURRENT + "&seed=4");
         List<CompletableFuture<String>> downloads = urls.stream()
-            .map(u -> CompletableFuture.supplyAsync(() -> client.curlSha256(u, ScenarioStack.WAIT))).toList();
+            .map(u -> ClientHost.inBackground(() -> client.curlSha256(u, ScenarioStack.WAIT))).toList();
         for (int i = 0; i < 3; i++) {
             assertThat(downloads.get(i).join()).as("SHA-256 of " + urls.get(i))
                 .isEqualTo(PseudoRandomBytes.sha256(2 + i, CONCURRENT));
@@ -272,7 +274,7 @@ class CoreScenariosTest {
         client.awaitReachable("dl.wild.flint.test before the portal freezes", "http://dl.wild.flint.test/");
         client.awaitReachable("172.20.0.10 before the portal freezes", "http://172.20.0.10/");
         AtomicBoolean slow = new AtomicBoolean(true);
-        CompletableFuture<ClientHost.Download> flow = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<ClientHost.Download> flow = ClientHost.inBackground(() ->
             client.download(WEB_ADDRESS, "172.20.0.10", SLOW, 6, slow::get));
 
         // Frozen: its sockets stay open and say nothing, as a hung server's do.
@@ -302,8 +304,13 @@ class CoreScenariosTest {
 
     @Test
     @Order(21)
-    void afterPortalRestartsOldAndNewResourcesAreReachedWhicheverDeviceRejoinsFirst() {
+    void afterPortalRestartsOldAndNewResourcesAreReachedWhicheverDeviceRejoinsFirst() throws Exception {
         String clientAddress = tunAddress();
+        // A download by name runs across every restart: the portal keeps its grants, so the gateway keeps the flow.
+        InetAddress web = client.queryUdp(client.nameserver(), "web.flint.test").getFirst();
+        AtomicBoolean slow = new AtomicBoolean(true);
+        CompletableFuture<ClientHost.Download> flow = ClientHost.inBackground(() ->
+            client.download(web, "web.flint.test", ACROSS_RESTARTS, 11, slow::get));
         for (int i = 1; i <= RESTARTS; i++) {
             stack.killPortal();
             // The administrator adds a resource while the portal is down: it must be reachable after the restart.
@@ -344,6 +351,12 @@ class CoreScenariosTest {
             assertThat(gatewayAddresses()).as("tun-gateway carries exactly one IPv4 address, its own").hasSize(1)
                 .doesNotContain(clientAddress);
         }
+        boolean outlasted = !flow.isDone();
+        slow.set(false);
+        ClientHost.Download d = flow.get(ScenarioStack.WAIT.toSeconds(), TimeUnit.SECONDS);
+        ClientHost.assertIntact("the download by name across " + RESTARTS + " portal restarts", d, ACROSS_RESTARTS, 11);
+        ScenarioResults.note("a download by name across " + (outlasted ? "all " + RESTARTS : "the first")
+            + " portal restarts: intact, longest stall " + seconds(d.longestStall()));
     }
 
     @Test
@@ -378,7 +391,7 @@ class CoreScenariosTest {
         NetworkNamespace ns = client.namespace();
         client.awaitReachable("the resources before roaming", "http://172.20.0.10/");
         AtomicBoolean slow = new AtomicBoolean(true);
-        CompletableFuture<ClientHost.Download> flow = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<ClientHost.Download> flow = ClientHost.inBackground(() ->
             client.download(WEB_ADDRESS, "172.20.0.10", SLOW, 7, slow::get));
         ScenarioStack.sleep(Duration.ofSeconds(2));
         // A new lease on the same LAN: the new address first, then the old one goes (kept routes with it).
@@ -413,20 +426,18 @@ class CoreScenariosTest {
 
     @Test
     @Order(32)
-    @org.junit.jupiter.api.Disabled("Product defect: a download in flight across kill -9 and restart of the gateway is reset "
-        + "(curl/socket sees 'Connection reset') in about one run in five on 2 loaded cores, after ~30 s of stall; "
-        + "where the RST comes from is not traced yet (suspect: the gateway namespace's masquerade binding for the flow "
-        + "is lost while the gateway is gone, so the server's retransmissions meet a closed port)")
+    @org.junit.jupiter.api.Disabled("Product defect: a download by address in flight across kill -9 and restart of the "
+        + "gateway is reset ('Connection reset' after ~2 MB) although the client is re-authorized about 18 s later; "
+        + "where the RST comes from is not traced yet (the gateway namespace keeps the masquerade binding)")
     void aDownloadSurvivesAGatewayRestart() throws Exception {
         restartGatewayDuringADownload("KILL", 9, true);
     }
 
     @Test
     @Order(33)
-    @org.junit.jupiter.api.Disabled("Product defect: after SIGTERM of the gateway the client asks the portal again while it "
-        + "answers OFFLINE (LostResources), but the download's last acknowledgements, sent just after the goodbye, "
-        + "end that asking (an application's packet asks by itself, until it stops sending), so the download stalls "
-        + "until its read timeout; letting only the connection end the asking broke roaming under load")
+    @org.junit.jupiter.api.Disabled("Product defect: after SIGTERM and restart of the gateway the client asks again by "
+        + "itself and is re-authorized for the resource network within 3 s, but the download by address in flight "
+        + "then receives nothing more until its read timeout; not traced yet past the gateway's re-authorization")
     void aGatewayStoppedAndStartedAgainIsReauthorizedAndFlowsRecover() throws Exception {
         restartGatewayDuringADownload("TERM", 10, true);
     }
@@ -439,7 +450,7 @@ class CoreScenariosTest {
      */
     void restartGatewayDuringADownload(String signal, long seed, boolean mustSurvive) throws Exception {
         AtomicBoolean slow = new AtomicBoolean(true);
-        CompletableFuture<ClientHost.Download> flow = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<ClientHost.Download> flow = ClientHost.inBackground(() ->
             client.download(WEB_ADDRESS, "172.20.0.10", SLOW, seed, slow::get));
         ScenarioStack.sleep(Duration.ofSeconds(2));
         Instant stopped = Instant.now();

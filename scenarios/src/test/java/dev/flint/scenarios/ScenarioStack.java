@@ -127,7 +127,8 @@ final class ScenarioStack implements AutoCloseable {
         portal = detached(ns, "portal", JavaCommand.forMain(PortalMain.class,
             List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             List.of("--config", run.resolve(DemoTopology.PORTAL_CONFIG).toString(),
-                "--address-book", run.resolve(DemoTopology.PORTAL_ADDRESSES).toString(), "--watch-relays")));
+                "--address-book", run.resolve(DemoTopology.PORTAL_ADDRESSES).toString(),
+                "--grants", run.resolve(DemoTopology.PORTAL_GRANTS).toString(), "--watch-relays")));
         ns.awaitListening(NetworkNamespace.Transport.TCP, PORTAL_LISTEN, WAIT, portal);
     }
 
