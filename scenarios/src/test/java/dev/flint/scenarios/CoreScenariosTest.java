@@ -426,18 +426,12 @@ class CoreScenariosTest {
 
     @Test
     @Order(32)
-    @org.junit.jupiter.api.Disabled("Product defect: a download by address in flight across kill -9 and restart of the "
-        + "gateway is reset ('Connection reset' after ~2 MB) although the client is re-authorized about 18 s later; "
-        + "where the RST comes from is not traced yet (the gateway namespace keeps the masquerade binding)")
     void aDownloadSurvivesAGatewayRestart() throws Exception {
         restartGatewayDuringADownload("KILL", 9, true);
     }
 
     @Test
     @Order(33)
-    @org.junit.jupiter.api.Disabled("Product defect: after SIGTERM and restart of the gateway the client asks again by "
-        + "itself and is re-authorized for the resource network within 3 s, but the download by address in flight "
-        + "then receives nothing more until its read timeout; not traced yet past the gateway's re-authorization")
     void aGatewayStoppedAndStartedAgainIsReauthorizedAndFlowsRecover() throws Exception {
         restartGatewayDuringADownload("TERM", 10, true);
     }

@@ -190,6 +190,13 @@ public final class PeerNode {
 
     // ------------------------------------------------------------------ connections
 
+    /** Whether {@link #upsertConnection} with these would replace a connection {@code id} already has. */
+    public boolean wouldReplace(UUID id, WireGuardKey remoteKey, WireGuardKey presharedKey, IceCredentials local,
+                                IceCredentials remote, IceRole role) {
+        PeerConnection existing = connections.get(id);
+        return existing != null && !existing.sameAs(remoteKey, presharedKey, local, remote, role);
+    }
+
     /**
      * Creates a connection, or reuses an identical one (same key, PSK, credentials and role). Returns
      * false with a {@link PeerEvent.NoRelays} event when no relay is known, as Firezone's

@@ -117,6 +117,10 @@ public final class ClientSession implements TunnelSession {
                 relays.update(node, presence.disconnectedIds(), presence.connected(), false, now);
             case PortalToClient.AuthorizationCreated a -> {
                 gateways.add(a.gatewayId());
+                if (node.wouldReplace(a.gatewayId(), a.gatewayPublicKey(), a.presharedKey(), a.clientIceCredentials(),
+                        a.gatewayIceCredentials(), IceRole.CONTROLLING)) {
+                    state.handleGatewayReplaced(a.gatewayId(), a.resourceId(), now);
+                }
                 node.upsertConnection(a.gatewayId(), a.gatewayPublicKey(), a.presharedKey(), a.clientIceCredentials(),
                     a.gatewayIceCredentials(), IceRole.CONTROLLING, now);
                 state.handlePortalMessage(a, now);

@@ -71,6 +71,9 @@ public final class ClientState {
     private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
     /** Resources asked for again after losing their connection, until it is back or their application sends. */
     private final LostResources lostResources = new LostResources();
+    /** When a gateway's refusal last made a resource be asked for again (see {@link #refusedByGateway}). */
+    private final Map<UUID, Instant> reaskedOnRefusal = new HashMap<>();
+    static final Duration REASK_ON_REFUSAL_AFTER = Duration.ofSeconds(30);
     private final Map<UUID, PendingAuthorization> pendingAuthorizations = new HashMap<>();
     /** The latest failure per resource since its last authorization; only for {@link #resourceStates()}. */
     private final Map<UUID, FailureRecord> failures = new HashMap<>();
@@ -311,6 +314,19 @@ public final class ClientState {
         askAgain(lost, now);
     }
 
+    /**
+     * The portal authorized {@code resource} on a gateway this client had a connection to, but with another key or
+     * other credentials: a new instance of the gateway (restarted), which knows none of the grants the old one held.
+     * The old connection's state goes and its other resources are asked for again, as after a goodbye; the shell
+     * replaces the connection itself.
+     */
+    public void handleGatewayReplaced(UUID gatewayId, UUID resource, Instant now) {
+        Set<UUID> lost = resourcesOf(gatewayId);
+        lost.remove(resource);
+        forgetGateway(gatewayId);
+        askAgain(lost, now);
+    }
+
     private Set<UUID> resourcesOf(UUID gatewayId) {
         Set<UUID> out = new HashSet<>();
         gatewayByResource.forEach((resource, gateway) -> {
@@ -368,6 +384,9 @@ public final class ClientState {
             counters.droppedInboundSource++;
             return;
         }
+        if (p.isIcmpError() && refusedByGateway(g, p, now)) {
+            return;
+        }
         if (dns.handleTunnelResponse(p)) {
             return;
         }
@@ -375,6 +394,40 @@ public final class ClientState {
             inboundFlows.put(p.bytes(), g.id, Boolean.TRUE);
         }
         tunOut.add(p.bytes());
+    }
+
+    /**
+     * The gateway refused a packet to a resource this client holds an authorization for on it ("administratively
+     * prohibited", quoting the packet, from the address it was sent to): the gateway no longer knows the grant, as
+     * after its restart while the connection survived (same keys, same ICE credentials). The resource is asked for
+     * again and the refusal kept from the application, whose TCP retries once the gateway knows the grant: passed on,
+     * it would end a connection being opened at once. Once per {@link #REASK_ON_REFUSAL_AFTER} and resource, so a
+     * refusal that stands (a host of the resource network refusing) reaches the application.
+     */
+    private boolean refusedByGateway(GatewayConnection g, IpPacket icmp, Instant now) {
+        boolean prohibited = icmp.isIpv4() ? icmp.icmpType() == 3 && icmp.icmpCode() == 13
+            : icmp.icmpType() == 1 && icmp.icmpCode() == 1;
+        if (!prohibited || !(icmp.icmpQuoted() instanceof ParseResult.Parsed(IpPacket quoted))
+                || !quoted.destination().equals(icmp.source())) {
+            return false;
+        }
+        Optional<Route> route = resolveRoute(quoted);
+        if (route.isEmpty()) {
+            return false;
+        }
+        UUID resource = route.get().resource().id();
+        Instant last = reaskedOnRefusal.get(resource);
+        if (!g.id.equals(gatewayByResource.get(resource))
+                || last != null && now.isBefore(last.plus(REASK_ON_REFUSAL_AFTER))) {
+            return false;
+        }
+        reaskedOnRefusal.put(resource, now);
+        counters.refusalsReasked++;
+        forgetFlows();
+        gatewayByResource.remove(resource);
+        dnsNat.forget(g.id, resource);
+        requestAuthorization(resource, pendingAuthorization(resource), now);
+        return true;
     }
 
     // ------------------------------------------------------------------ the data path's shortcuts
@@ -887,6 +940,7 @@ public final class ClientState {
         long droppedInboundSource;
         long droppedInboundNotForUs;
         long droppedFromUnknownGateway;
+        long refusalsReasked;
 
         public long malformedTunPackets() {
             return malformedTunPackets;
@@ -912,12 +966,17 @@ public final class ClientState {
             return droppedInboundSource;
         }
 
+        /** Gateway refusals of an authorized resource that made the client ask for it again. */
+        public long refusalsReasked() {
+            return refusalsReasked;
+        }
+
         @Override
         public String toString() {
             return "Counters[malformedTun=" + malformedTunPackets + ", malformedDns=" + malformedDnsQueries
                     + ", malformedGateway=" + malformedGatewayPackets + ", malformedControl="
                     + malformedControlPackets + ", noRoute=" + droppedNoRoute + ", badSource="
-                    + droppedInboundSource + "]";
+                    + droppedInboundSource + ", refusalsReasked=" + refusalsReasked + "]";
         }
     }
 }

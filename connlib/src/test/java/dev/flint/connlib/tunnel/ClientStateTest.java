@@ -16,7 +16,6 @@ import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.packet.ParseResult;
 import dev.flint.connlib.portal.Filter;
 import dev.flint.connlib.portal.Interface;
-import dev.flint.connlib.net.IpPrefix;
 import dev.flint.connlib.portal.IpStack;
 import dev.flint.connlib.portal.PoolDevice;
 import dev.flint.connlib.portal.PortalToClient;
@@ -161,6 +160,51 @@ class ClientStateTest {
         assertThat(after).filteredOn(ClientEvent.RequestAuthorization.class::isInstance)
             .extracting(e -> ((ClientEvent.RequestAuthorization) e).resourceId()).containsExactly(CIDR);
         assertThat(client.gatewayOf(CIDR)).isEmpty();
+    }
+
+    @Test
+    void aGatewayThatNoLongerKnowsAGrantRefusesAndTheClientAsksAgainInsteadOfFailingTheApplication() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        transmits();
+        // The gateway restarted behind a connection that survived: it refuses what it has no grant for.
+        byte[] refusal = PacketBuilder.destinationUnreachable(((ParseResult.Parsed) IpPacket.parse(ping("10.0.0.5", 2))).packet(),
+            dev.flint.connlib.packet.UnreachableReason.PROHIBITED).bytes();
+        client.handleGatewayPacket(GW, refusal, T0.plusSeconds(5));
+        assertThat(tun()).as("kept from the application").isEmpty();
+        assertThat(events(ClientEvent.RequestAuthorization.class)).extracting(ClientEvent.RequestAuthorization::resourceId)
+            .containsExactly(CIDR);
+        assertThat(client.counters().refusalsReasked()).isEqualTo(1);
+        // The application's next packet waits for the answer, then goes over the same connection.
+        client.handleTunInput(ping("10.0.0.5", 3), T0.plusSeconds(6));
+        assertThat(transmits()).isEmpty();
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(6));
+        assertThat(transmits()).hasSize(1);
+        // A refusal again soon after: it stands, so the application hears it.
+        client.handleGatewayPacket(GW, refusal, T0.plusSeconds(7));
+        assertThat(tun()).hasSize(1);
+    }
+
+    @Test
+    void aRestartedGatewayUnderAnotherKeyIsAskedForEveryResourceTheOldOneHeld() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.upsertResource(cidr(CIDR2, "10.0.1.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleTunInput(ping("10.0.1.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleAuthorizationCreated(CIDR2, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+        // A new packet for CIDR got it authorized again, by a gateway with a new key: the old grants are gone.
+        client.handleGatewayReplaced(GW, CIDR, T0.plusSeconds(5));
+        assertThat(events(ClientEvent.RequestAuthorization.class)).extracting(ClientEvent.RequestAuthorization::resourceId)
+            .containsExactly(CIDR2);
+        assertThat(client.gatewayOf(CIDR2)).isEmpty();
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0.plusSeconds(5));
+        assertThat(client.gatewayOf(CIDR)).contains(GW);
     }
 
     @Test

@@ -92,13 +92,24 @@ class DataPathTest {
         pair.gateway.handlePortalMessage(new PortalToGateway.RejectAccess(SessionPair.CLIENT_ID, SessionPair.RESOURCE),
             pair.now);
         pair.run(java.time.Duration.ofMillis(100));
-        // The client does not know: its first packet teaches it the flow again (the gateway refuses that one too).
+        // The client does not know: its first packet is refused, which makes it ask again; this test's portal says
+        // yes, so the gateway grants it again.
         pair.client.handleTunInput(SessionPair.udp(SessionPair.CLIENT_V4, SessionPair.HOST, 40000, 5000, "again"),
             pair.now);
         pair.run(java.time.Duration.ofMillis(100));
+        assertThat(pair.gateway.counters().rejected()).isPositive();
+        assertThat(pair.client.counters().refusalsReasked()).isOne();
+        // Revoked once more, soon after: the client, told nothing, learns the flow again from its next packet (the
+        // gateway refuses it, and this refusal reaches the application: the client asked again moments ago).
+        pair.gateway.handlePortalMessage(new PortalToGateway.RejectAccess(SessionPair.CLIENT_ID, SessionPair.RESOURCE),
+            pair.now);
+        pair.run(java.time.Duration.ofMillis(100));
+        pair.client.handleTunInput(SessionPair.udp(SessionPair.CLIENT_V4, SessionPair.HOST, 40000, 5000, "and again"),
+            pair.now);
+        pair.run(java.time.Duration.ofMillis(100));
+        assertThat(pair.client.counters().refusalsReasked()).isOne();
         int delivered = pair.gatewayTun.size();
         long rejected = pair.gateway.counters().rejected();
-        assertThat(rejected).isPositive();
 
         byte[] packet = SessionPair.udp(SessionPair.CLIENT_V4, SessionPair.HOST, 40000, 5000, "revoked");
         datagram.clear();

@@ -65,7 +65,6 @@ public final class Gateway implements AutoCloseable {
     private final CompletableFuture<String> failed = new CompletableFuture<>();
     private GatewaySession session;
     private GatewayTun tun;
-    private Masquerade masquerade;
     private LinuxUdpSocket udp;
     private EventLoop loop;
     private EventLoopGroup group;
@@ -98,7 +97,7 @@ public final class Gateway implements AutoCloseable {
 
     private void open(Options options) throws IOException {
         tun = GatewayTun.open(options.interfaceName());
-        masquerade = Masquerade.install(tun.name());
+        Masquerade.ensure(tun.name());
         say.accept("Created " + tun.name() + " (MTU " + GatewayTun.MTU + ", routes 100.64.0.0/10 and "
             + "fd00:2021:1111::/107); masquerading from it to the resource network; DNS resources resolved through "
             + dns.server().getAddress().getHostAddress() + ".");
@@ -304,9 +303,6 @@ public final class Gateway implements AutoCloseable {
         }
         if (tun != null) {
             tun.close();
-        }
-        if (masquerade != null) {
-            masquerade.close();
         }
     }
 }

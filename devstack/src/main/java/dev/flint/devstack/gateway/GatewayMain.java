@@ -70,8 +70,8 @@ public final class GatewayMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             gateway.close();
-            out.println("Stopped; " + options.interfaceName() + " and the nftables table " + Masquerade.TABLE
-                + " are removed.");
+            out.println("Stopped; " + options.interfaceName() + " is removed (the host keeps forwarding and the "
+                + "nftables table " + Masquerade.TABLE + ", so flows through a restarted gateway keep their NAT).");
             out.flush();
             stopped.countDown();
         }, "gateway-stop");

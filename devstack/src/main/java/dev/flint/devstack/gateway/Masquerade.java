@@ -5,86 +5,53 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
- * What the gateway changes in its host's forwarding: IP forwarding switched on, and one nftables table of its
- * own that masquerades traffic from the tunnel towards the resource network, so resources answer the gateway and
- * never need a route back to the client tunnel ranges. {@link #close} removes the table and restores forwarding.
+ * What the gateway needs of its host's forwarding: IP forwarding on, and one nftables table that masquerades
+ * traffic from the tunnel towards the resource network, so resources answer the gateway and never need a route back
+ * to the client tunnel ranges.
+ *
+ * <p>It is the host's configuration, as on a Firezone gateway host (its container's NAT), not the process's: the
+ * gateway makes sure it is there and never removes it. Removing the last NAT table makes the kernel drop every NAT
+ * binding in conntrack, so a server still sending to a client whose gateway restarts (or merely stopped for a moment)
+ * would hit the gateway's own address on a port nothing listens on, and the host would reset the flow. The table is
+ * written in one transaction that flushes and refills its chain, so an existing one is never gone for an instant;
+ * the namespace's removal ({@code flint devstack down}) takes it away.
  */
-final class Masquerade implements AutoCloseable {
+final class Masquerade {
     static final String TABLE = "flint_gateway";
-    private static final Map<String, Path> FORWARDING = Map.of(
-        "IPv4", Path.of("/proc/sys/net/ipv4/ip_forward"),
-        "IPv6", Path.of("/proc/sys/net/ipv6/conf/all/forwarding"));
-
-    private final Map<Path, String> restore = new LinkedHashMap<>();
-    private boolean closed;
+    private static final List<Path> FORWARDING = List.of(
+        Path.of("/proc/sys/net/ipv4/ip_forward"), Path.of("/proc/sys/net/ipv6/conf/all/forwarding"));
 
     private Masquerade() {
     }
 
-    /** Switches forwarding on and installs the table; a table left by a killed gateway is replaced. */
-    static Masquerade install(String tunInterface) {
-        Masquerade m = new Masquerade();
+    /** Switches forwarding on and writes the table, keeping the one a previous gateway left (and its bindings). */
+    static void ensure(String tunInterface) {
         try {
-            for (Path knob : FORWARDING.values()) {
-                if (Files.exists(knob)) {
-                    String before = Files.readString(knob).strip();
-                    if (!before.equals("1")) {
-                        Files.writeString(knob, "1");
-                        m.restore.put(knob, before);
-                    }
+            for (Path knob : FORWARDING) {
+                if (Files.exists(knob) && !Files.readString(knob).strip().equals("1")) {
+                    Files.writeString(knob, "1");
                 }
             }
         } catch (IOException e) {
-            m.close();
             throw new UncheckedIOException("cannot switch on IP forwarding", e);
         }
-        removeTable();
-        try {
-            Command.of("nft", "-f", "-").withStdin(ruleset(tunInterface)).run();
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-        return m;
+        Command.of("nft", "-f", "-").withStdin(ruleset(tunInterface)).run();
     }
 
     static String ruleset(String tunInterface) {
         return """
-            table inet %s {
-              chain postrouting {
-                type nat hook postrouting priority srcnat; policy accept;
-                iifname "%s" oifname != "%s" masquerade
-              }
-            }
-            """.formatted(TABLE, tunInterface, tunInterface);
+            add table inet %1$s
+            add chain inet %1$s postrouting { type nat hook postrouting priority srcnat; policy accept; }
+            flush chain inet %1$s postrouting
+            add rule inet %1$s postrouting iifname "%2$s" oifname != "%2$s" masquerade
+            """.formatted(TABLE, tunInterface);
     }
 
     /** Whether the table is there. */
     static boolean tablePresent() {
         return Command.of("nft", "list", "tables").run().lines().anyMatch(l -> l.strip().equals("table inet " + TABLE));
-    }
-
-    private static void removeTable() {
-        Command.of("nft", "delete", "table", "inet", TABLE).runAllowingFailure();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        removeTable();
-        restore.forEach((knob, value) -> {
-            try {
-                Files.writeString(knob, value);
-            } catch (IOException e) {
-                // Nothing better to do on the way out: the namespace keeps forwarding on.
-            }
-        });
     }
 }
