@@ -230,7 +230,8 @@ final class ScenarioStack implements AutoCloseable {
         args.addAll(serviceFlags());
         int listening = count(log("service"), "listening on");
         serviceRuns++;
-        // The service's JVM options are the launcher's: none beyond native access.
+        // The JVM's own defaults, not the launcher's memory flags (a 96 MB heap cap among them): the scenarios and the
+        // soak watch behaviour and memory growth; the product path's memory with those flags is the benchmark's.
         service = detached(namespace(Role.CLIENT), "service", JavaCommand.forMain(FlintTunnel.class, List.of(), args));
         if (mode == ServiceMode.IPC) {
             awaitLog("service", "the service to listen on its socket", "listening on", listening + 1);

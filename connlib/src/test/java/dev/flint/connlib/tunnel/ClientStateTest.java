@@ -91,6 +91,15 @@ class ClientStateTest {
         return l;
     }
 
+    /** The CIDR resource (10.0.0.0/24) authorized on GW by a ping, the connection up, the events so far read. */
+    void connectedToTheCidrResource() {
+        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
+        client.handleTunInput(ping("10.0.0.5", 1), T0);
+        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
+        client.handleConnectionEstablished(GW, T0);
+        events(Object.class);
+    }
+
     byte[] ping(String dst, int id) {
         return PacketBuilder.icmpEchoRequest(ME4, ip(dst), id, 1, new byte[4]).bytes();
     }
@@ -140,11 +149,7 @@ class ClientStateTest {
 
     @Test
     void newTunnelAddressesFromThePortalStartEveryConnectionAgainSoGatewaysLearnThem() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         transmits();
         // The same addresses again (every rejoin repeats them): nothing happens.
         client.handlePortalMessage(new PortalToClient.ConfigChanged(
@@ -164,11 +169,7 @@ class ClientStateTest {
 
     @Test
     void aGatewayThatNoLongerKnowsAGrantRefusesAndTheClientAsksAgainInsteadOfFailingTheApplication() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         transmits();
         // The gateway restarted behind a connection that survived: it refuses what it has no grant for.
         byte[] refusal = PacketBuilder.destinationUnreachable(((ParseResult.Parsed) IpPacket.parse(ping("10.0.0.5", 2))).packet(),
@@ -209,11 +210,7 @@ class ClientStateTest {
 
     @Test
     void aDownloadsLastAcknowledgementsAfterTheGoodbyeDoNotEndTheAsking() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
         assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);
         // The application's last packets (a download's acknowledgements) come just after; then it only waits.
@@ -312,11 +309,7 @@ class ClientStateTest {
     /** connlib's Site is PartialEq/Hash on the id: a site renamed by the portal is the same site. */
     @Test
     void firezoneSiteRenamedByThePortalKeepsItsResourcesAndTheirAuthorization() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         transmits();
 
         IpPrefix p = IpPrefix.parse("10.0.0.0/24");
@@ -335,11 +328,7 @@ class ClientStateTest {
 
     @Test
     void connectionFailureForgetsTheGatewayAndTheNextPacketReauthorizes() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         client.handleConnectionFailed(GW, T0.plusSeconds(30));
         assertThat(client.gatewayOf(CIDR)).isEmpty();
         client.handleTunInput(ping("10.0.0.5", 2), T0.plusSeconds(31));
@@ -351,11 +340,7 @@ class ClientStateTest {
 
     @Test
     void goodbyeFromTheGatewayClosesAtOnce() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
         assertThat(events(ClientEvent.CloseConnection.class)).containsExactly(new ClientEvent.CloseConnection(GW));
         assertThat(client.gatewayOf(CIDR)).isEmpty();
@@ -367,11 +352,7 @@ class ClientStateTest {
 
     @Test
     void aResourceWhoseGatewayLeftIsAskedForAgainWhileItsGatewaysAreOfflineWithoutAnyPacket() {
-        client.upsertResource(cidr(CIDR, "10.0.0.0/24", List.of()), T0);
-        client.handleTunInput(ping("10.0.0.5", 1), T0);
-        client.handleAuthorizationCreated(CIDR, SITE, GW, GW4, GW6, T0);
-        client.handleConnectionEstablished(GW, T0);
-        events(Object.class);
+        connectedToTheCidrResource();
         // The gateway stops (SIGTERM): its goodbye, then the portal says it is offline while it restarts.
         client.handleGatewayPacket(GW, new P2pControlEvent.Goodbye().encode(), T0);
         assertThat(events(ClientEvent.RequestAuthorization.class)).hasSize(1);

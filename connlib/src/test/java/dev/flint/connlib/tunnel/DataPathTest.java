@@ -89,9 +89,7 @@ class DataPathTest {
             new dev.flint.connlib.ice.IceCredentials("clnt", "clientpasswordxxxxxxxx"),
             new dev.flint.connlib.ice.IceCredentials("gate", "gatewaypasswordxxxxxxx"), null, null, false,
             SessionPair.TOKEN), pair.now);
-        pair.gateway.handlePortalMessage(new PortalToGateway.RejectAccess(SessionPair.CLIENT_ID, SessionPair.RESOURCE),
-            pair.now);
-        pair.run(java.time.Duration.ofMillis(100));
+        revokeAtTheGateway();
         // The client does not know: its first packet is refused, which makes it ask again; this test's portal says
         // yes, so the gateway grants it again.
         pair.client.handleTunInput(SessionPair.udp(SessionPair.CLIENT_V4, SessionPair.HOST, 40000, 5000, "again"),
@@ -101,9 +99,7 @@ class DataPathTest {
         assertThat(pair.client.counters().refusalsReasked()).isOne();
         // Revoked once more, soon after: the client, told nothing, learns the flow again from its next packet (the
         // gateway refuses it, and this refusal reaches the application: the client asked again moments ago).
-        pair.gateway.handlePortalMessage(new PortalToGateway.RejectAccess(SessionPair.CLIENT_ID, SessionPair.RESOURCE),
-            pair.now);
-        pair.run(java.time.Duration.ofMillis(100));
+        revokeAtTheGateway();
         pair.client.handleTunInput(SessionPair.udp(SessionPair.CLIENT_V4, SessionPair.HOST, 40000, 5000, "and again"),
             pair.now);
         pair.run(java.time.Duration.ofMillis(100));
@@ -122,5 +118,12 @@ class DataPathTest {
         pair.drain();
         assertThat(pair.gatewayTun).hasSize(delivered);
         assertThat(pair.gateway.counters().rejected()).isEqualTo(rejected + 1);
+    }
+
+    /** The gateway is told the client may no longer reach the resource; the client is told nothing. */
+    private void revokeAtTheGateway() {
+        pair.gateway.handlePortalMessage(new PortalToGateway.RejectAccess(SessionPair.CLIENT_ID, SessionPair.RESOURCE),
+            pair.now);
+        pair.run(java.time.Duration.ofMillis(100));
     }
 }

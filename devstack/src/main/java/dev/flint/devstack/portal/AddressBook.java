@@ -1,21 +1,15 @@
 package dev.flint.devstack.portal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,44 +55,27 @@ final class AddressBook {
      */
     static AddressBook open(Path file) throws IOException {
         AddressBook book = new AddressBook(Optional.of(file));
-        java.util.List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException none) {
-            return book;
-        }
-        int number = 0;
-        for (String raw : lines) {
-            number++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        BookFile.read(file, words -> {
+            if (words.length < 2) {
+                throw new IllegalArgumentException("expected '<device id> <IPv4> <IPv6>'");
             }
-            String[] words = line.split("\\s+");
-            try {
-                if (words.length < 2) {
-                    throw new IllegalArgumentException("expected '<device id> <IPv4> <IPv6>'");
-                }
-                UUID device = UUID.fromString(words[0]);
-                int host = hostOf(InetAddress.ofLiteral(words[1]));
-                UUID holder = book.deviceByHost.get(host);
-                if (holder != null && !holder.equals(device)) {
-                    throw new IllegalArgumentException(words[1] + " is already " + holder + "'s");
-                }
-                book.hostByDevice.put(device, host);
-                book.deviceByHost.put(host, device);
-                if (words.length > 3) {
-                    byte[] base = Base64.getDecoder().decode(words[3]);
-                    if (base.length != PSK_BASE_BYTES) {
-                        throw new IllegalArgumentException("the PSK base is " + base.length + " bytes, not "
-                            + PSK_BASE_BYTES);
-                    }
-                    book.pskBases.put(device, base);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + " line " + number + ": " + e.getMessage());
+            UUID device = UUID.fromString(words[0]);
+            int host = hostOf(InetAddress.ofLiteral(words[1]));
+            UUID holder = book.deviceByHost.get(host);
+            if (holder != null && !holder.equals(device)) {
+                throw new IllegalArgumentException(words[1] + " is already " + holder + "'s");
             }
-        }
+            book.hostByDevice.put(device, host);
+            book.deviceByHost.put(host, device);
+            if (words.length > 3) {
+                byte[] base = Base64.getDecoder().decode(words[3]);
+                if (base.length != PSK_BASE_BYTES) {
+                    throw new IllegalArgumentException("the PSK base is " + base.length + " bytes, not "
+                        + PSK_BASE_BYTES);
+                }
+                book.pskBases.put(device, base);
+            }
+        });
         return book;
     }
 
@@ -171,7 +148,6 @@ final class AddressBook {
         return n;
     }
 
-    /** Written whole to a temporary file and renamed over the old one, so a crash never leaves half a book. */
     private void save(Path target) {
         StringBuilder text = new StringBuilder(
             "# What the devstack portal gave each device (device id, IPv4, IPv6, PSK base); kept across restarts.\n");
@@ -184,16 +160,7 @@ final class AddressBook {
             }
             text.append('\n');
         }
-        try {
-            Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-            Files.deleteIfExists(temporary);
-            // Owner-only: the PSK bases are halves of secrets.
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the address book " + target, e);
-        }
+        BookFile.write(target, text);
     }
 
     private static InetAddress address(byte[] bytes) {

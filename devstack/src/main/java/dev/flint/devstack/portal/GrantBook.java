@@ -1,14 +1,8 @@
 package dev.flint.devstack.portal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,32 +34,15 @@ final class GrantBook {
      * naming the line: a grant silently dropped would cut a client's flows at the next gateway join.
      */
     static GrantBook open(Path file) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException none) {
-            return new GrantBook(Optional.of(file), List.of());
-        }
         List<Grant> grants = new ArrayList<>();
-        int number = 0;
-        for (String raw : lines) {
-            number++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        BookFile.read(file, words -> {
+            if (words.length != 5) {
+                throw new IllegalArgumentException(
+                    "expected '<client id> <user id> <resource id> <gateway id> <expires at>'");
             }
-            String[] words = line.split("\\s+");
-            try {
-                if (words.length != 5) {
-                    throw new IllegalArgumentException(
-                        "expected '<client id> <user id> <resource id> <gateway id> <expires at>'");
-                }
-                grants.add(new Grant(UUID.fromString(words[0]), UUID.fromString(words[1]), UUID.fromString(words[2]),
-                    UUID.fromString(words[3]), Instant.parse(words[4])));
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new IOException(file + " line " + number + ": " + e.getMessage());
-            }
-        }
+            grants.add(new Grant(UUID.fromString(words[0]), UUID.fromString(words[1]), UUID.fromString(words[2]),
+                UUID.fromString(words[3]), Instant.parse(words[4])));
+        });
         return new GrantBook(Optional.of(file), List.copyOf(grants));
     }
 
@@ -86,12 +63,6 @@ final class GrantBook {
             text.append(g.clientId()).append(' ').append(g.userId()).append(' ').append(g.resourceId()).append(' ')
                 .append(g.gatewayId()).append(' ').append(g.expiresAt()).append('\n');
         }
-        try {
-            Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the grants " + target, e);
-        }
+        BookFile.write(target, text);
     }
 }
