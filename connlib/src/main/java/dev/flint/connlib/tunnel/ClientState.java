@@ -69,7 +69,7 @@ public final class ClientState {
 
     private final Map<UUID, GatewayConnection> gateways = new HashMap<>();
     private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
-    /** Resources asked for again after losing their connection, until it is back or their application sends. */
+    /** Resources asked for again after losing their connection, until it is back. */
     private final LostResources lostResources = new LostResources();
     /** When a gateway's refusal last made a resource be asked for again (see {@link #refusedByGateway}). */
     private final Map<UUID, Instant> reaskedOnRefusal = new HashMap<>();
@@ -230,15 +230,12 @@ public final class ClientState {
      * again, which tells each gateway the new ones.
      */
     private void reconnectEveryGateway(Instant now) {
-        for (UUID gid : List.copyOf(gateways.keySet())) {
-            Set<UUID> lost = resourcesOf(gid);
-            GatewayConnection g = gateways.get(gid);
+        for (GatewayConnection g : List.copyOf(gateways.values())) {
             if (g.established()) {
                 g.send(new P2pControlEvent.Goodbye().encode());
             }
-            forgetGateway(gid);
-            events.add(new ClientEvent.CloseConnection(gid));
-            askAgain(lost, now);
+            events.add(new ClientEvent.CloseConnection(g.id));
+            loseGateway(g.id, null, now);
         }
     }
 
@@ -321,8 +318,13 @@ public final class ClientState {
      * replaces the connection itself.
      */
     public void handleGatewayReplaced(UUID gatewayId, UUID resource, Instant now) {
+        loseGateway(gatewayId, resource, now);
+    }
+
+    /** Forgets the gateway and asks again for the resources it held, except {@code keep} (null: none). */
+    private void loseGateway(UUID gatewayId, UUID keep, Instant now) {
         Set<UUID> lost = resourcesOf(gatewayId);
-        lost.remove(resource);
+        lost.remove(keep);
         forgetGateway(gatewayId);
         askAgain(lost, now);
     }
@@ -659,10 +661,8 @@ public final class ClientState {
             case P2pControlEvent.Event(P2pControlEvent.DomainStatus(UUID res, String domain, boolean active)) ->
                     dnsNat.domainStatus(g, res, domain, active);
             case P2pControlEvent.Event(P2pControlEvent.Goodbye bye) -> {
-                Set<UUID> lost = resourcesOf(g.id);
-                forgetGateway(g.id);
                 events.add(new ClientEvent.CloseConnection(g.id));
-                askAgain(lost, now);
+                loseGateway(g.id, null, now);
             }
             case P2pControlEvent.Event(P2pControlEvent.AssignedIps a) -> counters.malformedControlPackets++;
             case P2pControlEvent.UnknownType u -> counters.unknownControlEvents++;
