@@ -66,6 +66,11 @@ public final class ProductPathBench {
         """;
 
     private static final String TAG = "fbn";
+    /**
+     * How long the service sits idle before its idle RSS is read: past the 30 s of quiet after which it compacts its
+     * heap, so the figure is what an idle signed-in service holds, not what the last run left.
+     */
+    private static final int IDLE_SECONDS = 40;
     private static final String IPERF = AddressPlan.IPERF.addressText();
     private static final String TUN = "tun-flint";
     private static final String API_URL = "ws://" + DemoTopology.PORTAL_LISTEN.getHostString() + ":"
@@ -83,7 +88,7 @@ public final class ProductPathBench {
     record Settings(int seconds, int warmupSeconds, int pingCount, int idleSeconds, boolean quick) {
         static Settings of(Integer seconds, boolean quick) {
             return quick ? new Settings(seconds == null ? 3 : seconds, 2, 5, 3, true)
-                : new Settings(seconds == null ? 10 : seconds, 10, 20, 10, false);
+                : new Settings(seconds == null ? 10 : seconds, 10, 20, IDLE_SECONDS, false);
         }
     }
 

@@ -100,6 +100,9 @@ public final class ConnlibSession implements Session {
             public void tunConfigChanged(TunConfig config) {
                 if (!closed) {
                     listener.connected(interfaceConfig(config)).ifPresent(device -> tunnel.join().attach(device));
+                    if (idle.tunnelUp()) {
+                        poller.execute(ConnlibSession::compactHeap);
+                    }
                 }
             }
 
@@ -200,7 +203,7 @@ public final class ConnlibSession implements Session {
     private static void compactHeap() {
         long before = Runtime.getRuntime().totalMemory();
         System.gc();
-        LOG.debug("Quiet tunnel: heap compacted from {} to {} KB", before / 1024,
+        LOG.debug("Heap compacted from {} to {} KB", before / 1024,
             Runtime.getRuntime().totalMemory() / 1024);
     }
 

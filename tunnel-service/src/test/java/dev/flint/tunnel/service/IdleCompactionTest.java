@@ -40,4 +40,12 @@ class IdleCompactionTest {
         assertThat(at(34, 10_000_000)).isFalse();
         assertThat(at(64, 10_000_000)).isTrue();
     }
+
+    @Test
+    void theTunnelComingUpCompactsOnceAndLeavesTheQuietRuleAlone() {
+        assertThat(idle.tunnelUp()).isTrue();
+        assertThat(idle.tunnelUp()).as("a new tunnel configuration is not a new sign-in").isFalse();
+        at(0, 0);
+        assertThat(at(30, 0)).isTrue();
+    }
 }
