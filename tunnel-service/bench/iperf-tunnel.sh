@@ -83,7 +83,7 @@ PublicKey = $(cat "$WORK/$other.pub")
 AllowedIPs = $peer_addr/32
 Endpoint = $peer_ip:$peer_port
 CONF
-    ip netns exec "$ns" env FLINT_JAVA_OPTS="--enable-native-access=com.sun.jna,dev.flint.tunnel" \
+    ip netns exec "$ns" \
       "$ROOT/flint" tunnel wireguard "$WORK/$ifname.conf" --interface "$ifname" >"$WORK/$ifname.log" 2>&1 &
     PIDS+=($!)
   else
