@@ -41,6 +41,8 @@ final class PathResult {
     String route;
     /** For Flint: seconds from starting the service to the first ping answered through the tunnel. */
     Double secondsToFirstPing;
+    /** For Flint: what the service's JVM did with the launcher's AOT cache (used it, trained it, or ran without). */
+    String aotCache;
     Long serviceRssAtSignInKb;
     Long serviceIdleRssKb;
     Long gatewayIdleRssKb;

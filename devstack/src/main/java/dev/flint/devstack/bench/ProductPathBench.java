@@ -420,9 +420,10 @@ public final class ProductPathBench {
         NamespaceProcess service = startService(stack);
         long servicePid = javaPid(service.pid());
         result.serviceRssAtSignInKb = ProcStat.read(servicePid).rssKb();
+        result.aotCache = aotCache(servicePid);
         String route = routeTo(client);
         say("   signed in, routes set after " + seconds(start) + " s (service pid " + servicePid + ", "
-            + Report.mb(result.serviceRssAtSignInKb) + " MB RSS); route: " + route);
+            + Report.mb(result.serviceRssAtSignInKb) + " MB RSS, JDK AOT cache: " + result.aotCache + "); route: " + route);
         awaitPing(client, FIRST_PING);
         result.secondsToFirstPing = (System.nanoTime() - start) / 1e9;
         say("   first ping through the tunnel answered " + String.format(Locale.ROOT, "%.1f", result.secondsToFirstPing)
@@ -764,6 +765,20 @@ public final class ProductPathBench {
      * The JVM of a process started through a launcher: {@code ip netns exec} and the ./flint script exec it, so it is
      * normally the process itself; otherwise its one java descendant.
      */
+    /** What the launcher told the service's JVM about its AOT cache, read from the JVM's command line. */
+    static String aotCache(long pid) {
+        String commandLine;
+        try {
+            commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        if (commandLine.contains("-XX:AOTCache=")) {
+            return "used";
+        }
+        return commandLine.contains("-XX:AOTCacheOutput=") ? "this run trains it" : "none";
+    }
+
     private static long javaPid(long pid) {
         if (read(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("java")) {
             return pid;

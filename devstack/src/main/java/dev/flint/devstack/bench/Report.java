@@ -52,6 +52,7 @@ final class Report {
                 + (path.secondsToFirstPing == null ? ""
                     : "; first ping answered " + String.format(Locale.ROOT, "%.1f", path.secondsToFirstPing)
                         + " s after the service started")
+                + (path.aotCache == null ? "" : "; JDK AOT cache: " + path.aotCache)
                 + (path.warning == null ? "" : "; NOTE: " + path.warning)
                 + (path.failure == null ? "" : "; FAILED: " + path.failure);
             text.append("| ").append(path.topology).append(" | ").append(path.path).append(" | ").append(ping)
