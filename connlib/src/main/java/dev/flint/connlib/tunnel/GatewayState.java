@@ -230,7 +230,9 @@ public final class GatewayState {
     private void translateDnsResource(ClientOnGateway c, IpPacket p, Instant now) {
         DnsAssignment a = c.dns.get(p.destination());
         if (a == null) {
-            reject(c, p, UnreachableReason.NETWORK_UNREACHABLE);
+            // No authorization of this client stands for the proxy address any more (it expired or was revoked while
+            // others keep the connection up): refused, which makes the client ask for the resource again.
+            reject(c, p, UnreachableReason.PROHIBITED);
             return;
         }
         // Several resources of the client may cover the name (different filters): any of them may permit.

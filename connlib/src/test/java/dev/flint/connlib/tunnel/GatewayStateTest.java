@@ -179,9 +179,9 @@ class GatewayStateTest {
         assertThat(quoted.destination()).isEqualTo(ip("100.96.0.2"));
         assertThat(quoted.sourcePort()).isEqualTo(4000);
         assertThat(translated.checksumsValid()).isTrue();
-        // a proxy address without an assignment is unreachable
+        // a proxy address without an assignment (its authorization expired, say) is refused, so the client asks again
         gw.handleClientPacket(C1, PacketBuilder.udp(C1V4, ip("100.96.0.9"), 4000, 80, new byte[1]).bytes(), T0);
-        assertThat(toClient().getFirst().icmpCode()).isEqualTo(UnreachableReason.NETWORK_UNREACHABLE.v4Code());
+        assertThat(toClient().getFirst().icmpCode()).isEqualTo(UnreachableReason.PROHIBITED.v4Code());
     }
 
     @Test

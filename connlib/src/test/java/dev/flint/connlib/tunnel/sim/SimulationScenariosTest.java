@@ -191,4 +191,27 @@ class SimulationScenariosTest {
     void sequencesOfAllKindsRun() {
         assertThat(List.of(SimulationTest.transition().sample())).isNotEmpty();
     }
+
+    /**
+     * Found by the generated runs: one of two authorizations on a gateway expires while the other (asked for later by
+     * a DNS query over TCP to the same name) keeps the connection up. The gateway forgets the expired one's proxy
+     * addresses; its refusal makes the client ask again, and the retried probe arrives.
+     */
+    @Test
+    void anAuthorizationExpiringBesideAnotherOnTheSameGatewayIsAskedForAgain() {
+        var none = dev.flint.connlib.sim.VirtualNetwork.Nat.NONE;
+        Simulation.Net net = new Simulation.Net(List.of(none, none), List.of(none, none, none, none), 0.05, 0, null);
+        List<Object> o = run(net, new Transition.AddDnsResource(0, 1, false, 0, 0),
+            new Transition.DnsQuery(0, 0, false, false, 1), new Transition.Probe(0, 0, 1),
+            new Transition.AddCidrResource(1, 0),
+            new Transition.AddDnsResource(1, 0, true, 0, 0),
+            new Transition.AddDnsResource(1, 0, true, 0, 0),
+            new Transition.AddDnsResource(1, 0, true, 0, 0),
+            new Transition.AddDnsResource(1, 0, true, 0, 0),
+            new Transition.Probe(0, 0, 0),
+            new Transition.AddDnsResource(1, 0, false, 0, 0),
+            new Transition.AddCidrResource(1, 0), new Transition.Probe(0, 12, 0),
+            new Transition.DnsQuery(40, 2, true, true, 1), new Transition.Probe(20, 4, 1));
+        assertThat(o.getLast()).isEqualTo(new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")));
+    }
 }
