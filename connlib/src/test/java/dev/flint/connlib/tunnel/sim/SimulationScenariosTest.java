@@ -214,4 +214,16 @@ class SimulationScenariosTest {
             new Transition.DnsQuery(40, 2, true, true, 1), new Transition.Probe(20, 4, 1));
         assertThat(o.getLast()).isEqualTo(new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")));
     }
+
+    @Test
+    void withoutLossTheProbeAfterAPartialExpiryIsRefusedOnceThenArrives() {
+        List<Object> o = run(new Transition.AddDnsResource(0, 1, false, 0, 0), // *.a.test @A
+                new Transition.DnsQuery(0, 0, false, false), new Transition.Probe(0, 0), // authorized on a gateway of A
+                new Transition.Idle(119),
+                new Transition.AddDnsResource(1, 0, false, 0, 0), // app.a.test @A: the more specific resource
+                new Transition.DnsQuery(40, 2, true, true), // SRV over TCP: authorizes it on the same gateway
+                new Transition.Idle(60), // the first authorization expires, the second keeps the connection
+                new Transition.Probe(20, 4)); // TCP 443 to a proxy address the first one assigned
+        assertThat(o.getLast()).isEqualTo(new Outcome.Delivered(World.SITE_A, World.ip("10.0.1.10")));
+    }
 }
