@@ -423,7 +423,8 @@ public final class ProductPathBench {
         result.aotCache = aotCache(servicePid);
         String route = routeTo(client);
         say("   signed in, routes set after " + seconds(start) + " s (service pid " + servicePid + ", "
-            + Report.mb(result.serviceRssAtSignInKb) + " MB RSS, JDK AOT cache: " + result.aotCache + "); route: " + route);
+            + Report.mb(result.serviceRssAtSignInKb) + " MB RSS, JDK AOT cache: " + result.aotCache + "); route: "
+            + route);
         awaitPing(client, FIRST_PING);
         result.secondsToFirstPing = (System.nanoTime() - start) / 1e9;
         say("   first ping through the tunnel answered " + String.format(Locale.ROOT, "%.1f", result.secondsToFirstPing)
@@ -761,10 +762,6 @@ public final class ProductPathBench {
             .orElseThrow(() -> new Failed("the devstack started no " + label));
     }
 
-    /**
-     * The JVM of a process started through a launcher: {@code ip netns exec} and the ./flint script exec it, so it is
-     * normally the process itself; otherwise its one java descendant.
-     */
     /** What the launcher told the service's JVM about its AOT cache, read from the JVM's command line. */
     static String aotCache(long pid) {
         String commandLine;
@@ -779,6 +776,10 @@ public final class ProductPathBench {
         return commandLine.contains("-XX:AOTCacheOutput=") ? "this run trains it" : "none";
     }
 
+    /**
+     * The JVM of a process started through a launcher: {@code ip netns exec} and the ./flint script exec it, so it is
+     * normally the process itself; otherwise its one java descendant.
+     */
     private static long javaPid(long pid) {
         if (read(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("java")) {
             return pid;
