@@ -13,10 +13,13 @@ import java.util.Objects;
  * plus an owner (the gateway or client the packet came from). The cache is direct-mapped: a colliding
  * flow replaces the older one, which then takes the slow path once more.
  *
- * <p>TCP and UDP flows, and ICMP echo flows, whose identifier stands for both ports and whose type is part of the
- * key: a ping is the first thing a user tries, and it must take the same compiled path as the rest of the traffic,
- * not a slow path the JIT has never seen. Every other packet (ICMP errors above all, which must never pass for the
- * echo flow they share protocol and addresses with) takes the slow path.
+ * <p>TCP and UDP flows, and ICMP echo flows, whose type is part of the key: a ping is the first thing a user tries,
+ * and it must take the same compiled path as the rest of the traffic, not a slow path the JIT has never seen. An
+ * echo's identifier stands for both ports only where a verdict depends on it, in {@link Side#REPLY} (a reply the
+ * gateway translates back differs from one it passes unchanged by nothing else). Towards a resource and back from it
+ * no verdict depends on it (filters know ICMP, not identifiers), and every {@code ping} run takes a new one: keyed by
+ * it, each run's first echo would take the slow path at both ends. Every other packet (ICMP errors above all, which
+ * must never pass for the echo flow they share protocol and addresses with) takes the slow path.
  */
 final class FlowCache<V> {
     /** Which of the packet's fields make the flow: where it goes or where it comes from. */
@@ -154,7 +157,7 @@ final class FlowCache<V> {
                 return false;
             }
             protocol |= type << 8;
-            source = p.getShort(l4 + 4) & 0xFFFF;
+            source = side == Side.REPLY ? p.getShort(l4 + 4) & 0xFFFF : 0;
             destination = source;
         } else {
             return false;

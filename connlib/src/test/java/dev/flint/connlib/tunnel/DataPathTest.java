@@ -2,6 +2,7 @@ package dev.flint.connlib.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.connlib.peer.DatagramRoute;
 import dev.flint.connlib.peer.PeerNode;
 import dev.flint.connlib.portal.GatewayResource;
@@ -62,6 +63,22 @@ class DataPathTest {
 
         byte[] again = SessionPair.udp(SessionPair.HOST, SessionPair.CLIENT_V4, 5000, 40000, "reply 2");
         assertThat(crossFast(pair.gateway, pair.client, again, false)).isEqualTo(again);
+    }
+
+    @Test
+    void theNextPingRunCrossesWithoutTheSlowPathAlthoughItsIdentifierIsNew() {
+        byte[] data = "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] first = PacketBuilder.icmpEchoRequest(SessionPair.CLIENT_V4, SessionPair.HOST, 1, 1, data).bytes();
+        assertThat(crossFast(pair.client, pair.gateway, first, true)).as("the first echo to the host").isNull();
+        pair.client.handleTunInput(first, pair.now);
+        pair.run(java.time.Duration.ofMillis(100));
+        assertThat(pair.gatewayTun).anySatisfy(p -> assertThat(p).isEqualTo(first));
+        pair.gateway.handleTunInput(PacketBuilder.icmpEchoReply(SessionPair.HOST, SessionPair.CLIENT_V4, 1, 1, data)
+            .bytes(), pair.now);
+        pair.run(java.time.Duration.ofMillis(100));
+
+        byte[] next = PacketBuilder.icmpEchoRequest(SessionPair.CLIENT_V4, SessionPair.HOST, 2, 1, data).bytes();
+        assertThat(crossFast(pair.client, pair.gateway, next, true)).isEqualTo(next);
     }
 
     @Test

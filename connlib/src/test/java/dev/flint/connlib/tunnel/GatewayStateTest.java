@@ -140,7 +140,8 @@ class GatewayStateTest {
         assertThat(gw.forwardsFlow(C1, java.nio.ByteBuffer.wrap(next), 0, next.length))
             .as("the next echo request of the same ping").isTrue();
         byte[] otherPing = PacketBuilder.icmpEchoRequest(C1V4, ip("10.1.2.3"), 78, 1, new byte[8]).bytes();
-        assertThat(gw.forwardsFlow(C1, java.nio.ByteBuffer.wrap(otherPing), 0, otherPing.length)).isFalse();
+        assertThat(gw.forwardsFlow(C1, java.nio.ByteBuffer.wrap(otherPing), 0, otherPing.length))
+            .as("the next ping run: its new identifier changes nothing the gateway decided").isTrue();
         byte[] quoted = PacketBuilder.udp(ip("10.1.2.3"), C1V4, 53, 77, new byte[1]).bytes();
         byte[] error = PacketBuilder.icmpError(C1V4, ip("10.1.2.3"), 3, 3, 0, quoted).bytes();
         assertThat(gw.forwardsFlow(C1, java.nio.ByteBuffer.wrap(error), 0, error.length))
@@ -154,6 +155,9 @@ class GatewayStateTest {
         byte[] request77 = PacketBuilder.icmpEchoRequest(ip("10.1.2.3"), C1V4, 77, 3, new byte[8]).bytes();
         assertThat(gw.clientOfFlow(java.nio.ByteBuffer.wrap(request77), 0, request77.length))
             .as("an echo request is not the reply flow of the same identifier").isNull();
+        byte[] otherReply = PacketBuilder.icmpEchoReply(ip("10.1.2.3"), C1V4, 78, 1, new byte[8]).bytes();
+        assertThat(gw.clientOfFlow(java.nio.ByteBuffer.wrap(otherReply), 0, otherReply.length))
+            .as("replies are told apart by identifier: a DNS resource's are translated back").isNull();
     }
 
     @Test
