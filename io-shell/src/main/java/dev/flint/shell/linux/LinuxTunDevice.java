@@ -331,9 +331,16 @@ public final class LinuxTunDevice implements TunDevice {
      */
     @Override
     public void write(PacketBatch batch) throws IOException {
-        int count = batch.count();
-        for (int i = 0; i < count; ) {
-            int run = offload ? TcpCoalescing.runLength(batch, i, count) : 1;
+        write(batch, 0, batch.count());
+    }
+
+    /**
+     * Writes packets {@code from..to-1} of {@code batch}, consecutive segments of one TCP flow as one super-packet
+     * where the device takes them (the receiving stack then acknowledges them as one, as after GRO).
+     */
+    public void write(PacketBatch batch, int from, int to) throws IOException {
+        for (int i = from; i < to; ) {
+            int run = offload ? TcpCoalescing.runLength(batch, i, to) : 1;
             if (run == 1) {
                 write(batch, i);
             } else {

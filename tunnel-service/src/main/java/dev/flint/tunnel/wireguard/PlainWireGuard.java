@@ -554,12 +554,20 @@ public final class PlainWireGuard implements AutoCloseable {
                 batch.table = allowed;
                 batch.control = false;
                 workers.run(n, batch);
-                for (int i = 0; i < n; i++) {
-                    int length = batch.opened[i];
+                // Runs of opened packets go out together, so a TCP flow's consecutive segments reach the stack as
+                // one super-packet: written one by one, the receiver acknowledged every second or third segment, and
+                // the acknowledgements cost the other direction a packet each.
+                int run = 0;
+                for (int i = 0; i <= n; i++) {
+                    int length = i < n ? batch.opened[i] : -1;
                     if (length >= 0) {
                         packets.setLength(i, length);
-                        tun.write(packets, i);
+                        continue;
                     }
+                    if (i > run) {
+                        tun.write(packets, run, i);
+                    }
+                    run = i + 1;
                 }
                 if (batch.control) {
                     wakeControl();
