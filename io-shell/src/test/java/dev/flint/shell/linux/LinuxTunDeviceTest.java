@@ -3,6 +3,8 @@ package dev.flint.shell.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.flint.connlib.packet.IpPacket;
+import dev.flint.connlib.packet.PacketBuilder;
 import dev.flint.netns.NetworkNamespace;
 import dev.flint.netns.Topology;
 import dev.flint.shell.PacketBatch;
@@ -92,6 +94,79 @@ class LinuxTunDeviceTest {
             }
             return null;
         });
+    }
+
+    /**
+     * A range of a batch goes to the kernel as asked: only its slots, and a TCP flow's consecutive segments among them
+     * as one super-packet (one write), which the receiving socket reads as the bytes in order.
+     */
+    @org.junit.jupiter.api.Test
+    void consecutiveSegmentsOfARangeAreWrittenAsOneSuperPacket() throws Exception {
+        InNamespace.call(ns, () -> {
+            try (LinuxTunDevice tun = LinuxTunDevice.open("flt1", 1400, LinuxTunDevice.PacketIo.FFM, true);
+                 RtNetlink nl = RtNetlink.open();
+                 PacketBatch batch = new PacketBatch(8, 2048);
+                 java.net.ServerSocket server = new java.net.ServerSocket()) {
+                int index = RtNetlink.linkIndex(tun.name());
+                nl.setMtu(index, 1400);
+                nl.addAddress(index, InetAddress.getByName("10.77.0.1"), 24);
+                nl.setLinkUp(index);
+                InetAddress local = InetAddress.getByName("10.77.0.1");
+                InetAddress peer = InetAddress.getByName("10.77.0.9");
+                server.bind(new InetSocketAddress(local, 7000));
+                server.setSoTimeout(10_000);
+
+                // The peer's side of a handshake, played through the device.
+                long iss = 1000;
+                send(tun, batch, PacketBuilder.tcp(peer, local, 40000, 7000, iss, 0, IpPacket.TCP_SYN, 65535,
+                    new byte[0]).bytes());
+                long serverIss = -1;
+                for (int i = 0; i < 50 && serverIss < 0; i++) {
+                    int n = tun.read(batch, 100);
+                    for (int j = 0; j < n; j++) {
+                        ByteBuffer p = batch.buffer(j);
+                        if (p.get(0) >>> 4 == 4 && p.get(9) == 6 && (p.get(33) & 0x12) == 0x12) {
+                            serverIss = p.getInt(24) & 0xFFFFFFFFL;
+                        }
+                    }
+                }
+                assertThat(serverIss).as("the listener's SYN-ACK").isNotNegative();
+                send(tun, batch, PacketBuilder.tcp(peer, local, 40000, 7000, iss + 1, serverIss + 1,
+                    IpPacket.TCP_ACK, 65535, new byte[0]).bytes());
+                try (java.net.Socket accepted = server.accept()) {
+                    accepted.setSoTimeout(10_000);
+                    // Slot 0 is outside the range: a segment at the same sequence number that must never arrive.
+                    batch.clear();
+                    batch.add(ByteBuffer.wrap(PacketBuilder.tcp(peer, local, 40000, 7000, iss + 1, serverIss + 1,
+                        IpPacket.TCP_ACK, 65535, filled('X', 1000)).bytes()));
+                    byte[] expected = new byte[3000];
+                    for (int k = 0; k < 3; k++) {
+                        byte[] payload = filled((char) ('a' + k), 1000);
+                        System.arraycopy(payload, 0, expected, k * 1000, 1000);
+                        batch.add(ByteBuffer.wrap(PacketBuilder.tcp(peer, local, 40000, 7000, iss + 1 + k * 1000L,
+                            serverIss + 1, IpPacket.TCP_ACK | (k == 2 ? IpPacket.TCP_PSH : 0), 65535, payload)
+                            .bytes()));
+                    }
+                    tun.write(batch, 1, 4);
+                    assertThat(accepted.getInputStream().readNBytes(3000)).isEqualTo(expected);
+                    assertThat(tun.coalescedWrites()).isOne();
+                    assertThat(tun.writeErrors()).isZero();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void send(LinuxTunDevice tun, PacketBatch batch, byte[] packet) throws java.io.IOException {
+        batch.clear();
+        batch.add(ByteBuffer.wrap(packet));
+        tun.write(batch);
+    }
+
+    private static byte[] filled(char c, int length) {
+        byte[] b = new byte[length];
+        java.util.Arrays.fill(b, (byte) c);
+        return b;
     }
 
     private static int firstUdp(PacketBatch batch) {
