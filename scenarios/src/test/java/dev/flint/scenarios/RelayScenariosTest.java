@@ -10,6 +10,7 @@ import dev.flint.netns.NatType;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The relayed scenarios on one devstack: IPv4 only ({@code --ipv4-only}), symmetric NATs on both sides (so no
  * direct path exists and every byte goes through coturn), and two relays. The tunnel service runs headless. A 20 MB
  * download (50 MB in the long form) with its SHA-256 and no WARN or ERROR lines; then the relay the gateway uses is killed while a download
- * runs, and the connection moves to the other relay.
+ * runs, and the connection moves to the other relay; then that relay restarts without anyone being told, and both ends
+ * allocate on it again.
  */
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -110,6 +112,27 @@ class RelayScenariosTest {
         ClientHost.assertIntact("the download across the relay's death", d, SLOW, 12);
         ScenarioResults.note("longest stall of the download across the failover "
             + CoreScenariosTest.seconds(d.longestStall()));
+    }
+
+    @Test
+    @Order(4)
+    void whenTheRelayInUseRestartsUnnoticedBothEndsAllocateAgainAndTheResourcesComeBack() throws Exception {
+        String relay = lastPath().split(" ")[1];
+        boolean first = relay.equals(AddressPlan.RELAY.addressText());
+        String label = first ? DemoTopology.COTURN : DemoTopology.COTURN2;
+        long pid = stack.state().process(label).orElseThrow().pid();
+        List<String> command = List.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid
+            + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+        // The same coturn at the same addresses with the same secret, back within a second: the portal's relay watch
+        // misses fewer answers than it needs to call a relay gone, so no device is told. Every allocation is lost.
+        Instant restarted = Instant.now();
+        killRelay(label);
+        stack.detached(stack.namespace(first ? Role.RELAY : Role.RELAY2), label, command);
+        client.awaitReachable("the resources once both ends allocated again on the restarted relay",
+            "http://web.flint.test/");
+        ScenarioResults.note("resources reachable again " + CoreScenariosTest.seconds(Duration.between(restarted,
+            Instant.now())) + " after " + label + " restarted and forgot every allocation");
+        assertThat(lastPath()).as("the path the gateway reported last").startsWith("relay");
     }
 
     /** kill -9 of the coturn process recorded as {@code label} in the devstack's state. */

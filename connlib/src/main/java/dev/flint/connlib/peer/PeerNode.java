@@ -691,6 +691,7 @@ public final class PeerNode {
             c.failure = "ICE disconnected";
         }
         if (c.failure != null) {
+            probeRelayOf(c, now); // a WireGuard failure may come before ICE notices
             removeConnection(c.id);
             events.add(new PeerEvent.ConnectionFailed(c.id, c.failure));
             return;
@@ -737,10 +738,34 @@ public final class PeerNode {
         for (var e = c.agent.pollEvent(); e != null; e = c.agent.pollEvent()) {
             switch (e) {
                 case IceEvent.Nominated(NominatedPair pair) -> onNominated(c, pair, now);
-                case IceEvent.StateChanged(IceConnectionState s) ->
-                        c.disconnectedSince = s == IceConnectionState.DISCONNECTED ? now : null;
+                case IceEvent.StateChanged(IceConnectionState s) -> {
+                    c.disconnectedSince = s == IceConnectionState.DISCONNECTED ? now : null;
+                    if (s == IceConnectionState.DISCONNECTED) {
+                        probeRelayOf(c, now);
+                    }
+                }
                 case IceEvent.RoleChanged r -> {
                 }
+            }
+        }
+    }
+
+    /**
+     * A path through our relayed address stopped answering. The relay may have restarted at the same address and
+     * forgotten our allocation, with nothing telling us (a quick restart need not reach the portal): refresh it now as
+     * a liveness probe. A 437 then allocates again within round trips, and the new relayed candidate reaches the
+     * peer, instead of every connection failing on the dead address until the refresh at half the lifetime; a relay
+     * that does not answer at all is invalidated.
+     */
+    private void probeRelayOf(PeerConnection c, Instant now) {
+        if (c.path == null || c.path.local().type() != CandidateType.RELAYED || c.relay == null) {
+            return;
+        }
+        Allocation a = allocations.get(c.relay);
+        if (a != null) {
+            a.refresh(now);
+            for (var t = a.pollTransmit(); t != null; t = a.pollTransmit()) {
+                transmits.add(t);
             }
         }
     }

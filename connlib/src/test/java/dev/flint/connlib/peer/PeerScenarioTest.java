@@ -165,6 +165,24 @@ class PeerScenarioTest {
     }
 
     @Test
+    void aRelayThatRestartedIsAllocatedAgainAndTheRelayedPathHeals() {
+        topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 13, "192.0.2.100");
+        assertThat(connect().pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(steadyTraffic(Duration.ofSeconds(2))).isZero();
+        SimRelay relay = net.relays.getFirst();
+        int allocations = relay.allocations;
+
+        relay.restart(); // at the same address, with the same credentials: no relay update tells either side
+        // ICE notices the dead path after its 16.5 s timeout; each side then probes its allocation, gets 437 and
+        // allocates again, and ICE moves the same connection to the new relayed addresses.
+        steadyTraffic(Duration.ofSeconds(30));
+        assertThat(relay.allocations).as("both sides allocated again").isEqualTo(allocations + 2);
+        assertThat(client.node.path(CID).orElseThrow().pathType()).isEqualTo(PathType.RELAYED);
+        assertThat(client.events).noneSatisfy(e -> assertThat(e).isInstanceOf(PeerEvent.ConnectionFailed.class));
+        assertThat(steadyTraffic(Duration.ofSeconds(2))).isZero();
+    }
+
+    @Test
     void aPathThroughARelayThatWasRemovedSendsNothingFromTheOldRelayedAddress() {
         topology(Nat.SYMMETRIC, Nat.SYMMETRIC, 5, "192.0.2.100");
         connect();

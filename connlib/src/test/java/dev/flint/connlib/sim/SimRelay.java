@@ -34,6 +34,16 @@ public final class SimRelay {
         this.key = IntegrityKey.longTerm(username, "firezone", password);
     }
 
+    /**
+     * The relay restarts at the same address: every allocation and channel is gone, and nobody is told (the portal
+     * may not notice a restart that quick). Requests for the lost allocations get 437, as from any TURN server.
+     */
+    public void restart() {
+        allocationByClient.clear();
+        clientByPort.clear();
+        channels.clear();
+    }
+
     public boolean owns(InetSocketAddress a) {
         return a.getAddress().equals(address.getAddress());
     }
@@ -73,6 +83,12 @@ public final class SimRelay {
                 || !m.attribute(Username.class).map(Username::value).orElse("").equals(username)) {
             send.send(address, from, StunCodec.encode(StunMessage.errorResponse(m.method(), m.transactionId())
                     .add(new ErrorCode(401, "Unauthorized")).add(new Realm("firezone")).add(new Nonce("n0nce")).build()));
+            return;
+        }
+        if ((m.method() == StunMethod.REFRESH || m.method() == StunMethod.CHANNEL_BIND)
+                && !allocationByClient.containsKey(from)) {
+            send.send(address, from, StunCodec.encode(StunMessage.errorResponse(m.method(), m.transactionId())
+                    .add(new ErrorCode(437, "Allocation Mismatch")).build(), key, false));
             return;
         }
         StunMessage.Builder ok = StunMessage.successResponse(m.method(), m.transactionId());
