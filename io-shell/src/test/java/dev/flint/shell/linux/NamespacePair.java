@@ -53,6 +53,8 @@ final class NamespacePair implements AutoCloseable {
                 List.of(B4, B4_SECOND), List.of(B6, B6_SECOND));
             pair.configure(pair.b, "veth-b", MAC_A, List.of(B4, B4_SECOND), List.of(B6, B6_SECOND),
                 List.of(A4, A4_SECOND), List.of(A6, A6_SECOND));
+            awaitUp(pair.a, "veth-a");
+            awaitUp(pair.b, "veth-b");
             done = true;
             return pair;
         } finally {
@@ -119,7 +121,31 @@ final class NamespacePair implements AutoCloseable {
         }
     }
 
-    private static void run(String... command) throws IOException {
+    /**
+     * Waits until {@code dev} in {@code ns} is operationally up. The kernel's link watch turns a new veth's carrier on,
+     * and gives it its queueing discipline, on a work queue of its own, up to a second after both ends are up and
+     * later on a loaded machine; until then every datagram sent is dropped without an error. A wait for the kernel,
+     * with a deadline far beyond what it takes.
+     */
+    private static void awaitUp(String ns, String dev) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String link = "";
+        while (System.nanoTime() < deadline) {
+            link = run("ip", "-n", ns, "-o", "link", "show", "dev", dev);
+            if (link.contains("state UP")) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + dev + " in " + ns, e);
+            }
+        }
+        throw new IOException(dev + " in " + ns + " was not up 30 s after it was set up: " + link.strip());
+    }
+
+    private static String run(String... command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -134,5 +160,6 @@ final class NamespacePair implements AutoCloseable {
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + output.strip());
         }
+        return output;
     }
 }
