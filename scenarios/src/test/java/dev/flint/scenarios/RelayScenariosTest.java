@@ -8,6 +8,8 @@ import dev.flint.devstack.topology.PseudoRandomBytes;
 import dev.flint.devstack.topology.Role;
 import dev.flint.netns.NatType;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -121,8 +123,7 @@ class RelayScenariosTest {
         boolean first = relay.equals(AddressPlan.RELAY.addressText());
         String label = first ? DemoTopology.COTURN : DemoTopology.COTURN2;
         long pid = stack.state().process(label).orElseThrow().pid();
-        List<String> command = List.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid
-            + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+        List<String> command = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
         // The same coturn at the same addresses with the same secret, back within a second: the portal's relay watch
         // misses fewer answers than it needs to call a relay gone, so no device is told. Every allocation is lost.
         Instant restarted = Instant.now();

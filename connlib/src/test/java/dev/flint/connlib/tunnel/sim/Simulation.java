@@ -483,14 +483,14 @@ final class Simulation {
         };
         Outcome expected = cur.model.probe(dst, kind);
         cur.tunInbox.clear();
+        int allowed = lossy() ? PROBE_TRIES : expected instanceof Outcome.Dropped ? 1 : LOSSLESS_PROBE_TRIES;
         Outcome actual;
         int tries = 0;
         do {
             cur.session.handleTunInput(p.bytes(), now);
             runUntil(now.plus(lossy() ? PROBE_RETRY : PROBE_WINDOW));
             actual = observeProbe(token, kind, dst);
-        } while (actual instanceof Outcome.Dropped
-                && (lossy() ? ++tries < PROBE_TRIES : !(expected instanceof Outcome.Dropped) && ++tries < LOSSLESS_PROBE_TRIES));
+        } while (actual instanceof Outcome.Dropped && ++tries < allowed);
         expect("probe " + kind + " to " + dst.getHostAddress() + (tries > 0 ? " (" + (tries + 1) + " tries)" : ""),
                 expected, actual);
     }
